@@ -1,0 +1,296 @@
+"""The workbook's plain data: frozen dataclasses shared by every layer.
+
+Nothing here imports Textual or SQLite. ``catalog`` builds the exercise side
+(Step, Exercise, Prompt, Instrument) from YAML; ``store`` returns the couple's
+side (Couple, Sitting, Answer, Revision, Commitment) from the workbook file.
+
+Answer values, as stored (JSON) and as passed around, by prompt type:
+
+==============  ==========================================================
+``text``        ``str``
+``scale``       ``int``
+``checklist``   ``list[str]`` (the checked options, in option order)
+``choice``      ``str`` (one of the options)
+``template``    ``dict[str, str]`` (blank name -> what was written)
+``commitment``  ``{"what": str, "owner": "a"|"b"|"both", "due": "YYYY-MM-DD"|None}``
+``turns``       ``list[{"speaker": "a"|"b", "said": str, "paraphrase": str,
+                "confirmed": bool, "correction": str}]`` (one per round)
+==============  ==========================================================
+
+Partners are the slots ``"a"`` and ``"b"``; a ``together`` answer is stored
+under ``"together"``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+PROMPT_TYPES = ("text", "scale", "checklist", "choice", "template", "commitment", "turns")
+WHO = ("each", "private", "together")
+PARTNERS = ("a", "b")
+TOGETHER = "together"
+COMMITMENT_STATUSES = ("open", "kept", "partly", "not_kept")
+EXERCISE_KINDS = ("exercise", "checkin")
+
+BLANK_RE = re.compile(r"\{([^{}]*)\}")
+
+
+@dataclass(frozen=True)
+class Step:
+    id: str
+    title: str
+    order: int
+    intro: str
+    source: str = ""
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class Prompt:
+    """One question inside an exercise. Fields not used by a type keep defaults."""
+
+    id: str
+    type: str
+    text: str
+    who: str = "each"
+    help: str = ""
+    optional: bool = False
+    # scale
+    min: int | None = None
+    max: int | None = None
+    labels: tuple[tuple[int, str], ...] = ()
+    # scale or scored checklist: the trend this feeds
+    metric: str | None = None
+    # checklist / choice
+    options: tuple[str, ...] = ()
+    # template: the sentence with {named} blanks
+    template: str = ""
+    # turns: how many speaker/listener rounds (2 = each partner speaks once)
+    rounds: int = 2
+    line: int = 0
+
+    @property
+    def blanks(self) -> tuple[str, ...]:
+        """Blank names of a template prompt, in order, without repeats."""
+        seen: list[str] = []
+        for name in BLANK_RE.findall(self.template):
+            name = name.strip()
+            if name and name not in seen:
+                seen.append(name)
+        return tuple(seen)
+
+    @property
+    def is_private(self) -> bool:
+        return self.who == "private"
+
+    @property
+    def is_scored(self) -> bool:
+        return self.metric is not None and self.type in ("scale", "checklist")
+
+    @property
+    def metric_range(self) -> tuple[int, int] | None:
+        if self.metric is None:
+            return None
+        if self.type == "scale":
+            return (int(self.min or 0), int(self.max or 0))
+        if self.type == "checklist":
+            return (0, len(self.options))
+        return None
+
+    def label_for(self, value: int) -> str:
+        return dict(self.labels).get(value, "")
+
+
+@dataclass(frozen=True)
+class Band:
+    name: str
+    min: float
+    max: float
+
+
+@dataclass(frozen=True)
+class Instrument:
+    """Scored prompts of one exercise summed or averaged into a total."""
+
+    id: str
+    title: str
+    prompts: tuple[str, ...]
+    method: str = "sum"  # "sum" or "mean"
+    bands: tuple[Band, ...] = ()
+    reliable_change: float = 0.0
+    note: str = ""
+    line: int = 0
+
+    def band_for(self, total: float) -> Band | None:
+        for band in self.bands:
+            if band.min <= total <= band.max:
+                return band
+        return None
+
+
+@dataclass(frozen=True)
+class Exercise:
+    id: str
+    title: str
+    step: str
+    intro: str
+    minutes: int
+    prompts: tuple[Prompt, ...]
+    order: int = 0
+    kind: str = "exercise"  # "checkin" is the weekly meeting, repeated
+    tips: tuple[str, ...] = ()
+    instruments: tuple[Instrument, ...] = ()
+    source: str = ""
+    line: int = 0
+
+    def prompt(self, prompt_id: str) -> Prompt | None:
+        for prompt in self.prompts:
+            if prompt.id == prompt_id:
+                return prompt
+        return None
+
+
+@dataclass(frozen=True)
+class SupportLine:
+    """One row of "where to find help"."""
+
+    where: str
+    service: str
+    how: str
+
+
+@dataclass(frozen=True)
+class LoadError:
+    """A problem in an exercise file: printed as ``FILE:LINE: message``."""
+
+    file: str
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}: {self.message}"
+
+
+@dataclass(frozen=True)
+class Partner:
+    key: str  # "a" or "b"
+    name: str
+    colour: str
+
+
+@dataclass(frozen=True)
+class Couple:
+    a: Partner
+    b: Partner
+
+    def partner(self, key: str) -> Partner:
+        return self.a if key == "a" else self.b
+
+    def name(self, key: str) -> str:
+        if key == TOGETHER:
+            return "Together"
+        return self.partner(key).name
+
+    @property
+    def partners(self) -> tuple[Partner, Partner]:
+        return (self.a, self.b)
+
+
+@dataclass(frozen=True)
+class Sitting:
+    id: int
+    started: str  # ISO 8601, local time, seconds
+    ended: str | None
+    attendees: tuple[str, ...]  # partner keys
+    exercises: tuple[str, ...] = ()  # exercise ids answered in it, first-answered order
+    minutes: int = 0
+
+
+@dataclass(frozen=True)
+class Answer:
+    id: int
+    sitting_id: int
+    exercise_id: str
+    prompt_id: str
+    partner: str  # "a", "b" or "together"
+    value: Any
+    text: str  # the value flattened to searchable text
+    private: bool
+    revealed: bool
+    revision: int  # 1 for an answer never corrected
+    created: str
+    updated: str
+    metric: str | None = None
+    number: float | None = None
+
+
+@dataclass(frozen=True)
+class Revision:
+    answer_id: int
+    revision: int
+    value: Any
+    text: str
+    created: str
+
+
+@dataclass(frozen=True)
+class Commitment:
+    id: int
+    sitting_id: int
+    exercise_id: str
+    prompt_id: str
+    what: str
+    owner: str  # "a", "b" or "both"
+    due: str | None  # YYYY-MM-DD
+    status: str  # one of COMMITMENT_STATUSES
+    created: str
+    reviewed: str | None = None
+    reviewed_sitting_id: int | None = None
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    answer_id: int
+    sitting_id: int
+    sitting_started: str
+    exercise_id: str
+    prompt_id: str
+    partner: str
+    snippet: str  # with the match wrapped in [[ and ]]
+
+
+@dataclass(frozen=True)
+class MetricPoint:
+    sitting_id: int
+    at: str  # sitting start, ISO
+    partner: str
+    metric: str
+    value: float
+    extra: dict = field(default_factory=dict, compare=False, hash=False)
+
+
+def answer_text(prompt_type: str, value: Any) -> str:
+    """Flatten an answer value into plain text for search and plain display."""
+    if value is None:
+        return ""
+    if prompt_type in ("text", "choice"):
+        return str(value)
+    if prompt_type == "scale":
+        return str(value)
+    if prompt_type == "checklist":
+        return "; ".join(str(v) for v in value or [])
+    if prompt_type == "template":
+        return " / ".join(f"{k}: {v}" for k, v in (value or {}).items() if v)
+    if prompt_type == "commitment":
+        value = value or {}
+        return str(value.get("what", ""))
+    if prompt_type == "turns":
+        parts: list[str] = []
+        for turn in value or []:
+            for key in ("said", "paraphrase", "correction"):
+                if turn.get(key):
+                    parts.append(str(turn[key]))
+        return "\n".join(parts)
+    return str(value)

@@ -1,0 +1,72 @@
+"""Where the workbook's files live, worked out at call time.
+
+``RELWORKBOOK_HOME`` overrides the platform's user data folder. Nothing here is
+computed at import time, so tests can point the folder at a temporary one.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+APP_NAME = "relworkbook"
+DB_NAME = "workbook.db"
+
+
+def data_dir() -> Path:
+    """The folder for the default workbook (not created here)."""
+    override = os.environ.get("RELWORKBOOK_HOME")
+    if override:
+        return Path(override).expanduser()
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir(APP_NAME, appauthor=False))
+
+
+def default_db() -> Path:
+    return data_dir() / DB_NAME
+
+
+def backups_dir(db_path: Path) -> Path:
+    """Backups sit beside the workbook file, in a folder named after it."""
+    db_path = Path(db_path)
+    return db_path.parent / f"{db_path.stem}-backups"
+
+
+def recaps_dir(db_path: Path) -> Path:
+    db_path = Path(db_path)
+    return db_path.parent / f"{db_path.stem}-recaps"
+
+
+def shipped_exercises_dir() -> Path:
+    """The program that ships: package data in a wheel, the repo folder in a checkout."""
+    here = Path(__file__).resolve().parent
+    for candidate in (here / "exercises", here.parent / "exercises"):
+        if (candidate / "steps.yaml").is_file():
+            return candidate
+    return here / "exercises"
+
+
+def make_private_dir(path: Path) -> Path:
+    """Create a folder readable by the owner only (0700), parents included."""
+    path = Path(path)
+    path.mkdir(parents=True, exist_ok=True, mode=0o700)
+    return path
+
+
+def write_private(path: Path, data: str | bytes) -> Path:
+    """Write a file that only the owner can read (0600), whatever the umask."""
+    path = Path(path)
+    flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC
+    fd = os.open(path, flags, 0o600)
+    try:
+        os.fchmod(fd, 0o600)
+        payload = data.encode("utf-8") if isinstance(data, str) else data
+        view = memoryview(payload)
+        while view:
+            written = os.write(fd, view)
+            view = view[written:]
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+    return path
