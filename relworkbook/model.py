@@ -104,6 +104,16 @@ class Prompt:
 
 
 @dataclass(frozen=True)
+class Metric:
+    """A number that trends follow, declared once in steps.yaml."""
+
+    key: str
+    title: str
+    min: int
+    max: int
+
+
+@dataclass(frozen=True)
 class Band:
     name: str
     min: float
