@@ -1,0 +1,605 @@
+"""Trends: plain functions over the numbers the workbook has collected.
+
+Everything here works on ``MetricPoint`` lists (what ``store.metric_points``
+returns) and on the catalogue; nothing speaks SQL and nothing imports Textual.
+``summary`` makes ONE store query and does the rest in Python, so ten years of
+weekly sittings stay well inside the 50 ms budget.
+
+Conventions used throughout:
+
+- Points are ordered by sitting time (``at``, ISO text, which sorts as time)
+  and then sitting id. When one partner gave the same metric more than once in
+  one sitting (two exercises feeding the same metric), that sitting's value is
+  the mean of those answers: a trend has one value per sitting.
+- ``change`` is the latest sitting's value minus the value at the previous
+  sitting where that partner rated that metric (not necessarily the previous
+  sitting of the workbook).
+- ``gap`` is partner a minus partner b at the latest sitting where both rated.
+- Unrevealed private numbers never count: ``store.metric_points`` leaves them
+  out, and ``summary`` checks again using the ``private``/``revealed`` flags a
+  point may carry in ``extra``.
+
+Reliable change. An instrument (a group of scored prompts) carries its own
+``reliable_change`` threshold for its total. A single metric has none of its
+own, so it borrows one: the threshold of an instrument that contains a prompt
+feeding that metric (the weekly check-in's instrument first), divided by the
+number of items when the instrument sums them (a mean is already on the scale
+of one item), and stretched by the ratio of ranges when the metric's range
+differs from the instrument's items. That proportional share is a rule of
+thumb for "more than the usual week-to-week wobble", not a psychometric
+figure. A metric no instrument covers gets the check-in's per-item threshold;
+if there is no instrument at all, no change is called reliable.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any, Iterable, Sequence
+
+from .model import Exercise, Instrument, MetricPoint, PARTNERS
+
+WINDOWS = ("3m", "1y", "all")
+WINDOW_TITLES = {"3m": "the last 3 months", "1y": "the last year", "all": "all time"}
+SPARK_BLOCKS = "▁▂▃▄▅▆▇█"
+
+Series = list[tuple[str, float]]
+
+
+# --------------------------------------------------------------------------
+# Series maths on known data
+
+
+def _ordered(points: Iterable[MetricPoint]) -> list[MetricPoint]:
+    return sorted(points, key=lambda p: (p.at, p.sitting_id))
+
+
+def _per_sitting(points: Iterable[MetricPoint]) -> list[tuple[int, str, float]]:
+    """(sitting_id, at, value) in time order, one per sitting (mean of repeats)."""
+    sums: dict[int, list[Any]] = {}
+    for p in points:
+        slot = sums.get(p.sitting_id)
+        if slot is None:
+            sums[p.sitting_id] = [p.at, float(p.value), 1]
+        else:
+            slot[1] += float(p.value)
+            slot[2] += 1
+    rows = [(sid, at, total / n) for sid, (at, total, n) in sums.items()]
+    rows.sort(key=lambda r: (r[1], r[0]))
+    return rows
+
+
+def _select(points: Iterable[MetricPoint], metric: str, partner: str, since: str | None = None) -> list[MetricPoint]:
+    return [
+        p
+        for p in points
+        if p.metric == metric and p.partner == partner and (since is None or p.at >= since)
+    ]
+
+
+def series(points: Sequence[MetricPoint], metric: str, partner: str, since: str | None = None) -> Series:
+    """``[(at, value), ...]`` for one metric and partner, oldest first, one per sitting."""
+    return [(at, value) for _, at, value in _per_sitting(_select(points, metric, partner, since))]
+
+
+def latest(points: Sequence[MetricPoint], metric: str, partner: str) -> float | None:
+    rows = series(points, metric, partner)
+    return rows[-1][1] if rows else None
+
+
+def change(points: Sequence[MetricPoint], metric: str, partner: str) -> float | None:
+    """Latest value minus the one before it for this partner and metric; None if under two."""
+    return series_change(series(points, metric, partner))
+
+
+def series_change(rows: Sequence[tuple[Any, float]]) -> float | None:
+    if len(rows) < 2:
+        return None
+    return rows[-1][1] - rows[-2][1]
+
+
+def gap(points: Sequence[MetricPoint], metric: str, a: str = "a", b: str = "b") -> float | None:
+    """Partner a minus partner b at the latest sitting where both rated; None if never."""
+    return _gap_of(
+        _per_sitting(_select(points, metric, a)),
+        _per_sitting(_select(points, metric, b)),
+    )
+
+
+def _gap_of(rows_a: Sequence[tuple[int, str, float]], rows_b: Sequence[tuple[int, str, float]]) -> float | None:
+    by_sitting_b = {sid: value for sid, _, value in rows_b}
+    for sid, _, value in reversed(rows_a):
+        if sid in by_sitting_b:
+            return value - by_sitting_b[sid]
+    return None
+
+
+def reliable(delta: float | None, threshold: float | None) -> bool:
+    """True when a change is at least the threshold in size (and there is one)."""
+    if delta is None or threshold is None or threshold <= 0:
+        return False
+    # A hair of tolerance so 8/7*7 style float sums still count as 8.
+    return abs(delta) >= threshold - 1e-9
+
+
+def _parse_now(now: datetime | date | str | None) -> datetime:
+    if now is None:
+        return datetime.now()
+    if isinstance(now, str):
+        return datetime.fromisoformat(now)
+    if isinstance(now, datetime):
+        return now
+    return datetime(now.year, now.month, now.day)
+
+
+def window_start(now: datetime | date | str | None, window: str) -> str | None:
+    """The ISO time a window starts at ("3m": 91 days back, "1y": 365), or None for "all"."""
+    if window not in WINDOWS:
+        raise ValueError(f"unknown window {window!r}: use one of {', '.join(WINDOWS)}")
+    if window == "all":
+        return None
+    days = 91 if window == "3m" else 365
+    start = _parse_now(now) - timedelta(days=days)
+    return start.replace(microsecond=0).isoformat()
+
+
+# --------------------------------------------------------------------------
+# Instruments
+
+
+@dataclass(frozen=True)
+class InstrumentPoint:
+    """One partner's instrument total at one sitting."""
+
+    sitting_id: int
+    at: str
+    partner: str
+    total: float
+    band: str | None
+
+
+def _instrument_items(instrument: Instrument, exercise: Exercise) -> list[tuple[str, str]]:
+    """(prompt_id, metric) for the instrument's scored prompts, in instrument order."""
+    items = []
+    for prompt_id in instrument.prompts:
+        prompt = exercise.prompt(prompt_id)
+        if prompt is not None and prompt.metric:
+            items.append((prompt_id, prompt.metric))
+    return items
+
+
+def instrument_series(points: Sequence[MetricPoint], instrument: Instrument, exercise: Exercise, catalog: Any = None) -> list[InstrumentPoint]:
+    """Totals (sum or mean of the instrument's items) per sitting per partner, oldest first.
+
+    A sitting counts only when that partner answered every item: a sum with a
+    missing item would look like a drop. Points that say which exercise they
+    came from (``extra["exercise_id"]``) must come from the instrument's own
+    exercise; points that do not say are taken as they are.
+    """
+    items = _instrument_items(instrument, exercise)
+    if not items:
+        return []
+    wanted = {metric for _, metric in items}
+    # (partner, sitting) -> metric -> [sum, n]
+    cells: dict[tuple[str, int], dict[str, list[float]]] = {}
+    when: dict[int, str] = {}
+    for p in points:
+        if p.metric not in wanted:
+            continue
+        source = p.extra.get("exercise_id") if p.extra else None
+        if source is not None and source != exercise.id:
+            continue
+        cell = cells.setdefault((p.partner, p.sitting_id), {})
+        acc = cell.get(p.metric)
+        if acc is None:
+            cell[p.metric] = [float(p.value), 1.0]
+        else:
+            acc[0] += float(p.value)
+            acc[1] += 1
+        when[p.sitting_id] = p.at
+    out: list[InstrumentPoint] = []
+    for (partner, sid), cell in cells.items():
+        if len(cell) < len(wanted):
+            continue
+        # Each item once, in case two prompts of the instrument share a metric.
+        values = [cell[metric][0] / cell[metric][1] for _, metric in items]
+        total = sum(values)
+        if instrument.method == "mean":
+            total = total / len(values)
+        band = instrument.band_for(total)
+        out.append(InstrumentPoint(sid, when[sid], partner, total, band.name if band else None))
+    out.sort(key=lambda ip: (ip.at, ip.sitting_id, ip.partner))
+    return out
+
+
+def metric_thresholds(catalog: Any) -> dict[str, float]:
+    """A per-metric reliable-change threshold borrowed from the instruments (see module doc)."""
+    pairs = list(catalog.instruments()) if catalog is not None else []
+    # The weekly check-in's instruments first: the brief for single metrics.
+    pairs.sort(key=lambda pair: 0 if pair[0].kind == "checkin" else 1)
+    ranges = {m.key: (m.min, m.max) for m in getattr(catalog, "metrics", ()) or ()}
+    out: dict[str, float] = {}
+    fallback: float | None = None
+    for exercise, instrument in pairs:
+        if instrument.reliable_change <= 0:
+            continue
+        items = [exercise.prompt(pid) for pid in instrument.prompts]
+        items = [p for p in items if p is not None and p.metric]
+        if not items:
+            continue
+        per_item = instrument.reliable_change
+        if instrument.method != "mean":
+            per_item = per_item / len(items)
+        spans = [(p.metric_range[1] - p.metric_range[0]) for p in items if p.metric_range]
+        item_span = (sum(spans) / len(spans)) if spans else 0
+        if fallback is None:
+            fallback = per_item
+        for prompt in items:
+            if prompt.metric in out:
+                continue
+            lo, hi = ranges.get(prompt.metric, prompt.metric_range or (0, 0))
+            scale = (hi - lo) / item_span if item_span and hi > lo else 1.0
+            out[prompt.metric] = per_item * scale
+    if fallback is not None:
+        for key in ranges:
+            out.setdefault(key, fallback)
+    return out
+
+
+# --------------------------------------------------------------------------
+# The whole picture
+
+
+@dataclass(frozen=True)
+class PartnerTrend:
+    partner: str
+    name: str
+    series: tuple[tuple[str, float], ...]  # within the window
+    latest: float | None
+    change: float | None  # since the partner's previous rating (any time)
+    reliable: bool
+
+
+@dataclass(frozen=True)
+class MetricTrend:
+    key: str
+    title: str
+    min: int
+    max: int
+    threshold: float | None
+    partners: tuple[PartnerTrend, ...]
+    gap: float | None  # a minus b at the latest sitting both rated
+
+    def partner(self, key: str) -> PartnerTrend | None:
+        for trend in self.partners:
+            if trend.partner == key:
+                return trend
+        return None
+
+
+@dataclass(frozen=True)
+class InstrumentPartnerTrend:
+    partner: str
+    name: str
+    series: tuple[tuple[str, float], ...]
+    latest: float | None
+    band: str | None
+    change: float | None
+    reliable: bool
+
+
+@dataclass(frozen=True)
+class InstrumentTrend:
+    id: str
+    title: str
+    exercise_id: str
+    method: str
+    reliable_change: float
+    note: str
+    min: float
+    max: float
+    partners: tuple[InstrumentPartnerTrend, ...]
+
+    def partner(self, key: str) -> InstrumentPartnerTrend | None:
+        for trend in self.partners:
+            if trend.partner == key:
+                return trend
+        return None
+
+
+@dataclass(frozen=True)
+class TrendsSummary:
+    window: str
+    since: str | None
+    names: dict[str, str]
+    metrics: tuple[MetricTrend, ...]
+    instruments: tuple[InstrumentTrend, ...]
+    points: tuple[MetricPoint, ...] = field(default=(), repr=False)  # within the window
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.points
+
+
+def _visible(p: MetricPoint) -> bool:
+    extra = p.extra or {}
+    return not (extra.get("private") and not extra.get("revealed"))
+
+
+def _names(store: Any) -> dict[str, str]:
+    names = {"a": "Partner A", "b": "Partner B", "together": "Together"}
+    couple = store.get_couple() if store is not None else None
+    if couple is not None:
+        names["a"], names["b"] = couple.a.name, couple.b.name
+    return names
+
+
+def summary(store: Any, catalog: Any, window: str = "all", now: datetime | date | str | None = None) -> TrendsSummary:
+    """Every metric per partner, and every instrument total, from one store query."""
+    since = window_start(now, window)
+    points = [p for p in store.metric_points() if _visible(p)]
+    return summarise(points, catalog, window=window, since=since, names=_names(store))
+
+
+def summarise(points: Sequence[MetricPoint], catalog: Any, window: str = "all", since: str | None = None, names: dict[str, str] | None = None) -> TrendsSummary:
+    """``summary`` without the store: latest, change and gap use all points; series use the window."""
+    names = dict(names or {"a": "Partner A", "b": "Partner B", "together": "Together"})
+    by_metric: dict[str, dict[str, list[MetricPoint]]] = {}
+    for p in points:
+        by_metric.setdefault(p.metric, {}).setdefault(p.partner, []).append(p)
+
+    thresholds = metric_thresholds(catalog)
+    declared = list(getattr(catalog, "metrics", ()) or ())
+    known = {m.key for m in declared}
+    # Metrics declared in the catalogue, in its order, then any the workbook
+    # holds that the catalogue no longer declares (an older pack).
+    order: list[tuple[str, str, int, int]] = [(m.key, m.title, m.min, m.max) for m in declared]
+    for key in sorted(k for k in by_metric if k not in known):
+        values = [p.value for rows in by_metric[key].values() for p in rows]
+        order.append((key, key, int(min(values)), int(max(values))))
+
+    metrics: list[MetricTrend] = []
+    for key, title, lo, hi in order:
+        rows = by_metric.get(key, {})
+        threshold = thresholds.get(key)
+        per_partner: dict[str, list[tuple[int, str, float]]] = {k: _per_sitting(v) for k, v in rows.items()}
+        partners: list[PartnerTrend] = []
+        for partner in _partner_order(per_partner):
+            all_rows = per_partner[partner]
+            delta = series_change(all_rows) if len(all_rows) >= 2 else None
+            shown = tuple((at, v) for _, at, v in all_rows if since is None or at >= since)
+            partners.append(
+                PartnerTrend(
+                    partner=partner,
+                    name=names.get(partner, partner),
+                    series=shown,
+                    latest=all_rows[-1][2] if all_rows else None,
+                    change=delta,
+                    reliable=reliable(delta, threshold),
+                )
+            )
+        metrics.append(
+            MetricTrend(
+                key=key,
+                title=title,
+                min=lo,
+                max=hi,
+                threshold=threshold,
+                partners=tuple(partners),
+                gap=_gap_of(per_partner.get("a", []), per_partner.get("b", [])),
+            )
+        )
+
+    instruments: list[InstrumentTrend] = []
+    for exercise, instrument in (catalog.instruments() if catalog is not None else []):
+        totals = instrument_series(points, instrument, exercise, catalog)
+        by_partner: dict[str, list[InstrumentPoint]] = {}
+        for ip in totals:
+            by_partner.setdefault(ip.partner, []).append(ip)
+        lo, hi = _instrument_range(instrument, exercise)
+        partners_i: list[InstrumentPartnerTrend] = []
+        for partner in _partner_order(by_partner):
+            rows_i = by_partner[partner]
+            delta = rows_i[-1].total - rows_i[-2].total if len(rows_i) >= 2 else None
+            partners_i.append(
+                InstrumentPartnerTrend(
+                    partner=partner,
+                    name=names.get(partner, partner),
+                    series=tuple((ip.at, ip.total) for ip in rows_i if since is None or ip.at >= since),
+                    latest=rows_i[-1].total,
+                    band=rows_i[-1].band,
+                    change=delta,
+                    reliable=reliable(delta, instrument.reliable_change),
+                )
+            )
+        instruments.append(
+            InstrumentTrend(
+                id=instrument.id,
+                title=instrument.title,
+                exercise_id=exercise.id,
+                method=instrument.method,
+                reliable_change=instrument.reliable_change,
+                note=instrument.note,
+                min=lo,
+                max=hi,
+                partners=tuple(partners_i),
+            )
+        )
+
+    shown_points = tuple(_ordered(p for p in points if since is None or p.at >= since))
+    return TrendsSummary(
+        window=window,
+        since=since,
+        names=names,
+        metrics=tuple(metrics),
+        instruments=tuple(instruments),
+        points=shown_points,
+    )
+
+
+def _partner_order(keys: Iterable[str]) -> list[str]:
+    keys = list(keys)
+    fixed = [k for k in (*PARTNERS, "together") if k in keys]
+    return fixed + sorted(k for k in keys if k not in fixed)
+
+
+def _instrument_range(instrument: Instrument, exercise: Exercise) -> tuple[float, float]:
+    ranges = [p.metric_range for p in (exercise.prompt(pid) for pid in instrument.prompts) if p is not None and p.metric_range]
+    if not ranges:
+        return (0.0, 0.0)
+    lo = float(sum(r[0] for r in ranges))
+    hi = float(sum(r[1] for r in ranges))
+    if instrument.method == "mean":
+        lo, hi = lo / len(ranges), hi / len(ranges)
+    return (lo, hi)
+
+
+# --------------------------------------------------------------------------
+# Renderings
+
+
+def fmt_number(value: float | None) -> str:
+    """7 for 7.0, 6.5 for 6.5; a dash for nothing."""
+    if value is None:
+        return "-"
+    rounded = round(value, 1)
+    if rounded == int(rounded):
+        return str(int(rounded))
+    return f"{rounded:.1f}"
+
+
+def fmt_change(value: float | None) -> str:
+    if value is None:
+        return "-"
+    text = fmt_number(value)
+    if value > 0 and text != "0":
+        return "+" + text
+    return text
+
+
+def sparkline(values: Sequence[float], lo: float, hi: float, width: int = 24) -> str:
+    """A row of unicode blocks, newest on the right; long series averaged into buckets."""
+    values = list(values)
+    if not values or width <= 0:
+        return ""
+    if len(values) > width:
+        buckets: list[float] = []
+        n = len(values)
+        for i in range(width):
+            start, end = i * n // width, (i + 1) * n // width
+            chunk = values[start:end] or [values[min(start, n - 1)]]
+            buckets.append(sum(chunk) / len(chunk))
+        values = buckets
+    span = hi - lo
+    out = []
+    top = len(SPARK_BLOCKS) - 1
+    for v in values:
+        frac = 0.5 if span <= 0 else (min(max(v, lo), hi) - lo) / span
+        out.append(SPARK_BLOCKS[round(frac * top)])
+    return "".join(out)
+
+
+def _clip(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: max(0, width - 1)] + "…"
+
+
+def render_text(summary: TrendsSummary, width: int = 80) -> str:
+    """A plain report that fits ``width`` columns (80 by default)."""
+    width = max(40, width)
+    lines: list[str] = []
+    when = WINDOW_TITLES.get(summary.window, summary.window)
+    lines.append(_clip(f"Trends over {when}", width))
+    lines.append("=" * min(width, len(lines[0])))
+    if not any(m.partners for m in summary.metrics) and not any(i.partners for i in summary.instruments):
+        lines.append("")
+        lines.append(_clip("No ratings yet: the weekly check-in is where the numbers start.", width))
+        return "\n".join(lines) + "\n"
+    name_w = max([len(n) for n in summary.names.values()] + [4])
+    name_w = min(name_w, 14)
+    # name, sparkline, latest, change, note
+    spark_w = max(8, width - (2 + name_w + 2) - 2 - 6 - 2 - 6 - 2 - 10)
+    lines.append("")
+    header = f"  {'':<{name_w}}  {'':<{spark_w}}  {'latest':>6}  {'change':>6}"
+    lines.append(header.rstrip())
+    for metric in summary.metrics:
+        if not metric.partners:
+            continue
+        lines.append("")
+        lines.append(_clip(metric.title, width))
+        for trend in metric.partners:
+            spark = sparkline([v for _, v in trend.series], metric.min, metric.max, spark_w)
+            note = "reliable" if trend.reliable else ""
+            row = (
+                f"  {_clip(trend.name, name_w):<{name_w}}  {spark:<{spark_w}}  "
+                f"{fmt_number(trend.latest):>6}  {fmt_change(trend.change):>6}  {note}"
+            )
+            lines.append(row.rstrip())
+        if metric.gap is not None:
+            a, b = summary.names.get("a", "A"), summary.names.get("b", "B")
+            lines.append(_clip(f"  gap ({a} minus {b}): {fmt_change(metric.gap)}", width))
+    for inst in summary.instruments:
+        if not inst.partners:
+            continue
+        lines.append("")
+        lines.append(_clip(f"{inst.title} ({inst.method}, {fmt_number(inst.min)} to {fmt_number(inst.max)})", width))
+        for trend in inst.partners:
+            spark = sparkline([v for _, v in trend.series], inst.min, inst.max, spark_w)
+            note = "reliable" if trend.reliable else ""
+            row = (
+                f"  {_clip(trend.name, name_w):<{name_w}}  {spark:<{spark_w}}  "
+                f"{fmt_number(trend.latest):>6}  {fmt_change(trend.change):>6}  {note}"
+            )
+            lines.append(row.rstrip())
+            if trend.band:
+                lines.append(_clip(f"  {'':<{name_w}}  band: {trend.band}", width))
+        if inst.note:
+            for line in _wrap(inst.note, width - 2):
+                lines.append("  " + line)
+    lines.append("")
+    lines.append(
+        _clip(
+            "change: since each person's previous rating. reliable: larger than",
+            width,
+        )
+    )
+    lines.append(_clip("the usual week-to-week wobble (a rule of thumb, not a clinical test).", width))
+    return "\n".join(lines) + "\n"
+
+
+def _wrap(text: str, width: int) -> list[str]:
+    import textwrap
+
+    return textwrap.wrap(text, width=max(10, width)) or [""]
+
+
+def render_csv(data: TrendsSummary | Sequence[MetricPoint], names: dict[str, str] | None = None) -> str:
+    """``date,partner,metric,value``: one row per sitting, partner and metric, oldest first."""
+    if isinstance(data, TrendsSummary):
+        points: Sequence[MetricPoint] = data.points
+        names = {**data.names, **(names or {})}
+    else:
+        points = data
+        names = dict(names or {})
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(["date", "partner", "metric", "value"])
+    # One row per sitting: repeats of a metric in one sitting are averaged.
+    groups: dict[tuple[int, str, str], list[Any]] = {}
+    for p in points:
+        key = (p.sitting_id, p.partner, p.metric)
+        slot = groups.get(key)
+        if slot is None:
+            groups[key] = [p.at, float(p.value), 1]
+        else:
+            slot[1] += float(p.value)
+            slot[2] += 1
+    rows = sorted(groups.items(), key=lambda kv: (kv[1][0], kv[0][0], _partner_rank(kv[0][1]), kv[0][2]))
+    for (sid, partner, metric), (at, total, n) in rows:
+        writer.writerow([at[:10], names.get(partner, partner), metric, fmt_number(total / n)])
+    return buf.getvalue()
+
+
+def _partner_rank(partner: str) -> int:
+    return {"a": 0, "b": 1, "together": 2}.get(partner, 3)

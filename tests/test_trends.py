@@ -1,0 +1,164 @@
+"""Trends: the maths on hand-made points, then the summary on a real workbook."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import datetime
+
+import pytest
+
+from relworkbook import trends
+from relworkbook.model import Band, Exercise, Instrument, MetricPoint, Prompt
+
+
+def pt(sid: int, day: str, partner: str, metric: str, value: float, **extra) -> MetricPoint:
+    return MetricPoint(sitting_id=sid, at=f"{day}T19:00:00", partner=partner, metric=metric, value=value, extra=extra)
+
+
+@pytest.fixture
+def points() -> list[MetricPoint]:
+    # Deliberately out of order: series must sort by time, not by list order.
+    return [
+        pt(3, "2026-01-15", "a", "trust", 7),
+        pt(1, "2026-01-01", "a", "trust", 4),
+        pt(2, "2026-01-08", "a", "trust", 5),
+        pt(1, "2026-01-01", "b", "trust", 6),
+        pt(2, "2026-01-08", "b", "trust", 6),
+        pt(1, "2026-01-01", "a", "communication", 3),
+        pt(4, "2026-01-22", "b", "communication", 9),
+    ]
+
+
+def test_series_is_time_ordered_and_filtered(points):
+    assert trends.series(points, "trust", "a") == [
+        ("2026-01-01T19:00:00", 4),
+        ("2026-01-08T19:00:00", 5),
+        ("2026-01-15T19:00:00", 7),
+    ]
+    assert trends.series(points, "trust", "b") == [("2026-01-01T19:00:00", 6), ("2026-01-08T19:00:00", 6)]
+    assert trends.series(points, "trust", "a", since="2026-01-08T00:00:00") == [
+        ("2026-01-08T19:00:00", 5),
+        ("2026-01-15T19:00:00", 7),
+    ]
+    assert trends.series(points, "closeness", "a") == []
+
+
+def test_repeats_in_one_sitting_are_averaged():
+    pts = [pt(1, "2026-01-01", "a", "trust", 4), pt(1, "2026-01-01", "a", "trust", 7), pt(2, "2026-01-08", "a", "trust", 6)]
+    assert trends.series(pts, "trust", "a") == [("2026-01-01T19:00:00", 5.5), ("2026-01-08T19:00:00", 6)]
+    assert trends.change(pts, "trust", "a") == pytest.approx(0.5)
+
+
+def test_latest_and_change(points):
+    assert trends.latest(points, "trust", "a") == 7
+    assert trends.change(points, "trust", "a") == 2  # 7 at sitting 3 minus 5 at sitting 2
+    assert trends.change(points, "trust", "b") == 0
+    assert trends.change(points, "communication", "a") is None  # only one rating
+    assert trends.latest(points, "closeness", "b") is None
+    assert trends.change(points, "closeness", "b") is None
+
+
+def test_change_skips_sittings_where_the_partner_did_not_rate():
+    pts = [pt(1, "2026-01-01", "b", "goals", 8), pt(2, "2026-01-08", "a", "goals", 2), pt(3, "2026-01-15", "b", "goals", 5)]
+    assert trends.change(pts, "goals", "b") == -3
+
+
+def test_gap_uses_latest_sitting_both_rated(points):
+    # a rated trust at 1, 2, 3; b at 1, 2: the latest shared sitting is 2 (5 - 6).
+    assert trends.gap(points, "trust") == -1
+    # communication: a at sitting 1, b at sitting 4, never together
+    assert trends.gap(points, "communication") is None
+    assert trends.gap([], "trust") is None
+
+
+@pytest.mark.parametrize(
+    "delta, threshold, expected",
+    [(3, 3, True), (-3, 3, True), (2.9, 3, False), (-2.9, 3, False), (None, 3, False), (5, None, False), (5, 0, False), (8 / 7 * 7, 8, True)],
+)
+def test_reliable(delta, threshold, expected):
+    assert trends.reliable(delta, threshold) is expected
+
+
+def test_window_start():
+    now = datetime(2026, 11, 21, 19, 43, 13)
+    assert trends.window_start(now, "all") is None
+    assert trends.window_start(now, "3m") == "2026-08-22T19:43:13"
+    assert trends.window_start(now, "1y") == "2025-11-21T19:43:13"
+    assert trends.window_start("2026-11-21T19:43:13", "1y") == "2025-11-21T19:43:13"
+    with pytest.raises(ValueError):
+        trends.window_start(now, "5y")
+    # A window start filters a series like any since=.
+    pts = [pt(1, "2025-01-01", "a", "trust", 3), pt(2, "2026-10-01", "a", "trust", 8)]
+    assert trends.series(pts, "trust", "a", since=trends.window_start(now, "3m")) == [("2026-10-01T19:00:00", 8)]
+
+
+def _checkin(method: str = "sum") -> tuple[Exercise, Instrument]:
+    prompts = tuple(
+        Prompt(id=key, type="scale", text=key, min=1, max=10, metric=key) for key in ("communication", "trust", "closeness")
+    ) + (Prompt(id="note", type="text", text="note"),)
+    bands = (
+        (Band("Needs attention", 3, 14), Band("Steady", 15, 30))
+        if method == "sum"
+        else (Band("Needs attention", 1, 4.99), Band("Steady", 5, 10))
+    )
+    instrument = Instrument(
+        id="total", title="Check-in total", prompts=("communication", "trust", "closeness"), method=method, bands=bands, reliable_change=6 if method == "sum" else 2
+    )
+    exercise = Exercise(id="weekly", title="Weekly", step="check-in", intro="", minutes=10, prompts=prompts, kind="checkin", instruments=(instrument,))
+    return exercise, instrument
+
+
+def _rate(sid: int, day: str, partner: str, c: int, t: int, k: int | None) -> list[MetricPoint]:
+    out = [pt(sid, day, partner, "communication", c, exercise_id="weekly"), pt(sid, day, partner, "trust", t, exercise_id="weekly")]
+    if k is not None:
+        out.append(pt(sid, day, partner, "closeness", k, exercise_id="weekly"))
+    return out
+
+
+def test_instrument_totals_bands_and_reliable_change():
+    exercise, instrument = _checkin("sum")
+    pts = (
+        _rate(1, "2026-01-01", "a", 3, 4, 4)  # 11: needs attention
+        + _rate(1, "2026-01-01", "b", 6, 6, None)  # incomplete: no total
+        + _rate(2, "2026-01-08", "a", 6, 6, 6)  # 18: steady
+        + _rate(2, "2026-01-08", "b", 5, 5, 5)  # 15: steady
+        # the same metric from another exercise must not leak into the total
+        + [pt(2, "2026-01-08", "a", "trust", 1, exercise_id="rc-assess")]
+    )
+    totals = trends.instrument_series(pts, instrument, exercise, None)
+    assert [(ip.sitting_id, ip.partner, ip.total, ip.band) for ip in totals] == [
+        (1, "a", 11, "Needs attention"),
+        (2, "a", 18, "Steady"),
+        (2, "b", 15, "Steady"),
+    ]
+    delta = totals[1].total - totals[0].total
+    assert delta == 7 and trends.reliable(delta, instrument.reliable_change)
+
+
+def test_instrument_mean():
+    exercise, instrument = _checkin("mean")
+    totals = trends.instrument_series(_rate(1, "2026-01-01", "a", 3, 4, 8), instrument, exercise, None)
+    assert [(ip.total, ip.band) for ip in totals] == [(5, "Steady")]
+    totals = trends.instrument_series(_rate(1, "2026-01-01", "a", 3, 4, 5), instrument, exercise, None)
+    assert totals[0].total == pytest.approx(4) and totals[0].band == "Needs attention"
+
+
+def test_sparkline_and_numbers():
+    assert trends.sparkline([1, 10], 1, 10) == "▁█"
+    assert len(trends.sparkline(list(range(500)), 0, 499, width=24)) == 24
+    assert trends.sparkline([], 1, 10) == ""
+    assert trends.fmt_number(7.0) == "7" and trends.fmt_number(6.54) == "6.5" and trends.fmt_number(None) == "-"
+    assert trends.fmt_change(2) == "+2" and trends.fmt_change(-1.5) == "-1.5" and trends.fmt_change(0) == "0"
+
+
+def test_csv_one_row_per_sitting_partner_metric(points):
+    text = trends.render_csv(points + [pt(1, "2026-01-01", "a", "trust", 6)], names={"a": "Alex", "b": "Sam"})
+    rows = list(csv.reader(io.StringIO(text)))
+    assert rows[0] == ["date", "partner", "metric", "value"]
+    assert rows[1:4] == [
+        ["2026-01-01", "Alex", "communication", "3"],
+        ["2026-01-01", "Alex", "trust", "5"],  # 4 and 6 in one sitting
+        ["2026-01-01", "Sam", "trust", "6"],
+    ]
+    assert len(rows) == 1 + 7
