@@ -1,0 +1,215 @@
+"""Where the couple are in the program: the order of answer slots, what is done,
+what waits for an absent partner, and where to pick up again.
+
+Plain functions over the store and the catalogue; no Textual here, so this is
+tested in milliseconds.
+
+A *slot* is one answer to give: a prompt and who gives it. ``each`` and
+``private`` prompts give one slot per attending partner (a, then b); a
+``together`` prompt gives one shared slot (partner ``"together"``); a ``turns``
+prompt is one shared slot too (speaker and listener alternate inside its
+widget), and needs both partners, so a solo sitting skips it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Iterable, Sequence
+
+from .model import PARTNERS, TOGETHER, Exercise, Prompt
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .catalog import Catalog
+
+RESUME_KEY = "resume"
+
+
+@dataclass(frozen=True)
+class Slot:
+    """One answer to give: ``partner`` is "a", "b" or "together"."""
+
+    prompt: Prompt
+    partner: str
+
+
+def _ordered(attendees: Iterable[str]) -> list[str]:
+    present = set(attendees)
+    return [p for p in PARTNERS if p in present]
+
+
+def is_shared(prompt: Prompt) -> bool:
+    """A prompt answered once for the couple (stored under "together")."""
+    return prompt.type == "turns" or prompt.who == "together"
+
+
+def slots(exercise: Exercise, attendees: Sequence[str], *, own_only: bool = False) -> list[Slot]:
+    """The answers to give in this exercise, in order, for these attendees.
+
+    ``own_only`` keeps only each/private slots: a partner catching up on a
+    sitting they missed answers their own part, not the shared prompts.
+    """
+    present = _ordered(attendees)
+    out: list[Slot] = []
+    for prompt in exercise.prompts:
+        if is_shared(prompt):
+            if own_only or not present:
+                continue
+            if prompt.type == "turns" and len(present) < 2:
+                continue
+            out.append(Slot(prompt, TOGETHER))
+        else:
+            out.extend(Slot(prompt, p) for p in present)
+    return out
+
+
+def is_answered(prompt_type: str, value: Any) -> bool:
+    """Whether a stored value counts as an answer (an empty draft does not)."""
+    if value is None:
+        return False
+    if prompt_type in ("text", "choice"):
+        return isinstance(value, str) and value.strip() != ""
+    if prompt_type == "scale":
+        return isinstance(value, (int, float)) and not isinstance(value, bool)
+    if prompt_type == "checklist":
+        # Nothing ticked is a real answer ("none of these").
+        return isinstance(value, list)
+    if prompt_type == "template":
+        return isinstance(value, dict) and any(str(v).strip() for v in value.values())
+    if prompt_type == "commitment":
+        return isinstance(value, dict) and str(value.get("what") or "").strip() != ""
+    if prompt_type == "turns":
+        return isinstance(value, list) and any(str(t.get("said") or "").strip() for t in value if isinstance(t, dict))
+    return bool(value)
+
+
+def _required(prompt: Prompt) -> list[str]:
+    return [TOGETHER] if is_shared(prompt) else list(PARTNERS)
+
+
+def _answered_keys(answers: Iterable[Any], exercise: Exercise) -> set[tuple[str, str]]:
+    """(prompt id, partner) pairs that hold a real answer, in any sitting."""
+    types = {p.id: p.type for p in exercise.prompts}
+    done: set[tuple[str, str]] = set()
+    for answer in answers:
+        ptype = types.get(answer.prompt_id)
+        if ptype is not None and is_answered(ptype, answer.value):
+            done.add((answer.prompt_id, answer.partner))
+    return done
+
+
+def exercise_done(store: Any, exercise: Exercise) -> bool:
+    """Every non-optional prompt answered by everyone who should answer it.
+
+    Answers may come from different sittings (a partner catching up later).
+    A check-in counts as done once it has been completed at least once.
+    """
+    done = _answered_keys(store.answers_for_exercise(exercise.id), exercise)
+    for prompt in exercise.prompts:
+        if prompt.optional:
+            continue
+        for partner in _required(prompt):
+            if (prompt.id, partner) not in done:
+                return False
+    return True
+
+
+def _ordered_steps(catalog: "Catalog") -> list[Any]:
+    return sorted(catalog.steps, key=lambda s: (s.order, s.id))
+
+
+def _ordered_exercises(catalog: "Catalog", step_id: str) -> list[Exercise]:
+    return sorted(catalog.exercises_for(step_id), key=lambda e: (e.order, e.id))
+
+
+def step_progress(store: Any, catalog: "Catalog") -> dict[str, tuple[int, int]]:
+    """step id -> (exercises done, exercises in the step)."""
+    out: dict[str, tuple[int, int]] = {}
+    for step in _ordered_steps(catalog):
+        exercises = _ordered_exercises(catalog, step.id)
+        done = sum(1 for ex in exercises if exercise_done(store, ex))
+        out[step.id] = (done, len(exercises))
+    return out
+
+
+def next_exercise(store: Any, catalog: "Catalog") -> Exercise | None:
+    """The first unfinished exercise in program order; once all are done, the check-in."""
+    for step in _ordered_steps(catalog):
+        for exercise in _ordered_exercises(catalog, step.id):
+            if exercise.kind == "checkin":
+                continue
+            if not exercise_done(store, exercise):
+                return exercise
+    return catalog.checkin()
+
+
+def pending_for(store: Any, catalog: "Catalog", partner: str) -> list[tuple[int, Exercise]]:
+    """(sitting id, exercise) where ``partner`` was absent and still owes each/private answers.
+
+    Offered when that partner next sits down; their answers go into the original
+    sitting so they pair up with the other's. Check-ins are not carried over: a
+    check-in is about its own week, and the next one asks again.
+    """
+    out: list[tuple[int, Exercise]] = []
+    for sitting in store.list_sittings():
+        if partner in sitting.attendees or not sitting.attendees:
+            continue
+        answers = store.answers_for_sitting(sitting.id)
+        for ex_id in sitting.exercises:
+            exercise = catalog.exercise(ex_id)
+            if exercise is None or exercise.kind == "checkin":
+                continue
+            mine = _answered_keys((a for a in answers if a.exercise_id == ex_id), exercise)
+            owed = [
+                p
+                for p in exercise.prompts
+                if not is_shared(p) and not p.optional and (p.id, partner) not in mine
+            ]
+            if owed:
+                out.append((sitting.id, exercise))
+    out.sort(key=lambda item: item[0])
+    return out
+
+
+def get_resume(store: Any) -> dict | None:
+    """Where the couple left off: {sitting_id, exercise_id, slot, ...} or None."""
+    value = store.get_setting(RESUME_KEY, None)
+    if not isinstance(value, dict):
+        return None
+    try:
+        resume = dict(value)
+        resume["sitting_id"] = int(resume["sitting_id"])
+        resume["exercise_id"] = str(resume["exercise_id"])
+        resume["slot"] = int(resume.get("slot", 0))
+    except (KeyError, TypeError, ValueError):
+        return None
+    answer = resume.get("answer_sitting_id")
+    resume["answer_sitting_id"] = int(answer) if answer is not None else resume["sitting_id"]
+    attendees = resume.get("attendees")
+    resume["attendees"] = tuple(attendees) if attendees else None
+    return resume
+
+
+def set_resume(
+    store: Any,
+    sitting_id: int,
+    exercise_id: str,
+    slot: int,
+    *,
+    answer_sitting_id: int | None = None,
+    attendees: Sequence[str] | None = None,
+) -> None:
+    """Remember the slot in progress. ``attendees`` are the ones the slots were built for."""
+    store.set_setting(
+        RESUME_KEY,
+        {
+            "sitting_id": int(sitting_id),
+            "exercise_id": exercise_id,
+            "slot": int(slot),
+            "answer_sitting_id": int(answer_sitting_id if answer_sitting_id is not None else sitting_id),
+            "attendees": list(attendees) if attendees is not None else None,
+        },
+    )
+
+
+def clear_resume(store: Any) -> None:
+    store.set_setting(RESUME_KEY, None)

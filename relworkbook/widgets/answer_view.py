@@ -1,0 +1,77 @@
+"""A given answer, read-only: for "what the other wrote" and the private reveal."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.text import Text
+from textual.widgets import Static
+
+from ..model import Couple, Prompt, answer_text
+from .template import fill_template
+
+
+def _name(couple: Couple | None, key: str) -> str:
+    if key == "both":
+        return "both of us"
+    if couple is None:
+        return {"a": "Partner A", "b": "Partner B"}.get(key, "Together")
+    return couple.name(key)
+
+
+def format_answer(prompt: Prompt, value: Any, couple: Couple | None = None) -> Text:
+    """A readable rendering of any answer value (never raises on odd data)."""
+    if value is None or value == "" or value == [] or value == {}:
+        return Text("(nothing yet)", style="dim")
+    try:
+        if prompt.type == "scale":
+            label = prompt.label_for(int(value))
+            return Text(f"{value}" + (f"  ({label})" if label else ""), style="bold")
+        if prompt.type == "checklist":
+            return Text("\n".join(f"\u2022 {item}" for item in value) or "(none ticked)")
+        if prompt.type == "template":
+            return fill_template(prompt.template, dict(value))
+        if prompt.type == "commitment":
+            out = Text(str(value.get("what") or ""), style="bold")
+            out.append(f"\nwho: {_name(couple, str(value.get('owner') or 'both'))}")
+            if value.get("due"):
+                out.append(f", by {value['due']}")
+            return out
+        if prompt.type == "turns":
+            out = Text()
+            for turn in value:
+                speaker = str(turn.get("speaker") or "a")
+                other = "b" if speaker == "a" else "a"
+                out.append(f"{_name(couple, speaker)}: ", style="bold")
+                out.append(f"{turn.get('said', '')}\n")
+                if turn.get("paraphrase"):
+                    out.append(f"{_name(couple, other)} heard: ", style="bold")
+                    out.append(f"{turn['paraphrase']}\n")
+                if turn.get("confirmed"):
+                    out.append("That's it.\n", style="italic")
+                elif turn.get("correction"):
+                    out.append(f"Not quite: {turn['correction']}\n", style="italic")
+            return out
+    except (TypeError, ValueError, AttributeError):
+        pass
+    return Text(answer_text(prompt.type, value))
+
+
+class AnswerView(Static):
+    """One partner's given answer, with their name on top."""
+
+    DEFAULT_CSS = """
+    AnswerView {
+        height: auto;
+        width: 1fr;
+        padding: 0 1;
+        border-left: thick $secondary;
+        background: $boost;
+        margin-bottom: 1;
+    }
+    """
+
+    def __init__(self, prompt: Prompt, value: Any, title: str, couple: Couple | None = None, **kwargs) -> None:
+        body = Text(f"{title}\n", style="bold")
+        body.append_text(format_answer(prompt, value, couple))
+        super().__init__(body, **kwargs)
