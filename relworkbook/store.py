@@ -1,6 +1,12 @@
 """The workbook file: the only module that speaks SQL.
 
-CONTRACT (filled in by the store work; signatures are fixed, other modules call them):
+One SQLite file per couple, opened through sqlite-utils on a connection in
+autocommit mode, with WAL, a 5 second busy timeout and foreign keys on. Every
+write runs inside ``transaction()`` (``BEGIN IMMEDIATE``; nested blocks join the
+outer one), and every SQLite failure a person can cause comes out as a
+``WorkbookError`` with one clear line. Schema changes live in ``migrations``.
+
+CONTRACT (signatures are fixed, other modules call them):
 
     store = Store.open(path)            # creates the file if missing; raises WorkbookError
     store.path -> Path
@@ -56,10 +62,1126 @@ CONTRACT (filled in by the store work; signatures are fixed, other modules call 
     store.export_data() -> dict ; Store.import_data(data) (empty workbook only)
     store.backup(dest: Path | None = None) -> Path          # SQLite backup API, 0600
     store.is_empty() -> bool
+
+Additions beyond the contract (all optional to use):
+
+    Store.open(path=None, create=True, *, timeout=5.0)   # path None: the default workbook
+    store.transaction()                  # context manager: several writes, one commit
+    store.auto_backup(keep=7) -> Path | None   # at most one a day, keeps the newest `keep`
+    store.list_backups() -> list[tuple[Path, datetime]]  # newest first
+    store.history_rows() -> list[Sitting]                # = list_sittings()
+    store.get_commitment(id), store.commitments_made_in(sitting_id),
+    store.commitments_reviewed_in(sitting_id)
+    store.discard_sitting(sitting_id) -> bool            # only a sitting with nothing in it
+    store.schema_version() -> int
+    write methods take an optional keyword ``at=`` (ISO time) for imports and the demo;
+    metric_points(..., include_unrevealed=False): unrevealed private numbers stay out of
+    trends unless asked for. MetricPoint.extra holds exercise_id, prompt_id, answer_id.
 """
 
 from __future__ import annotations
 
+import json
+import os
+import re
+import sqlite3
+import threading
+from contextlib import contextmanager
+from datetime import datetime
+from pathlib import Path
+from typing import Any, Iterator, Sequence
+
+from sqlite_utils import Database
+
+from . import migrations, paths
+from .model import (
+    COMMITMENT_STATUSES,
+    PARTNERS,
+    PROMPT_TYPES,
+    TOGETHER,
+    Answer,
+    Commitment,
+    Couple,
+    MetricPoint,
+    Partner,
+    Revision,
+    SearchHit,
+    Sitting,
+    answer_text,
+)
+
+EXPORT_FORMAT = "relworkbook-export"
+EXPORT_VERSION = 1
+EXPORT_NOTE = (
+    "This file holds everything in the workbook, private answers included. "
+    "Keep it where only the two of you can read it."
+)
+SQLITE_HEADER = b"SQLite format 3\x00"
+BACKUP_RE = re.compile(r"^workbook-(\d{8}-\d{6})(?:-(\d+))?\.db$")
+NEWER_VERSION = (
+    "This workbook was written by a newer version of relworkbook; "
+    "update relworkbook to open it."
+)
+IN_USE = (
+    "The workbook is in use by another relworkbook window (or another program); "
+    "close it and try again."
+)
+OWNERS = ("a", "b", "both")
+_WORD_RE = re.compile(r"\w+")
+
 
 class WorkbookError(Exception):
     """A problem with the workbook file, phrased for the person using it."""
+
+
+def _now() -> str:
+    return datetime.now().isoformat(timespec="seconds")
+
+
+def _dumps(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def _damaged(path: Path) -> WorkbookError:
+    return WorkbookError(
+        f"{path} is not a relworkbook workbook (or it is damaged); it was left as it is. "
+        f"Open a backup from {paths.backups_dir(path)} or choose another file with --db."
+    )
+
+
+def _translate(error: sqlite3.Error, path: Path) -> WorkbookError:
+    """One clear line for an SQLite failure."""
+    message = str(error).lower()
+    if "locked" in message or "busy" in message:
+        return WorkbookError(IN_USE)
+    if "full" in message:
+        return WorkbookError(
+            f"The disk holding {path} is full, so the last change was not saved; "
+            "free some space and try again."
+        )
+    if "readonly" in message or "read-only" in message:
+        return WorkbookError(
+            f"{path} is read-only; relworkbook needs to write to it. Check its permissions."
+        )
+    if "not a database" in message or "malformed" in message or "encrypted" in message:
+        return _damaged(path)
+    if "unable to open" in message:
+        return WorkbookError(
+            f"Cannot open {path}; check that it and its folder can be read and written."
+        )
+    if "disk i/o" in message:
+        return WorkbookError(f"Reading or writing {path} failed (a disk error); try again.")
+    return WorkbookError(f"The workbook {path} could not be used ({error}).")
+
+
+def _check_header(path: Path) -> None:
+    """Refuse anything that is not a whole SQLite file, before SQLite touches it."""
+    size = path.stat().st_size
+    if size == 0:
+        return  # an empty file: a new workbook
+    with open(path, "rb") as handle:
+        head = handle.read(100)
+    if len(head) < 100 or not head.startswith(SQLITE_HEADER):
+        raise _damaged(path)
+    page_size = int.from_bytes(head[16:18], "big")
+    if page_size == 1:
+        page_size = 65536
+    if page_size < 512 or page_size & (page_size - 1) or size % page_size:
+        raise _damaged(path)
+    pages = int.from_bytes(head[28:32], "big")
+    # The page count is trustworthy only when the two change counters agree.
+    if pages and head[24:28] == head[92:96] and size < pages * page_size:
+        raise _damaged(path)
+
+
+def _minutes(started: str, ended: str | None) -> int:
+    if not ended:
+        return 0
+    try:
+        delta = datetime.fromisoformat(ended) - datetime.fromisoformat(started)
+    except ValueError:
+        return 0
+    return max(0, round(delta.total_seconds() / 60))
+
+
+def _derive_number(prompt_type: str, value: Any, metric: str | None, number: float | None):
+    if number is not None or metric is None or value is None:
+        return number
+    if prompt_type == "scale":
+        try:
+            return float(value)
+        except (TypeError, ValueError):
+            return None
+    if prompt_type == "checklist":
+        return float(len(value or []))
+    return None
+
+
+_ANSWER_SELECT = """
+SELECT a.id, a.sitting_id, a.exercise_id, a.prompt_id, a.partner, a.value, a.text,
+       a.private, r.sitting_id IS NOT NULL AS shown, a.revision, a.created, a.updated,
+       a.metric, a.number
+FROM answers a
+LEFT JOIN reveals r
+  ON r.sitting_id = a.sitting_id AND r.exercise_id = a.exercise_id AND r.prompt_id = a.prompt_id
+"""
+
+
+def _answer(row: Sequence) -> Answer:
+    private = bool(row[7])
+    return Answer(
+        id=row[0],
+        sitting_id=row[1],
+        exercise_id=row[2],
+        prompt_id=row[3],
+        partner=row[4],
+        value=json.loads(row[5]),
+        text=row[6],
+        private=private,
+        revealed=(not private) or bool(row[8]),
+        revision=row[9],
+        created=row[10],
+        updated=row[11],
+        metric=row[12],
+        number=row[13],
+    )
+
+
+_COMMITMENT_COLUMNS = (
+    "id, sitting_id, exercise_id, prompt_id, what, owner, due, status, created, "
+    "reviewed, reviewed_sitting_id"
+)
+
+
+def _commitment(row: Sequence) -> Commitment:
+    return Commitment(*row)
+
+
+class Store:
+    """An open workbook. Create with ``Store.open(path)``."""
+
+    def __init__(self, path: Path, conn: sqlite3.Connection) -> None:
+        self.path = path
+        self.conn = conn
+        self.db = Database(conn, execute_plugins=False, recursive_triggers=False)
+        self._lock = threading.RLock()
+        self._depth = 0
+
+    # ------------------------------------------------------------------ opening
+
+    @classmethod
+    def open(
+        cls, path: Path | str | None = None, create: bool = True, *, timeout: float = 5.0
+    ) -> "Store":
+        """Open (and, if allowed, create) a workbook; any problem is a WorkbookError."""
+        default = paths.default_db()
+        path = Path(path).expanduser() if path is not None else default
+        is_default = path == default
+        old_umask = os.umask(0o077)
+        try:
+            cls._check_place(path, create=create, is_default=is_default)
+            conn = cls._connect(path, timeout)
+        finally:
+            os.umask(old_umask)
+        store = cls(path, conn)
+        store._protect_files()
+        return store
+
+    @staticmethod
+    def _check_place(path: Path, *, create: bool, is_default: bool) -> None:
+        if path.is_dir():
+            raise WorkbookError(f"{path} is a folder, not a workbook file; give a file path with --db.")
+        parent = path.parent
+        if not parent.exists():
+            if not (is_default and create):
+                raise WorkbookError(
+                    f"The folder {parent} does not exist; create it first or choose another --db path."
+                )
+            try:
+                paths.make_private_dir(parent)
+                os.chmod(parent, 0o700)
+            except OSError as error:
+                raise WorkbookError(
+                    f"Cannot create the folder {parent} ({error.strerror or error}); "
+                    "set RELWORKBOOK_HOME or use --db PATH."
+                ) from None
+        elif not parent.is_dir():
+            raise WorkbookError(f"{parent} is not a folder; choose another --db path.")
+        if not os.access(parent, os.R_OK | os.X_OK):
+            raise WorkbookError(f"Cannot read the folder {parent} (permission denied).")
+        exists = path.exists()
+        if not exists and not create:
+            raise WorkbookError(f"There is no workbook at {path}.")
+        if not os.access(parent, os.W_OK):
+            raise WorkbookError(
+                f"Cannot write in the folder {parent} (permission denied); relworkbook keeps "
+                "the workbook's working files (-wal, -shm) beside it."
+            )
+        if exists:
+            if not os.access(path, os.R_OK):
+                raise WorkbookError(f"Cannot read {path} (permission denied).")
+            _check_header(path)
+            if not os.access(path, os.W_OK):
+                raise WorkbookError(
+                    f"{path} is read-only; relworkbook needs to write to it. "
+                    "Check its permissions, or open a copy."
+                )
+        else:
+            try:
+                paths.write_private(path, b"")
+            except OSError as error:
+                raise WorkbookError(f"Cannot create {path} ({error.strerror or error}).") from None
+
+    @staticmethod
+    def _connect(path: Path, timeout: float) -> sqlite3.Connection:
+        try:
+            conn = sqlite3.connect(
+                str(path), timeout=timeout, isolation_level=None, check_same_thread=False
+            )
+        except sqlite3.Error as error:
+            raise _translate(error, path) from None
+        try:
+            conn.execute(f"PRAGMA busy_timeout = {int(timeout * 1000):d}")
+            conn.execute("PRAGMA foreign_keys = ON")
+            tables = {
+                row[0]
+                for row in conn.execute("SELECT name FROM sqlite_master WHERE type IN ('table', 'view')")
+            }
+            if tables and "migrations" not in tables:
+                raise WorkbookError(
+                    f"{path} is an SQLite file of another program, not a relworkbook workbook; "
+                    "it was left as it is. Choose another file with --db."
+                )
+            if migrations.unknown(conn):
+                raise WorkbookError(NEWER_VERSION)
+            mode = conn.execute("PRAGMA journal_mode").fetchone()[0]
+            if str(mode).lower() != "wal":
+                conn.execute("PRAGMA journal_mode = WAL")
+            migrations.apply(conn)
+        except WorkbookError:
+            conn.close()
+            raise
+        except sqlite3.Error as error:
+            conn.close()
+            raise _translate(error, path) from None
+        return conn
+
+    def _protect_files(self) -> None:
+        for suffix in ("", "-wal", "-shm"):
+            target = Path(f"{self.path}{suffix}")
+            try:
+                os.chmod(target, 0o600)
+            except OSError:
+                pass  # -wal/-shm come and go; SQLite gives them the file's own mode
+
+    def close(self) -> None:
+        with self._lock:
+            try:
+                self.conn.close()
+            except sqlite3.Error:
+                pass
+
+    def __enter__(self) -> "Store":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def schema_version(self) -> int:
+        return self._one("PRAGMA user_version")[0]
+
+    # ------------------------------------------------------------- transactions
+
+    @contextmanager
+    def transaction(self) -> Iterator["Store"]:
+        """Several writes, one commit. Nested blocks join the outer transaction."""
+        with self._lock:
+            if self._depth:
+                self._depth += 1
+                try:
+                    yield self
+                finally:
+                    self._depth -= 1
+                return
+            try:
+                self.conn.execute("BEGIN IMMEDIATE")
+            except sqlite3.Error as error:
+                raise _translate(error, self.path) from None
+            self._depth = 1
+            try:
+                yield self
+                self.conn.execute("COMMIT")
+            except BaseException as error:
+                if self.conn.in_transaction:
+                    try:
+                        self.conn.execute("ROLLBACK")
+                    except sqlite3.Error:
+                        pass
+                if isinstance(error, sqlite3.Error):
+                    raise _translate(error, self.path) from None
+                raise
+            finally:
+                self._depth = 0
+
+    def _rows(self, sql: str, params: Sequence | dict = ()) -> list[tuple]:
+        with self._lock:
+            try:
+                return self.db.execute(sql, params).fetchall()
+            except sqlite3.Error as error:
+                raise _translate(error, self.path) from None
+
+    def _one(self, sql: str, params: Sequence | dict = ()) -> tuple | None:
+        rows = self._rows(sql, params)
+        return rows[0] if rows else None
+
+    def _write(self, sql: str, params: Sequence | dict = ()) -> sqlite3.Cursor:
+        """One statement inside the current transaction (callers hold one)."""
+        return self.conn.execute(sql, params)
+
+    # ---------------------------------------------------- the couple, settings
+
+    def get_couple(self) -> Couple | None:
+        rows = {row[0]: row for row in self._rows("SELECT key, name, colour FROM partners")}
+        if "a" not in rows or "b" not in rows:
+            return None
+        return Couple(a=Partner(*rows["a"]), b=Partner(*rows["b"]))
+
+    def set_couple(self, name_a: str, colour_a: str, name_b: str, colour_b: str) -> Couple:
+        with self.transaction():
+            for key, name, colour in (("a", name_a, colour_a), ("b", name_b, colour_b)):
+                self._write(
+                    "INSERT INTO partners (key, name, colour) VALUES (?, ?, ?) "
+                    "ON CONFLICT (key) DO UPDATE SET name = excluded.name, colour = excluded.colour",
+                    (key, str(name).strip(), str(colour)),
+                )
+        couple = self.get_couple()
+        assert couple is not None
+        return couple
+
+    def get_setting(self, key: str, default: Any = None) -> Any:
+        row = self._one("SELECT value FROM settings WHERE key = ?", (key,))
+        return default if row is None else json.loads(row[0])
+
+    def set_setting(self, key: str, value: Any) -> None:
+        with self.transaction():
+            self._write(
+                "INSERT INTO settings (key, value) VALUES (?, ?) "
+                "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                (key, _dumps(value)),
+            )
+
+    # ---------------------------------------------------------------- sittings
+
+    @staticmethod
+    def _check_attendees(attendees: Sequence[str]) -> list[str]:
+        chosen = [key for key in PARTNERS if key in set(attendees)]
+        unknown = set(attendees) - set(PARTNERS)
+        if unknown:
+            raise ValueError(f"attendees must be 'a' and/or 'b', not {sorted(unknown)}")
+        return chosen
+
+    def start_sitting(self, attendees: Sequence[str], started: str | None = None) -> Sitting:
+        chosen = self._check_attendees(attendees)
+        with self.transaction():
+            cursor = self._write(
+                "INSERT INTO sittings (started, ended, attendees) VALUES (?, NULL, ?)",
+                (started or _now(), _dumps(chosen)),
+            )
+            sitting_id = cursor.lastrowid
+        return self._sitting_or_fail(sitting_id)
+
+    def end_sitting(self, sitting_id: int, ended: str | None = None) -> Sitting:
+        with self.transaction():
+            self._write("UPDATE sittings SET ended = ? WHERE id = ?", (ended or _now(), sitting_id))
+        return self._sitting_or_fail(sitting_id)
+
+    def set_attendees(self, sitting_id: int, attendees: Sequence[str]) -> Sitting:
+        chosen = self._check_attendees(attendees)
+        with self.transaction():
+            self._write("UPDATE sittings SET attendees = ? WHERE id = ?", (_dumps(chosen), sitting_id))
+        return self._sitting_or_fail(sitting_id)
+
+    def discard_sitting(self, sitting_id: int) -> bool:
+        """Delete a sitting that holds nothing (no answers, reveals, commitments)."""
+        with self.transaction():
+            used = self._write(
+                "SELECT EXISTS (SELECT 1 FROM answers WHERE sitting_id = :s)"
+                " OR EXISTS (SELECT 1 FROM commitments WHERE sitting_id = :s OR reviewed_sitting_id = :s)"
+                " OR EXISTS (SELECT 1 FROM reveals WHERE sitting_id = :s)",
+                {"s": sitting_id},
+            ).fetchone()[0]
+            if used:
+                return False
+            return self._write("DELETE FROM sittings WHERE id = ?", (sitting_id,)).rowcount > 0
+
+    def _exercises_by_sitting(self, sitting_ids: Sequence[int] | None) -> dict[int, list[str]]:
+        sql = "SELECT sitting_id, exercise_id, MIN(id) AS first FROM answers"
+        params: list = []
+        if sitting_ids is not None:
+            if not sitting_ids:
+                return {}
+            sql += f" WHERE sitting_id IN ({','.join('?' * len(sitting_ids))})"
+            params = list(sitting_ids)
+        sql += " GROUP BY sitting_id, exercise_id ORDER BY sitting_id, first"
+        found: dict[int, list[str]] = {}
+        for sitting_id, exercise_id, _first in self._rows(sql, params):
+            found.setdefault(sitting_id, []).append(exercise_id)
+        return found
+
+    @staticmethod
+    def _sitting(row: Sequence, exercises: Sequence[str]) -> Sitting:
+        return Sitting(
+            id=row[0],
+            started=row[1],
+            ended=row[2],
+            attendees=tuple(json.loads(row[3])),
+            exercises=tuple(exercises),
+            minutes=_minutes(row[1], row[2]),
+        )
+
+    def _sittings(self, where: str = "", params: Sequence = (), limit: int | None = None) -> list[Sitting]:
+        sql = f"SELECT id, started, ended, attendees FROM sittings {where} ORDER BY started DESC, id DESC"
+        if limit is not None:
+            sql += f" LIMIT {int(limit):d}"
+        rows = self._rows(sql, params)
+        whole = limit is None and not where
+        exercises = self._exercises_by_sitting(None if whole else [row[0] for row in rows])
+        return [self._sitting(row, exercises.get(row[0], ())) for row in rows]
+
+    def get_sitting(self, sitting_id: int) -> Sitting | None:
+        found = self._sittings("WHERE id = ?", (sitting_id,))
+        return found[0] if found else None
+
+    def _sitting_or_fail(self, sitting_id: int) -> Sitting:
+        sitting = self.get_sitting(sitting_id)
+        if sitting is None:
+            raise WorkbookError(f"There is no sitting {sitting_id} in this workbook.")
+        return sitting
+
+    def list_sittings(self, limit: int | None = None) -> list[Sitting]:
+        return self._sittings(limit=limit)
+
+    def history_rows(self) -> list[Sitting]:
+        return self.list_sittings()
+
+    def last_sitting(self) -> Sitting | None:
+        found = self._sittings(limit=1)
+        return found[0] if found else None
+
+    def open_sitting(self) -> Sitting | None:
+        found = self._sittings("WHERE ended IS NULL", limit=1)
+        return found[0] if found else None
+
+    # ----------------------------------------------------------------- answers
+
+    def save_answer(
+        self,
+        sitting_id: int,
+        exercise_id: str,
+        prompt_id: str,
+        partner: str,
+        value: Any,
+        *,
+        prompt_type: str,
+        private: bool = False,
+        metric: str | None = None,
+        number: float | None = None,
+        at: str | None = None,
+    ) -> Answer:
+        """Autosave: create the answer, or update its current revision in place."""
+        if partner not in (*PARTNERS, TOGETHER):
+            raise ValueError(f"partner must be 'a', 'b' or 'together', not {partner!r}")
+        if prompt_type not in PROMPT_TYPES:
+            raise ValueError(f"unknown prompt type {prompt_type!r}")
+        text = answer_text(prompt_type, value)
+        encoded = _dumps(value)
+        number = _derive_number(prompt_type, value, metric, number)
+        now = at or _now()
+        with self.transaction():
+            row = self._write(
+                "SELECT id, revision FROM answers WHERE sitting_id = ? AND exercise_id = ? "
+                "AND prompt_id = ? AND partner = ?",
+                (sitting_id, exercise_id, prompt_id, partner),
+            ).fetchone()
+            if row is None:
+                answer_id = self._write(
+                    "INSERT INTO answers (sitting_id, exercise_id, prompt_id, partner, prompt_type, "
+                    "value, text, private, metric, number, revision, created, updated) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)",
+                    (sitting_id, exercise_id, prompt_id, partner, prompt_type, encoded, text,
+                     int(bool(private)), metric, number, now, now),
+                ).lastrowid
+                self._write(
+                    "INSERT INTO answer_revisions (answer_id, revision, value, text, number, created) "
+                    "VALUES (?, 1, ?, ?, ?, ?)",
+                    (answer_id, encoded, text, number, now),
+                )
+            else:
+                answer_id, revision = row
+                self._write(
+                    "UPDATE answers SET prompt_type = ?, value = ?, text = ?, private = ?, metric = ?, "
+                    "number = ?, updated = ? WHERE id = ?",
+                    (prompt_type, encoded, text, int(bool(private)), metric, number, now, answer_id),
+                )
+                self._write(
+                    "UPDATE answer_revisions SET value = ?, text = ?, number = ?, created = ? "
+                    "WHERE answer_id = ? AND revision = ?",
+                    (encoded, text, number, now, answer_id, revision),
+                )
+            if prompt_type == "commitment":
+                self._sync_commitment(answer_id, sitting_id, exercise_id, prompt_id, partner, value, now)
+        answer = self.get_answer(answer_id)
+        assert answer is not None
+        return answer
+
+    def revise_answer(
+        self,
+        answer_id: int,
+        value: Any,
+        *,
+        prompt_type: str,
+        number: float | None = None,
+        at: str | None = None,
+    ) -> Answer:
+        """A later correction: a new revision; the earlier ones are kept."""
+        if prompt_type not in PROMPT_TYPES:
+            raise ValueError(f"unknown prompt type {prompt_type!r}")
+        text = answer_text(prompt_type, value)
+        encoded = _dumps(value)
+        now = at or _now()
+        with self.transaction():
+            row = self._write(
+                "SELECT revision, metric, value, sitting_id, exercise_id, prompt_id, partner, number "
+                "FROM answers WHERE id = ?",
+                (answer_id,),
+            ).fetchone()
+            if row is None:
+                raise WorkbookError(f"There is no answer {answer_id} in this workbook.")
+            revision, metric, current, sitting_id, exercise_id, prompt_id, partner, old_number = row
+            number = _derive_number(prompt_type, value, metric, number)
+            if encoded == current and number == old_number:
+                pass  # nothing changed: no new revision
+            else:
+                revision += 1
+                self._write(
+                    "INSERT INTO answer_revisions (answer_id, revision, value, text, number, created) "
+                    "VALUES (?, ?, ?, ?, ?, ?)",
+                    (answer_id, revision, encoded, text, number, now),
+                )
+                self._write(
+                    "UPDATE answers SET prompt_type = ?, value = ?, text = ?, number = ?, revision = ?, "
+                    "updated = ? WHERE id = ?",
+                    (prompt_type, encoded, text, number, revision, now, answer_id),
+                )
+                if prompt_type == "commitment":
+                    self._sync_commitment(
+                        answer_id, sitting_id, exercise_id, prompt_id, partner, value, now
+                    )
+        answer = self.get_answer(answer_id)
+        assert answer is not None
+        return answer
+
+    def _sync_commitment(
+        self, answer_id: int, sitting_id: int, exercise_id: str, prompt_id: str,
+        partner: str, value: Any, now: str,
+    ) -> None:
+        value = value if isinstance(value, dict) else {}
+        what = str(value.get("what") or "").strip()
+        owner = value.get("owner") or ("both" if partner == TOGETHER else partner)
+        if owner not in OWNERS:
+            owner = "both"
+        due = value.get("due") or None
+        existing = self._write(
+            "SELECT id, status FROM commitments WHERE answer_id = ?", (answer_id,)
+        ).fetchone()
+        if not what:
+            if existing and existing[1] == "open":
+                self._write("DELETE FROM commitments WHERE id = ?", (existing[0],))
+            return
+        if existing:
+            self._write(
+                "UPDATE commitments SET what = ?, owner = ?, due = ? WHERE id = ?",
+                (what, owner, due, existing[0]),
+            )
+        else:
+            self._write(
+                "INSERT INTO commitments (sitting_id, exercise_id, prompt_id, answer_id, what, owner, "
+                "due, status, created) VALUES (?, ?, ?, ?, ?, ?, ?, 'open', ?)",
+                (sitting_id, exercise_id, prompt_id, answer_id, what, owner, due, now),
+            )
+
+    def _answers(self, where: str, params: Sequence) -> list[Answer]:
+        return [_answer(row) for row in self._rows(f"{_ANSWER_SELECT} {where}", params)]
+
+    def get_answer(self, answer_id: int) -> Answer | None:
+        found = self._answers("WHERE a.id = ?", (answer_id,))
+        return found[0] if found else None
+
+    def find_answer(self, sitting_id: int, exercise_id: str, prompt_id: str, partner: str) -> Answer | None:
+        found = self._answers(
+            "WHERE a.sitting_id = ? AND a.exercise_id = ? AND a.prompt_id = ? AND a.partner = ?",
+            (sitting_id, exercise_id, prompt_id, partner),
+        )
+        return found[0] if found else None
+
+    def answers_for_sitting(self, sitting_id: int) -> list[Answer]:
+        return self._answers("WHERE a.sitting_id = ? ORDER BY a.id", (sitting_id,))
+
+    def answers_for_exercise(self, exercise_id: str) -> list[Answer]:
+        return self._answers("WHERE a.exercise_id = ? ORDER BY a.sitting_id, a.id", (exercise_id,))
+
+    def answers_for_prompt(self, exercise_id: str, prompt_id: str) -> list[Answer]:
+        return self._answers(
+            "WHERE a.exercise_id = ? AND a.prompt_id = ? ORDER BY a.sitting_id, a.id",
+            (exercise_id, prompt_id),
+        )
+
+    def revisions(self, answer_id: int) -> list[Revision]:
+        return [
+            Revision(answer_id=row[0], revision=row[1], value=json.loads(row[2]), text=row[3], created=row[4])
+            for row in self._rows(
+                "SELECT answer_id, revision, value, text, created FROM answer_revisions "
+                "WHERE answer_id = ? ORDER BY revision",
+                (answer_id,),
+            )
+        ]
+
+    def pending_private(self, partner: str) -> list[Answer]:
+        """This partner's private answers not yet revealed, oldest first."""
+        return self._answers(
+            "WHERE a.private = 1 AND a.partner = ? AND r.sitting_id IS NULL ORDER BY a.sitting_id, a.id",
+            (partner,),
+        )
+
+    # --------------------------------------------------------- private answers
+
+    def reveal(self, sitting_id: int, exercise_id: str, prompt_id: str, *, at: str | None = None) -> None:
+        with self.transaction():
+            self._write(
+                "INSERT OR IGNORE INTO reveals (sitting_id, exercise_id, prompt_id, revealed) "
+                "VALUES (?, ?, ?, ?)",
+                (sitting_id, exercise_id, prompt_id, at or _now()),
+            )
+
+    def is_revealed(self, sitting_id: int, exercise_id: str, prompt_id: str) -> bool:
+        return (
+            self._one(
+                "SELECT 1 FROM reveals WHERE sitting_id = ? AND exercise_id = ? AND prompt_id = ?",
+                (sitting_id, exercise_id, prompt_id),
+            )
+            is not None
+        )
+
+    # ------------------------------------------------------------- commitments
+
+    def add_commitment(
+        self, sitting_id: int, exercise_id: str, prompt_id: str, what: str, owner: str,
+        due: str | None, *, at: str | None = None,
+    ) -> Commitment:
+        if owner not in OWNERS:
+            raise ValueError(f"owner must be one of {OWNERS}, not {owner!r}")
+        with self.transaction():
+            commitment_id = self._write(
+                "INSERT INTO commitments (sitting_id, exercise_id, prompt_id, what, owner, due, status, "
+                "created) VALUES (?, ?, ?, ?, ?, ?, 'open', ?)",
+                (sitting_id, exercise_id, prompt_id, what, owner, due or None, at or _now()),
+            ).lastrowid
+        commitment = self.get_commitment(commitment_id)
+        assert commitment is not None
+        return commitment
+
+    def _commitments(self, where: str = "", params: Sequence = ()) -> list[Commitment]:
+        return [
+            _commitment(row)
+            for row in self._rows(
+                f"SELECT {_COMMITMENT_COLUMNS} FROM commitments {where} "
+                "ORDER BY due IS NULL, due, created, id",
+                params,
+            )
+        ]
+
+    def get_commitment(self, commitment_id: int) -> Commitment | None:
+        found = self._commitments("WHERE id = ?", (commitment_id,))
+        return found[0] if found else None
+
+    def list_commitments(self, status: str | None = None) -> list[Commitment]:
+        if status is None:
+            return self._commitments()
+        return self._commitments("WHERE status = ?", (status,))
+
+    def open_commitments(self) -> list[Commitment]:
+        return self.list_commitments("open")
+
+    def commitments_made_in(self, sitting_id: int) -> list[Commitment]:
+        return self._commitments("WHERE sitting_id = ?", (sitting_id,))
+
+    def commitments_reviewed_in(self, sitting_id: int) -> list[Commitment]:
+        return self._commitments("WHERE reviewed_sitting_id = ?", (sitting_id,))
+
+    def review_commitment(
+        self, commitment_id: int, status: str, sitting_id: int | None = None, *, at: str | None = None
+    ) -> Commitment:
+        if status not in COMMITMENT_STATUSES:
+            raise ValueError(f"status must be one of {COMMITMENT_STATUSES}, not {status!r}")
+        with self.transaction():
+            if status == "open":
+                cursor = self._write(
+                    "UPDATE commitments SET status = 'open', reviewed = NULL, reviewed_sitting_id = NULL "
+                    "WHERE id = ?",
+                    (commitment_id,),
+                )
+            else:
+                cursor = self._write(
+                    "UPDATE commitments SET status = ?, reviewed = ?, reviewed_sitting_id = ? WHERE id = ?",
+                    (status, at or _now(), sitting_id, commitment_id),
+                )
+            if cursor.rowcount == 0:
+                raise WorkbookError(f"There is no commitment {commitment_id} in this workbook.")
+        commitment = self.get_commitment(commitment_id)
+        assert commitment is not None
+        return commitment
+
+    # ------------------------------------------------------------- looking back
+
+    def search(self, query: str, limit: int = 50) -> list[SearchHit]:
+        """Answers matching every word of ``query`` (the last may be a prefix), newest first.
+
+        Unrevealed private answers never appear. Any input is safe: words are
+        quoted before they reach FTS5; input with no words is matched as plain text.
+        """
+        query = str(query or "")
+        if not query.strip():
+            return []
+        words = _WORD_RE.findall(query)
+        try:
+            if words:
+                return self._search_fts(words, limit)
+            return self._search_plain(query.strip(), limit)
+        except WorkbookError:
+            raise
+        except sqlite3.Error:
+            return []
+
+    _VISIBLE = "(a.private = 0 OR EXISTS (SELECT 1 FROM reveals r WHERE r.sitting_id = a.sitting_id " \
+        "AND r.exercise_id = a.exercise_id AND r.prompt_id = a.prompt_id))"
+
+    def _search_fts(self, words: list[str], limit: int) -> list[SearchHit]:
+        match = " ".join(f'"{word}"' for word in words[:-1])
+        match = f'{match} "{words[-1]}"*'.strip()
+        with self._lock:
+            ids = [
+                row[0]
+                for row in self.conn.execute(
+                    "SELECT a.id FROM answers_fts JOIN answers a ON a.id = answers_fts.rowid "
+                    "JOIN sittings s ON s.id = a.sitting_id "
+                    f"WHERE answers_fts MATCH ? AND {self._VISIBLE} "
+                    "ORDER BY s.started DESC, a.id LIMIT ?",
+                    (match, int(limit)),
+                )
+            ]
+            if not ids:
+                return []
+            rows = self.conn.execute(
+                "SELECT a.id, a.sitting_id, s.started, a.exercise_id, a.prompt_id, a.partner, "
+                "snippet(answers_fts, 0, '[[', ']]', '…', 12) "
+                "FROM answers_fts JOIN answers a ON a.id = answers_fts.rowid "
+                "JOIN sittings s ON s.id = a.sitting_id "
+                f"WHERE answers_fts MATCH ? AND answers_fts.rowid IN ({','.join('?' * len(ids))}) "
+                "ORDER BY s.started DESC, a.id",
+                (match, *ids),
+            ).fetchall()
+        return [SearchHit(*row) for row in rows]
+
+    def _search_plain(self, needle: str, limit: int) -> list[SearchHit]:
+        escaped = needle.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        rows = self._rows(
+            "SELECT a.id, a.sitting_id, s.started, a.exercise_id, a.prompt_id, a.partner, a.text "
+            "FROM answers a JOIN sittings s ON s.id = a.sitting_id "
+            f"WHERE a.text LIKE ? ESCAPE '\\' AND {self._VISIBLE} "
+            "ORDER BY s.started DESC, a.id LIMIT ?",
+            (f"%{escaped}%", int(limit)),
+        )
+        hits = []
+        for row in rows:
+            text = row[6]
+            at = text.lower().find(needle.lower())
+            if at < 0:
+                snippet = text[:80]
+            else:
+                start = max(0, at - 40)
+                end = at + len(needle)
+                snippet = (
+                    ("…" if start else "") + text[start:at] + "[[" + text[at:end] + "]]"
+                    + text[end:end + 40] + ("…" if end + 40 < len(text) else "")
+                )
+            hits.append(SearchHit(*row[:6], snippet))
+        return hits
+
+    def metric_points(
+        self, metric: str | None = None, since: str | None = None, *, include_unrevealed: bool = False
+    ) -> list[MetricPoint]:
+        """Scored answers in sitting order; unrevealed private ones only when asked for."""
+        clauses = ["a.metric IS NOT NULL", "a.number IS NOT NULL"]
+        params: list = []
+        if metric is not None:
+            clauses.append("a.metric = ?")
+            params.append(metric)
+        if since is not None:
+            clauses.append("s.started >= ?")
+            params.append(since)
+        if not include_unrevealed:
+            clauses.append(self._VISIBLE)
+        rows = self._rows(
+            "SELECT a.sitting_id, s.started, a.partner, a.metric, a.number, a.exercise_id, a.prompt_id, a.id "
+            "FROM answers a JOIN sittings s ON s.id = a.sitting_id "
+            f"WHERE {' AND '.join(clauses)} ORDER BY s.started, a.sitting_id, a.metric, a.partner, a.id",
+            params,
+        )
+        return [
+            MetricPoint(
+                sitting_id=row[0], at=row[1], partner=row[2], metric=row[3], value=row[4],
+                extra={"exercise_id": row[5], "prompt_id": row[6], "answer_id": row[7]},
+            )
+            for row in rows
+        ]
+
+    def metrics(self) -> list[str]:
+        return [row[0] for row in self._rows(
+            "SELECT DISTINCT metric FROM answers WHERE metric IS NOT NULL ORDER BY metric"
+        )]
+
+    # -------------------------------------------------------------- whole file
+
+    def is_empty(self) -> bool:
+        row = self._one(
+            "SELECT EXISTS (SELECT 1 FROM partners) OR EXISTS (SELECT 1 FROM sittings) "
+            "OR EXISTS (SELECT 1 FROM settings) OR EXISTS (SELECT 1 FROM commitments)"
+        )
+        return not row[0]
+
+    def export_data(self) -> dict:
+        """Everything in the workbook as plain JSON-ready data (ids kept)."""
+        with self._lock:
+            revisions: dict[int, list[dict]] = {}
+            for answer_id, revision, value, text, number, created in self._rows(
+                "SELECT answer_id, revision, value, text, number, created FROM answer_revisions "
+                "ORDER BY answer_id, revision"
+            ):
+                revisions.setdefault(answer_id, []).append(
+                    {"revision": revision, "value": json.loads(value), "text": text,
+                     "number": number, "created": created}
+                )
+            answers = []
+            for row in self._rows(
+                "SELECT id, sitting_id, exercise_id, prompt_id, partner, prompt_type, value, text, "
+                "private, metric, number, revision, created, updated FROM answers ORDER BY id"
+            ):
+                answers.append({
+                    "id": row[0], "sitting_id": row[1], "exercise_id": row[2], "prompt_id": row[3],
+                    "partner": row[4], "prompt_type": row[5], "value": json.loads(row[6]),
+                    "text": row[7], "private": bool(row[8]), "metric": row[9], "number": row[10],
+                    "revision": row[11], "created": row[12], "updated": row[13],
+                    "revisions": revisions.get(row[0], []),
+                })
+            return {
+                "format": EXPORT_FORMAT,
+                "version": EXPORT_VERSION,
+                "schema": migrations.SCHEMA_VERSION,
+                "note": EXPORT_NOTE,
+                "partners": [
+                    {"key": k, "name": n, "colour": c}
+                    for k, n, c in self._rows("SELECT key, name, colour FROM partners ORDER BY key")
+                ],
+                "settings": {
+                    k: json.loads(v) for k, v in self._rows("SELECT key, value FROM settings ORDER BY key")
+                },
+                "sittings": [
+                    {"id": i, "started": s, "ended": e, "attendees": json.loads(at)}
+                    for i, s, e, at in self._rows(
+                        "SELECT id, started, ended, attendees FROM sittings ORDER BY id"
+                    )
+                ],
+                "answers": answers,
+                "reveals": [
+                    {"sitting_id": s, "exercise_id": e, "prompt_id": p, "revealed": r}
+                    for s, e, p, r in self._rows(
+                        "SELECT sitting_id, exercise_id, prompt_id, revealed FROM reveals "
+                        "ORDER BY sitting_id, exercise_id, prompt_id"
+                    )
+                ],
+                "commitments": [
+                    dict(zip(
+                        ("id", "sitting_id", "exercise_id", "prompt_id", "answer_id", "what", "owner",
+                         "due", "status", "created", "reviewed", "reviewed_sitting_id"),
+                        row,
+                    ))
+                    for row in self._rows(
+                        "SELECT id, sitting_id, exercise_id, prompt_id, answer_id, what, owner, due, "
+                        "status, created, reviewed, reviewed_sitting_id FROM commitments ORDER BY id"
+                    )
+                ],
+            }
+
+    def import_data(self, data: dict) -> None:
+        """Load an export into this workbook, which must be empty. Ids are kept."""
+        if not self.is_empty():
+            raise WorkbookError(f"{self.path} is not empty; import into a new file with --db NEW.db.")
+        if not isinstance(data, dict) or data.get("format") != EXPORT_FORMAT:
+            raise WorkbookError("This is not a relworkbook export (its 'format' field is missing or wrong).")
+        version = data.get("version")
+        if not isinstance(version, int) or version > EXPORT_VERSION:
+            raise WorkbookError(
+                "This export was written by a newer version of relworkbook; update relworkbook to import it."
+            )
+        try:
+            with self.transaction():
+                for p in data.get("partners", []):
+                    self._write(
+                        "INSERT INTO partners (key, name, colour) VALUES (?, ?, ?)",
+                        (p["key"], p["name"], p["colour"]),
+                    )
+                for key, value in data.get("settings", {}).items():
+                    self._write("INSERT INTO settings (key, value) VALUES (?, ?)", (key, _dumps(value)))
+                self.conn.executemany(
+                    "INSERT INTO sittings (id, started, ended, attendees) VALUES (?, ?, ?, ?)",
+                    [(s["id"], s["started"], s["ended"], _dumps(list(s["attendees"])))
+                     for s in data.get("sittings", [])],
+                )
+                answers = data.get("answers", [])
+                self.conn.executemany(
+                    "INSERT INTO answers (id, sitting_id, exercise_id, prompt_id, partner, prompt_type, "
+                    "value, text, private, metric, number, revision, created, updated) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    [(a["id"], a["sitting_id"], a["exercise_id"], a["prompt_id"], a["partner"],
+                      a["prompt_type"], _dumps(a["value"]),
+                      a.get("text", answer_text(a["prompt_type"], a["value"])),
+                      int(bool(a.get("private"))), a.get("metric"), a.get("number"),
+                      a.get("revision", 1), a["created"], a.get("updated", a["created"]))
+                     for a in answers],
+                )
+                rows = []
+                for a in answers:
+                    revs = a.get("revisions") or [{
+                        "revision": a.get("revision", 1), "value": a["value"], "text": a.get("text"),
+                        "number": a.get("number"), "created": a.get("updated", a["created"]),
+                    }]
+                    for r in revs:
+                        text = r.get("text")
+                        if text is None:
+                            text = answer_text(a["prompt_type"], r["value"])
+                        rows.append((a["id"], r["revision"], _dumps(r["value"]), text,
+                                     r.get("number"), r["created"]))
+                self.conn.executemany(
+                    "INSERT INTO answer_revisions (answer_id, revision, value, text, number, created) "
+                    "VALUES (?, ?, ?, ?, ?, ?)",
+                    rows,
+                )
+                self.conn.executemany(
+                    "INSERT INTO reveals (sitting_id, exercise_id, prompt_id, revealed) VALUES (?, ?, ?, ?)",
+                    [(r["sitting_id"], r["exercise_id"], r["prompt_id"], r["revealed"])
+                     for r in data.get("reveals", [])],
+                )
+                self.conn.executemany(
+                    "INSERT INTO commitments (id, sitting_id, exercise_id, prompt_id, answer_id, what, "
+                    "owner, due, status, created, reviewed, reviewed_sitting_id) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    [(c["id"], c["sitting_id"], c["exercise_id"], c["prompt_id"], c.get("answer_id"),
+                      c["what"], c["owner"], c.get("due"), c.get("status", "open"), c["created"],
+                      c.get("reviewed"), c.get("reviewed_sitting_id"))
+                     for c in data.get("commitments", [])],
+                )
+        except WorkbookError as error:
+            if "could not be used" in str(error):
+                raise WorkbookError(
+                    "The export does not fit together (an answer or commitment points at something "
+                    "missing, or a value is out of range); nothing was imported."
+                ) from None
+            raise
+        except (KeyError, TypeError, AttributeError) as error:
+            raise WorkbookError(
+                f"This is not a complete relworkbook export (missing or wrong field {error}); "
+                "nothing was imported."
+            ) from None
+
+    # ----------------------------------------------------------------- backups
+
+    def backup(self, dest: Path | None = None) -> Path:
+        """A consistent copy through SQLite's backup API, readable by the owner only."""
+        old_umask = os.umask(0o077)
+        try:
+            if dest is None:
+                folder = self._backups_folder()
+                stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+                dest = folder / f"workbook-{stamp}.db"
+                counter = 2
+                while dest.exists():
+                    dest = folder / f"workbook-{stamp}-{counter}.db"
+                    counter += 1
+            else:
+                dest = Path(dest).expanduser()
+                if dest.exists():
+                    raise WorkbookError(f"{dest} already exists; choose a new file for the backup.")
+                if not dest.parent.is_dir():
+                    raise WorkbookError(f"The folder {dest.parent} does not exist.")
+            try:
+                paths.write_private(dest, b"")
+            except OSError as error:
+                raise WorkbookError(f"Cannot write the backup {dest} ({error.strerror or error}).") from None
+            try:
+                target = sqlite3.connect(str(dest), isolation_level=None)
+                try:
+                    with self._lock:
+                        self.conn.backup(target)
+                    target.execute("PRAGMA journal_mode = DELETE")
+                finally:
+                    target.close()
+            except sqlite3.Error as error:
+                try:
+                    dest.unlink()
+                except OSError:
+                    pass
+                raise _translate(error, dest) from None
+            os.chmod(dest, 0o600)
+            return dest
+        finally:
+            os.umask(old_umask)
+
+    def _backups_folder(self) -> Path:
+        folder = paths.backups_dir(self.path)
+        try:
+            paths.make_private_dir(folder)
+            os.chmod(folder, 0o700)
+        except OSError as error:
+            raise WorkbookError(f"Cannot create the backup folder {folder} ({error.strerror or error}).") from None
+        return folder
+
+    def list_backups(self) -> list[tuple[Path, datetime]]:
+        """Backups in the workbook's backup folder, newest first."""
+        folder = paths.backups_dir(self.path)
+        if not folder.is_dir():
+            return []
+        found = []
+        for entry in folder.iterdir():
+            match = BACKUP_RE.match(entry.name)
+            if not match or not entry.is_file():
+                continue
+            try:
+                when = datetime.strptime(match.group(1), "%Y%m%d-%H%M%S")
+            except ValueError:
+                continue
+            found.append((when, int(match.group(2) or 1), entry))
+        found.sort(reverse=True)
+        return [(entry, when) for when, _n, entry in found]
+
+    def auto_backup(self, keep: int = 7) -> Path | None:
+        """At most one backup a day (none of an empty workbook); keep the newest ``keep``."""
+        made = None
+        today = datetime.now().date()
+        if not self.is_empty() and not any(when.date() == today for _p, when in self.list_backups()):
+            made = self.backup()
+        for old, _when in self.list_backups()[max(keep, 1):]:
+            try:
+                old.unlink()
+            except OSError:
+                pass
+        return made

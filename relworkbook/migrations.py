@@ -1,0 +1,194 @@
+"""Schema changes of the workbook file: an append-only list of named migrations.
+
+Every open runs ``apply()``: each migration not yet recorded in the
+``migrations`` table runs in its own transaction, is recorded there, and sets
+``PRAGMA user_version`` to its position in ``MIGRATIONS``. Once a migration has
+landed it is never edited or removed: a new change is a new function at the end.
+
+A workbook that names a migration this code does not know was written by a newer
+relworkbook, and is refused before anything is written (see ``unknown()``).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import datetime
+from typing import Callable
+
+Migration = Callable[[sqlite3.Connection], None]
+
+
+def m001_initial(conn: sqlite3.Connection) -> None:
+    """The tables: partners, settings, sittings, answers and their revisions, reveals, commitments."""
+    for statement in (
+        """CREATE TABLE partners (
+            key TEXT PRIMARY KEY CHECK (key IN ('a', 'b')),
+            name TEXT NOT NULL,
+            colour TEXT NOT NULL
+        )""",
+        """CREATE TABLE settings (
+            key TEXT PRIMARY KEY,
+            value TEXT NOT NULL
+        )""",
+        """CREATE TABLE sittings (
+            id INTEGER PRIMARY KEY,
+            started TEXT NOT NULL,
+            ended TEXT,
+            attendees TEXT NOT NULL DEFAULT '[]'
+        )""",
+        "CREATE INDEX sittings_started ON sittings (started)",
+        """CREATE TABLE answers (
+            id INTEGER PRIMARY KEY,
+            sitting_id INTEGER NOT NULL REFERENCES sittings (id),
+            exercise_id TEXT NOT NULL,
+            prompt_id TEXT NOT NULL,
+            partner TEXT NOT NULL CHECK (partner IN ('a', 'b', 'together')),
+            prompt_type TEXT NOT NULL,
+            value TEXT NOT NULL,
+            text TEXT NOT NULL DEFAULT '',
+            private INTEGER NOT NULL DEFAULT 0,
+            metric TEXT,
+            number REAL,
+            revision INTEGER NOT NULL DEFAULT 1,
+            created TEXT NOT NULL,
+            updated TEXT NOT NULL,
+            UNIQUE (sitting_id, exercise_id, prompt_id, partner)
+        )""",
+        "CREATE INDEX answers_exercise ON answers (exercise_id, prompt_id)",
+        """CREATE TABLE answer_revisions (
+            answer_id INTEGER NOT NULL REFERENCES answers (id) ON DELETE CASCADE,
+            revision INTEGER NOT NULL,
+            value TEXT NOT NULL,
+            text TEXT NOT NULL DEFAULT '',
+            number REAL,
+            created TEXT NOT NULL,
+            PRIMARY KEY (answer_id, revision)
+        )""",
+        """CREATE TABLE reveals (
+            sitting_id INTEGER NOT NULL REFERENCES sittings (id),
+            exercise_id TEXT NOT NULL,
+            prompt_id TEXT NOT NULL,
+            revealed TEXT NOT NULL,
+            PRIMARY KEY (sitting_id, exercise_id, prompt_id)
+        )""",
+        """CREATE TABLE commitments (
+            id INTEGER PRIMARY KEY,
+            sitting_id INTEGER NOT NULL REFERENCES sittings (id),
+            exercise_id TEXT NOT NULL,
+            prompt_id TEXT NOT NULL,
+            answer_id INTEGER REFERENCES answers (id) ON DELETE SET NULL,
+            what TEXT NOT NULL,
+            owner TEXT NOT NULL CHECK (owner IN ('a', 'b', 'both')),
+            due TEXT,
+            status TEXT NOT NULL DEFAULT 'open'
+                CHECK (status IN ('open', 'kept', 'partly', 'not_kept')),
+            created TEXT NOT NULL,
+            reviewed TEXT,
+            reviewed_sitting_id INTEGER REFERENCES sittings (id)
+        )""",
+        "CREATE UNIQUE INDEX commitments_answer ON commitments (answer_id) WHERE answer_id IS NOT NULL",
+        "CREATE INDEX commitments_status ON commitments (status, due)",
+    ):
+        conn.execute(statement)
+
+
+def m002_search(conn: sqlite3.Connection) -> None:
+    """Full-text search over every answer's text (FTS5), kept in step by triggers."""
+    for statement in (
+        """CREATE VIRTUAL TABLE answers_fts USING fts5 (
+            text, content='answers', content_rowid='id',
+            tokenize='porter unicode61 remove_diacritics 2'
+        )""",
+        """CREATE TRIGGER answers_ai AFTER INSERT ON answers BEGIN
+            INSERT INTO answers_fts (rowid, text) VALUES (new.id, new.text);
+        END""",
+        """CREATE TRIGGER answers_ad AFTER DELETE ON answers BEGIN
+            INSERT INTO answers_fts (answers_fts, rowid, text) VALUES ('delete', old.id, old.text);
+        END""",
+        """CREATE TRIGGER answers_au AFTER UPDATE OF text ON answers BEGIN
+            INSERT INTO answers_fts (answers_fts, rowid, text) VALUES ('delete', old.id, old.text);
+            INSERT INTO answers_fts (rowid, text) VALUES (new.id, new.text);
+        END""",
+        # Rows written before this migration (a workbook made by m001 alone).
+        "INSERT INTO answers_fts (answers_fts) VALUES ('rebuild')",
+    ):
+        conn.execute(statement)
+
+
+def m003_trend_indexes(conn: sqlite3.Connection) -> None:
+    """Indices for trends (scored answers by metric) and the commitments of a sitting."""
+    for statement in (
+        "CREATE INDEX answers_metric ON answers (metric, sitting_id) WHERE metric IS NOT NULL",
+        "CREATE INDEX answers_private ON answers (partner) WHERE private = 1",
+        "CREATE INDEX commitments_sitting ON commitments (sitting_id)",
+        "CREATE INDEX commitments_reviewed_sitting ON commitments (reviewed_sitting_id)"
+        " WHERE reviewed_sitting_id IS NOT NULL",
+    ):
+        conn.execute(statement)
+
+
+MIGRATIONS: list[Migration] = [m001_initial, m002_search, m003_trend_indexes]
+NAMES = [migration.__name__ for migration in MIGRATIONS]
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+def applied(conn: sqlite3.Connection) -> list[str]:
+    """Names recorded in the ``migrations`` table (empty if there is none yet)."""
+    exists = conn.execute(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'migrations'"
+    ).fetchone()
+    if not exists:
+        return []
+    return [row[0] for row in conn.execute("SELECT name FROM migrations ORDER BY rowid")]
+
+
+def unknown(conn: sqlite3.Connection) -> list[str]:
+    """Migrations recorded in the file that this code does not know (a newer writer)."""
+    known = set(NAMES)
+    names = [name for name in applied(conn) if name not in known]
+    user_version = conn.execute("PRAGMA user_version").fetchone()[0]
+    if not names and user_version > SCHEMA_VERSION:
+        names = [f"schema version {user_version}"]
+    return names
+
+
+def pending(conn: sqlite3.Connection) -> list[Migration]:
+    done = set(applied(conn))
+    return [migration for migration in MIGRATIONS if migration.__name__ not in done]
+
+
+def apply(conn: sqlite3.Connection, upto: int | None = None) -> list[str]:
+    """Run every pending migration (or those up to position ``upto``), each in its own transaction.
+
+    ``conn`` must be in autocommit mode (``isolation_level=None``). Returns the
+    names applied now.
+    """
+    ran: list[str] = []
+    targets = MIGRATIONS if upto is None else MIGRATIONS[:upto]
+    for position, migration in enumerate(targets, start=1):
+        if migration.__name__ in set(applied(conn)):
+            continue
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            conn.execute(
+                "CREATE TABLE IF NOT EXISTS migrations (name TEXT PRIMARY KEY, applied TEXT NOT NULL)"
+            )
+            # Another window may have migrated while we waited for the lock.
+            if conn.execute(
+                "SELECT 1 FROM migrations WHERE name = ?", (migration.__name__,)
+            ).fetchone():
+                conn.execute("COMMIT")
+                continue
+            migration(conn)
+            conn.execute(
+                "INSERT INTO migrations (name, applied) VALUES (?, ?)",
+                (migration.__name__, datetime.now().isoformat(timespec="seconds")),
+            )
+            conn.execute(f"PRAGMA user_version = {position:d}")
+            conn.execute("COMMIT")
+        except BaseException:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise
+        ran.append(migration.__name__)
+    return ran
