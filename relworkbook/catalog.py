@@ -412,6 +412,9 @@ class _Reader:
             mark = exc.problem_mark or exc.context_mark
             line = mark.line + 1 if mark is not None else 1
             what = exc.problem or exc.context or "invalid YAML"
+            context = exc.context_mark
+            if exc.problem and exc.context and context is not None and context.line + 1 != line:
+                what += f" ({exc.context} that starts on line {context.line + 1})"
             self.error(line, f"YAML syntax error: {what} — check indentation, colons, quotes and brackets")
             return None
         except yaml.YAMLError as exc:
