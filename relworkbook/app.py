@@ -1,0 +1,451 @@
+"""The Textual app: wiring, app-wide keys, the sitting, theme, command palette.
+
+``make_app(db_path)`` is the one factory, used by the command line and by the
+tests. ``WorkbookApp`` owns the store and the catalogue and hands them to each
+screen through its constructor; screens call back into the app for the few
+things that span screens (opening an exercise inside the current sitting,
+ending a sitting, time-out, quick hide).
+
+Key scheme: every app-wide key is a function key bound with ``priority=True``
+so it works while someone is typing in a text box:
+
+    f1 Help   f2 Time-out   f3 Safety and support   f4 Home
+    f5 End sitting   f12 Quick hide   ctrl+p Command palette   ctrl+q Quit
+
+``?`` also opens Help when no text box has the keyboard (it is not a priority
+binding, so typing a question mark still works), and ``ctrl+t`` is a second
+time-out key for keyboards where the function keys need a modifier.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Iterable, Sequence
+
+from textual.app import App
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.theme import Theme
+
+from .commands import WorkbookCommands
+from .model import PARTNERS, Couple, Exercise
+
+THEME_SETTING = "theme"
+TIMEOUT_SETTING = "timeout_minutes"
+DEFAULT_TIMEOUT_MINUTES = 20
+
+
+class WorkbookApp(App[None]):
+    """Two partners, one keyboard, one workbook file."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "Relationship workbook"
+    COMMANDS = App.COMMANDS | {WorkbookCommands}
+
+    BINDINGS = [
+        Binding("f1", "help", "Help", id="help", priority=True),
+        Binding("question_mark", "help", "Help", id="help-question", show=False),
+        Binding("f2,ctrl+t", "time_out", "Time-out", id="time-out", priority=True),
+        Binding("f3", "safety", "Safety", id="safety", priority=True),
+        Binding("f4", "home", "Home", id="home", priority=True),
+        Binding("f5", "end_sitting", "End sitting", id="end-sitting", priority=True),
+        Binding("f12", "hide", "Hide", id="hide", priority=True),
+    ]
+
+    def __init__(self, store: Any, catalog: Any, *, db_path: Path | str) -> None:
+        super().__init__()
+        self.store = store
+        self.catalog = catalog
+        self.db_path = Path(db_path)
+        # The sitting this run works in, chosen the first time an exercise opens.
+        self.sitting_id: int | None = None
+        self.attendees: tuple[str, ...] = ()
+        self.home_screen: Screen | None = None
+        # make_app opened the store, so the app closes it when it ends.
+        self.owns_store = False
+
+    # ------------------------------------------------------------------ start
+
+    def on_mount(self) -> None:
+        saved = self._setting(THEME_SETTING)
+        if isinstance(saved, str) and saved in self.available_themes:
+            self.theme = saved
+        self.theme_changed_signal.subscribe(self, self._remember_theme)
+        errors = list(getattr(self.catalog, "errors", ()) or ())
+        if errors:
+            count = len(errors)
+            self.notify(
+                f"{count} problem{'s' if count != 1 else ''} in the exercise files: "
+                "some exercises were skipped. Press f1 to see which.",
+                title="Exercises skipped",
+                severity="warning",
+                timeout=10,
+            )
+        if self.couple is None:
+            from .screens.first_run import FirstRunScreen
+
+            self.push_screen(FirstRunScreen(first=True), callback=self._first_run_done)
+        else:
+            self._show_home()
+
+    def on_unmount(self) -> None:
+        self.flush_all()
+        if self.owns_store:
+            self.store.close()
+
+    def _first_run_done(self, couple: Couple | None) -> None:
+        self._show_home()
+
+    def _show_home(self) -> None:
+        from .screens.home import HomeScreen
+
+        self.home_screen = HomeScreen()
+        self.push_screen(self.home_screen)
+
+    def _remember_theme(self, theme: Theme) -> None:
+        try:
+            self.store.set_setting(THEME_SETTING, theme.name)
+        except Exception as error:  # a read-only file must not stop a theme change
+            self.notify(f"Could not remember the theme: {error}", severity="warning")
+
+    def _setting(self, key: str, default: Any = None) -> Any:
+        try:
+            return self.store.get_setting(key, default)
+        except Exception:
+            return default
+
+    # ------------------------------------------------------------- helpers
+
+    @property
+    def couple(self) -> Couple | None:
+        return self.store.get_couple()
+
+    def partner_name(self, key: str) -> str:
+        couple = self.couple
+        if couple is None:
+            return {"a": "Partner A", "b": "Partner B"}.get(key, "Together")
+        return couple.name(key)
+
+    def current_sitting_id(self) -> int | None:
+        """This run's sitting, or one left open by an earlier run."""
+        if self.sitting_id is not None:
+            return self.sitting_id
+        sitting = self.store.open_sitting()
+        return sitting.id if sitting is not None else None
+
+    def flush_all(self) -> None:
+        """Save whatever any screen is holding: called before anything that covers it."""
+        for screen in list(self.screen_stack):
+            flush = getattr(screen, "flush_saves", None)
+            if callable(flush):
+                try:
+                    flush()
+                except Exception as error:
+                    self.notify(f"Could not save: {error}", severity="error")
+
+    def refresh_home(self) -> None:
+        if self.home_screen is not None and self.home_screen.is_mounted:
+            self.home_screen.refresh_view()  # type: ignore[attr-defined]
+
+    def _covering(self, kind: type) -> bool:
+        return isinstance(self.screen, kind)
+
+    # -------------------------------------------------------------- checks
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        from .screens.hide import HideScreen
+        from .screens.first_run import FirstRunScreen
+
+        if isinstance(self.screen, HideScreen):
+            # While hidden, only the hide key (to come back) and quit do anything.
+            return action in ("hide", "quit")
+        if self.couple is None or (
+            isinstance(self.screen, FirstRunScreen) and self.home_screen is None
+        ):
+            # Before the names are in there is no home, sitting or exercise.
+            if action in ("home", "end_sitting", "command_palette"):
+                return False
+        return True
+
+    # -------------------------------------------------------------- actions
+
+    def action_help(self) -> None:
+        from .screens.help import HelpScreen
+
+        if isinstance(self.screen, HelpScreen):
+            self.pop_screen()
+            return
+        self.push_screen(HelpScreen(self.key_rows(self.screen)))
+
+    def action_safety(self) -> None:
+        from .screens.safety import SafetyScreen
+
+        if isinstance(self.screen, SafetyScreen):
+            self.pop_screen()
+            return
+        self.push_screen(SafetyScreen())
+
+    def action_time_out(self) -> None:
+        from .screens.timeout import TimeoutScreen
+
+        if isinstance(self.screen, TimeoutScreen):
+            self.pop_screen()
+            return
+        self.flush_all()
+        minutes = self._setting(TIMEOUT_SETTING, DEFAULT_TIMEOUT_MINUTES)
+        if not isinstance(minutes, int) or minutes <= 0:
+            minutes = DEFAULT_TIMEOUT_MINUTES
+        self.push_screen(TimeoutScreen(minutes))
+
+    def action_hide(self) -> None:
+        from .screens.hide import HideScreen
+
+        if isinstance(self.screen, HideScreen):
+            self.pop_screen()
+            return
+        self.flush_all()
+        self.push_screen(HideScreen())
+
+    def action_home(self) -> None:
+        if self.home_screen is None:
+            return
+        self.flush_all()
+        while len(self.screen_stack) > 1 and self.screen is not self.home_screen:
+            self.pop_screen()
+        self.refresh_home()
+
+    def action_edit_names(self) -> None:
+        from .screens.first_run import FirstRunScreen
+
+        self.push_screen(FirstRunScreen(first=False), callback=lambda _: self.refresh_home())
+
+    def action_continue(self) -> None:
+        from .progress import get_resume
+
+        resume = get_resume(self.store)
+        if not resume:
+            self.notify("Nothing to continue: pick an exercise on Home.")
+            return
+        exercise = self.catalog.exercise(resume["exercise_id"])
+        if exercise is None:
+            self.notify("The exercise you were in is no longer in the program.", severity="warning")
+            return
+        # The slot number counts answers for the attendees it was saved with,
+        # so the same people are assumed rather than asked again.
+        attendees = resume.get("attendees") or None
+        self.open_exercise(
+            exercise,
+            start_slot=int(resume.get("slot") or 0),
+            answer_sitting_id=resume.get("answer_sitting_id") or resume.get("sitting_id"),
+            attendees=tuple(attendees) if attendees else None,
+        )
+
+    def action_next(self) -> None:
+        from .progress import next_exercise
+
+        exercise = next_exercise(self.store, self.catalog)
+        if exercise is None:
+            self.notify("Every exercise has been done. The weekly check-in is always there.")
+            return
+        self.open_exercise(exercise)
+
+    def action_checkin(self) -> None:
+        exercise = self.catalog.checkin()
+        if exercise is None:
+            self.notify("This program has no weekly check-in.", severity="warning")
+            return
+        self.open_exercise(exercise)
+
+    def action_open_exercise(self, exercise_id: str) -> None:
+        exercise = self.catalog.exercise(exercise_id)
+        if exercise is None:
+            self.notify(f"No exercise called {exercise_id}.", severity="warning")
+            return
+        self.open_exercise(exercise)
+
+    def action_end_sitting(self) -> None:
+        from .screens.confirm import ConfirmScreen
+
+        sitting_id = self.current_sitting_id()
+        if sitting_id is None:
+            self.notify("No sitting is open. One starts when you open an exercise.")
+            return
+        self.flush_all()
+
+        def decided(yes: bool | None) -> None:
+            if yes:
+                self.end_sitting(sitting_id)
+
+        self.push_screen(
+            ConfirmScreen(
+                "End this sitting?",
+                "Everything is saved. You will see a summary of what you did.",
+                yes="End sitting",
+                no="Keep going",
+            ),
+            callback=decided,
+        )
+
+    def end_sitting(self, sitting_id: int) -> None:
+        from .screens.sitting_end import SittingEndScreen
+
+        self.flush_all()
+        # Leave any exercise first, so nothing writes into a closed sitting.
+        if self.home_screen is not None:
+            while len(self.screen_stack) > 1 and self.screen is not self.home_screen:
+                self.pop_screen()
+        try:
+            self.store.end_sitting(sitting_id)
+        except Exception as error:
+            self.notify(f"Could not end the sitting: {error}", severity="error")
+            return
+        self.sitting_id = None
+        self.attendees = ()
+        self.refresh_home()
+        self.push_screen(SittingEndScreen(sitting_id))
+
+    # ---------------------------------------------------------- exercises
+
+    def open_exercise(
+        self,
+        exercise: Exercise,
+        *,
+        start_slot: int = 0,
+        answer_sitting_id: int | None = None,
+        attendees: Sequence[str] | None = None,
+    ) -> None:
+        """Open an exercise in this run's sitting, asking who is here the first time."""
+        from .screens.attendance import AttendanceScreen
+
+        def go(chosen: tuple[str, ...] | None) -> None:
+            if not chosen:
+                return
+            try:
+                sitting_id = self._ensure_sitting(tuple(chosen))
+            except Exception as error:
+                self.notify(f"Could not start a sitting: {error}", severity="error")
+                return
+            self._push_exercise(exercise, sitting_id, start_slot, answer_sitting_id)
+
+        if self.sitting_id is None:
+            if attendees is not None:
+                go(tuple(attendees))
+            else:
+                self.push_screen(AttendanceScreen(), callback=go)
+        else:
+            go(self.attendees)
+
+    def _ensure_sitting(self, attendees: tuple[str, ...]) -> int:
+        if self.sitting_id is not None and attendees == self.attendees:
+            return self.sitting_id
+        sitting = self.store.open_sitting()
+        if sitting is None:
+            sitting = self.store.start_sitting(attendees)
+        elif tuple(sitting.attendees) != attendees:
+            sitting = self.store.set_attendees(sitting.id, attendees)
+        self.sitting_id = sitting.id
+        self.attendees = attendees
+        self.refresh_home()
+        return sitting.id
+
+    def _push_exercise(
+        self,
+        exercise: Exercise,
+        sitting_id: int,
+        start_slot: int,
+        answer_sitting_id: int | None,
+    ) -> None:
+        from .screens.exercise import ExerciseScreen
+
+        if answer_sitting_id == sitting_id:
+            answer_sitting_id = None
+        screen = ExerciseScreen(
+            self.store,
+            self.catalog,
+            exercise,
+            sitting_id,
+            self.attendees,
+            start_slot=start_slot,
+            answer_sitting_id=answer_sitting_id,
+        )
+        self.push_screen(screen, callback=lambda _done: self.refresh_home())
+
+    # ------------------------------------------------------------- keys
+
+    def key_rows(self, screen: Screen | None = None) -> list[tuple[str, str, str]]:
+        """(where, keys, what) for every described binding: the app's and the screen's.
+
+        Read from the live bindings, so Help never disagrees with what a key does.
+        """
+        rows: list[tuple[str, str, str]] = []
+        rows.extend(("Anywhere", keys, what) for keys, what in _describe(self, self._bindings))
+        if screen is not None:
+            seen = {what for _, _, what in rows}
+            for node in (screen, *_focus_chain(screen)):
+                for keys, what in _describe(self, node._bindings):
+                    if what not in seen:
+                        seen.add(what)
+                        rows.append(("On the screen you came from", keys, what))
+        return rows
+
+    async def action_quit(self) -> None:
+        self.flush_all()
+        await super().action_quit()
+
+
+def _focus_chain(screen: Screen) -> Iterable[Any]:
+    focused = screen.focused
+    chain: list[Any] = []
+    node = focused
+    while node is not None and node is not screen:
+        chain.append(node)
+        node = node.parent
+    return reversed(chain)
+
+
+_NAMES = {
+    "command_palette": "Command palette: every action by name",
+    "quit": "Quit (everything is already saved)",
+    "help": "Help: this list of keys",
+    "time_out": "Time-out: a calm screen and a timer; back to the same place after",
+    "safety": "Safety and support: where to find help",
+    "home": "Home",
+    "end_sitting": "End the sitting and see what you did",
+    "hide": "Quick hide: blank the screen; the same key brings it back",
+}
+
+
+def _describe(app: App, bindings: Any) -> list[tuple[str, str]]:
+    """Group a BindingsMap by action: [(\"f2 / ^t\", \"Time-out\"), ...]."""
+    grouped: dict[str, tuple[list[str], str]] = {}
+    for _key, binding in bindings:
+        if binding.system:
+            continue
+        what = _NAMES.get(binding.action) or binding.description
+        if not what:
+            continue
+        display = app.get_key_display(binding)
+        keys, _ = grouped.setdefault(binding.action, ([], what))
+        if display not in keys:
+            keys.append(display)
+    return [(" / ".join(keys), what) for keys, what in grouped.values()]
+
+
+def make_app(db_path: Path | str, exercise_dirs: Sequence[Path | str] = ()) -> WorkbookApp:
+    """Open the workbook file and the exercise program, and build the app on them."""
+    from .catalog import load_catalog
+    from .store import Store
+
+    db_path = Path(db_path)
+    store = Store.open(db_path)
+    try:
+        catalog = load_catalog(extra_dirs=tuple(Path(d) for d in exercise_dirs))
+    except BaseException:
+        store.close()
+        raise
+    app = WorkbookApp(store, catalog, db_path=db_path)
+    app.owns_store = True
+    return app
+
+
+__all__ = ["WorkbookApp", "make_app", "PARTNERS"]

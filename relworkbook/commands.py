@@ -1,0 +1,67 @@
+"""The command palette's workbook commands (ctrl+p): every action, by name.
+
+One provider, ``WorkbookCommands``, offers the app-wide actions (home, continue,
+next, check-in, end sitting, time-out, hide, safety, help, names and colours,
+theme) and one "Start exercise: <title>" per exercise in the catalogue. Each
+command calls the same ``action_*`` method its key does, so a key and its
+command can never drift apart.
+"""
+
+from __future__ import annotations
+
+from functools import partial
+from typing import Any, Callable, Iterator
+
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+
+# (name, help, action) — the action is an App method name without "action_".
+APP_COMMANDS: tuple[tuple[str, str, str], ...] = (
+    ("Home", "The steps, what comes next, commitments (f4)", "home"),
+    ("Continue where you left off", "Open the exercise you were in, at the same prompt", "continue"),
+    ("Next suggested exercise", "Open the next exercise in the program", "next"),
+    ("Weekly check-in", "Ratings, appreciations, last week's commitments", "checkin"),
+    ("End sitting", "Finish this sitting and see what you did (f5)", "end_sitting"),
+    ("Time-out", "Take a break: a calm screen and a timer; everything is saved (f2)", "time_out"),
+    ("Hide the screen", "Blank the screen at once; the same key brings it back (f12)", "hide"),
+    ("Safety and support", "Where to find help, at any time (f3)", "safety"),
+    ("Help: keys", "Every key and what it does (f1)", "help"),
+    ("Edit names and colours", "Change the partners' names or colours", "edit_names"),
+    ("Change theme", "Pick a colour theme; it is remembered", "change_theme"),
+)
+
+
+class WorkbookCommands(Provider):
+    """Workbook actions and exercises for Textual's command palette."""
+
+    def _commands(self) -> Iterator[tuple[str, str, Callable[[], Any]]]:
+        app = self.app
+        for name, help_text, action in APP_COMMANDS:
+            method = getattr(app, f"action_{action}", None)
+            if callable(method):
+                yield name, help_text, method
+        catalog = getattr(app, "catalog", None)
+        if catalog is None:
+            return
+        titles = {step.id: step.title for step in catalog.steps}
+        opener = getattr(app, "action_open_exercise", None)
+        if opener is None:
+            return
+        for exercise in catalog.exercises:
+            step = titles.get(exercise.step, exercise.step)
+            yield (
+                f"Start exercise: {exercise.title}",
+                f"{step} · about {exercise.minutes} min",
+                partial(opener, exercise.id),
+            )
+
+    async def discover(self) -> Hits:
+        for name, help_text, command in self._commands():
+            if not name.startswith("Start exercise"):
+                yield DiscoveryHit(name, command, help=help_text)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for name, help_text, command in self._commands():
+            score = matcher.match(name)
+            if score > 0:
+                yield Hit(score, matcher.highlight(name), command, text=name, help=help_text)

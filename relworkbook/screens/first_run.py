@@ -1,0 +1,179 @@
+"""First run (and "Edit names and colours"): the two names, a colour each, the
+safety information, and where the workbook file lives.
+
+Dismisses with the saved ``Couple``, or None when editing is cancelled. On the
+first run there is no cancel: the workbook needs the names to begin.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.color import Color
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Button, Footer, Input, Label, Select, Static
+
+from ..model import Couple
+from .safety import support_text
+
+# Colour names Textual and Rich both understand; distinct on dark and light themes.
+PALETTE: tuple[tuple[str, str], ...] = (
+    ("Blue", "royalblue"),
+    ("Orange", "darkorange"),
+    ("Green", "seagreen"),
+    ("Pink", "orchid"),
+    ("Red", "crimson"),
+    ("Teal", "teal"),
+    ("Gold", "goldenrod"),
+    ("Purple", "mediumpurple"),
+)
+DEFAULT_COLOURS = {"a": "royalblue", "b": "darkorange"}
+MAX_NAME = 40
+
+
+def rich_colour(name: str) -> str:
+    """A colour name as Rich understands it (hex): Textual knows more names than Rich."""
+    try:
+        return Color.parse(name).hex
+    except Exception:
+        return ""
+
+
+def colour_options() -> list[tuple[Text, str]]:
+    return [(Text.assemble(("██ ", rich_colour(value)), label), value) for label, value in PALETTE]
+
+
+def check_names(name_a: str, name_b: str, colour_a: Any, colour_b: Any) -> str:
+    """The one-line problem with what was entered, or "" when it can be saved."""
+    if not name_a or not name_b:
+        return "Please type both names."
+    if name_a.casefold() == name_b.casefold():
+        return (
+            "Both names are the same. Please make them different, or add an initial "
+            f"(for example {name_a} R. and {name_b} T.), so it is always clear whose turn it is."
+        )
+    if colour_a == colour_b:
+        return "Please pick two different colours, so it is always clear whose turn it is."
+    return ""
+
+
+class FirstRunScreen(Screen["Couple | None"]):
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="names-cancel")]
+
+    def __init__(self, *, first: bool = True) -> None:
+        super().__init__()
+        self.first = first
+
+    def compose(self) -> ComposeResult:
+        app: Any = self.app
+        couple = app.store.get_couple()
+        names = {"a": "", "b": ""}
+        colours = dict(DEFAULT_COLOURS)
+        if couple is not None:
+            for partner in couple.partners:
+                names[partner.key] = partner.name
+                if partner.colour in dict((v, k) for k, v in PALETTE):
+                    colours[partner.key] = partner.colour
+        with VerticalScroll(id="first-run-body"):
+            if self.first:
+                yield Static("Welcome to your workbook", classes="screen-title")
+                yield Static(
+                    "Two of you, one keyboard. Short exercises, one step at a time. "
+                    "Everything you write stays in one file on this computer.",
+                    classes="paragraph",
+                )
+            else:
+                yield Static("Names and colours", classes="screen-title")
+            with Horizontal(id="partners"):
+                for key, label in (("a", "First partner"), ("b", "Second partner")):
+                    with Vertical(classes="partner-form"):
+                        yield Label(label)
+                        yield Input(
+                            value=names[key],
+                            placeholder="Name",
+                            max_length=MAX_NAME,
+                            id=f"name-{key}",
+                        )
+                        yield Select(
+                            colour_options(),
+                            value=colours[key],
+                            allow_blank=False,
+                            id=f"colour-{key}",
+                        )
+            yield Static("", id="names-problem")
+            if self.first:
+                catalog = app.catalog
+                yield Static("Safety first: please read this together", classes="section-title")
+                intro = getattr(catalog, "support_intro", "") or ""
+                if intro:
+                    yield Static(intro, classes="paragraph", id="first-run-safety")
+                yield Static(support_text(catalog), id="first-run-support")
+                yield Static("This stays one key away: f3, at any time.", classes="muted")
+                yield Static("Where your workbook lives", classes="section-title")
+                yield Static(
+                    Text.assemble(
+                        (str(app.db_path), "bold"),
+                        "\nOnly your user account can read it. Nothing is sent anywhere.",
+                    ),
+                    id="first-run-db",
+                )
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("Begin" if self.first else "Save", id="save", variant="primary")
+                if not self.first:
+                    yield Button("Cancel", id="cancel")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#name-a", Input).focus()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        if event.input.id == "name-a":
+            self.query_one("#name-b", Input).focus()
+        else:
+            self.save()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        if event.button.id == "save":
+            self.save()
+        else:
+            self.action_cancel()
+
+    def values(self) -> tuple[str, str, Any, Any]:
+        return (
+            self.query_one("#name-a", Input).value.strip(),
+            self.query_one("#name-b", Input).value.strip(),
+            self.query_one("#colour-a", Select).value,
+            self.query_one("#colour-b", Select).value,
+        )
+
+    def save(self) -> None:
+        name_a, name_b, colour_a, colour_b = self.values()
+        problem = self.query_one("#names-problem", Static)
+        message = check_names(name_a, name_b, colour_a, colour_b)
+        if message:
+            problem.update(message)
+            problem.add_class("-shown")
+            if not name_a:
+                self.query_one("#name-a", Input).focus()
+            elif not name_b or name_a.casefold() == name_b.casefold():
+                self.query_one("#name-b", Input).focus()
+            return
+        problem.update("")
+        problem.remove_class("-shown")
+        try:
+            couple = self.app.store.set_couple(name_a, str(colour_a), name_b, str(colour_b))  # type: ignore[attr-defined]
+        except Exception as error:
+            problem.update(f"Could not save the names: {error}")
+            problem.add_class("-shown")
+            return
+        self.dismiss(couple)
+
+    def action_cancel(self) -> None:
+        if not self.first:
+            self.dismiss(None)

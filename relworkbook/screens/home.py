@@ -1,0 +1,263 @@
+"""Home: where the couple are and what comes next.
+
+One list holds everything that can be opened (continue, the next suggested
+exercise, the check-in, work waiting for a partner, then every step with its
+progress and exercises), so the keyboard needs only the arrows and Enter. The
+side panel shows the last check-in at a glance and the open commitments.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Container, Vertical
+from textual.screen import Screen
+from textual.widgets import Footer, Header, OptionList, Static
+from textual.widgets.option_list import Option
+
+from ..model import PARTNERS, TOGETHER
+from .first_run import rich_colour
+
+MAX_COMMITMENTS = 8
+CHECKIN_LOOKBACK = 26  # sittings scanned for the latest check-in
+
+
+def short_title(title: str) -> str:
+    """"Trust (10 = I can fully rely on us)" -> "Trust"."""
+    return title.split(" (", 1)[0].strip() or title
+
+
+class HomeScreen(Screen[None]):
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (72, "-wide")]
+
+    BINDINGS = [
+        Binding("c", "app.continue", "Continue", id="home-continue"),
+        Binding("n", "app.next", "Next", id="home-next"),
+        Binding("w", "app.checkin", "Check-in", id="home-checkin"),
+        Binding("e", "app.edit_names", "Names", id="home-names", show=False),
+    ]
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Container(id="home-body"):
+            with Vertical(id="home-main"):
+                yield Static("", id="home-status")
+                yield OptionList(id="home-list")
+            with Vertical(id="home-side"):
+                yield Static("", id="glance-checkin", classes="glance")
+                yield Static("", id="glance-commitments", classes="glance")
+                yield Static("", id="glance-skipped", classes="glance")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.refresh_view()
+        self.query_one("#home-list", OptionList).focus()
+
+    def on_screen_resume(self) -> None:
+        self.refresh_view()
+
+    # ------------------------------------------------------------ content
+
+    @property
+    def _app(self) -> Any:
+        return self.app
+
+    def refresh_view(self) -> None:
+        app = self._app
+        store, catalog = app.store, app.catalog
+        try:
+            self.query_one("#home-status", Static).update(self._status())
+            self._fill_list(store, catalog)
+            self.query_one("#glance-checkin", Static).update(self._checkin_glance(store, catalog))
+            self.query_one("#glance-commitments", Static).update(self._commitments(store))
+            skipped = self.query_one("#glance-skipped", Static)
+            errors = list(getattr(catalog, "errors", ()) or ())
+            skipped.display = bool(errors)
+            if errors:
+                skipped.update(
+                    Text.assemble(
+                        ("Exercises skipped\n", "bold"),
+                        f"{len(errors)} problem{'s' if len(errors) != 1 else ''} in the exercise "
+                        "files; press f1 to see which.",
+                    )
+                )
+        except Exception as error:  # show one line, never a traceback
+            self.query_one("#home-status", Static).update(f"Could not read the workbook: {error}")
+
+    def _status(self) -> Text:
+        app = self._app
+        couple = app.store.get_couple()
+        text = Text()
+        if couple is not None:
+            text.append(couple.a.name, style=f"bold {rich_colour(couple.a.colour)}".strip())
+            text.append(" and ")
+            text.append(couple.b.name, style=f"bold {rich_colour(couple.b.colour)}".strip())
+        sitting_id = app.current_sitting_id()
+        if sitting_id is None:
+            text.append(" · no sitting open: one starts when you open an exercise", style="dim")
+        else:
+            sitting = app.store.get_sitting(sitting_id)
+            who = app.attendees or (sitting.attendees if sitting else ())
+            names = " and ".join(app.partner_name(k) for k in who) or "?"
+            since = sitting.started[11:16] if sitting else ""
+            text.append(f" · sitting open since {since} ({names}); f5 ends it", style="dim")
+        return text
+
+    def _fill_list(self, store: Any, catalog: Any) -> None:
+        from ..progress import exercise_done, get_resume, next_exercise, pending_for
+
+        options: list[Option | None] = []
+        resume = get_resume(store)
+        resumed = catalog.exercise(resume["exercise_id"]) if resume else None
+        if resumed is not None:
+            options.append(
+                Option(
+                    Text.assemble(("▶ Continue where you left off: ", "bold"), resumed.title),
+                    id="continue",
+                )
+            )
+        upcoming = next_exercise(store, catalog)
+        if upcoming is not None and upcoming.kind != "checkin":
+            options.append(
+                Option(
+                    Text.assemble(("★ Next: ", "bold"), f"{upcoming.title} · {upcoming.minutes} min"),
+                    id="next",
+                )
+            )
+        checkin = catalog.checkin()
+        if checkin is not None:
+            options.append(
+                Option(
+                    Text.assemble(("◆ Weekly check-in", "bold"), f" · {checkin.minutes} min"),
+                    id="checkin",
+                )
+            )
+        present = self._app.attendees or PARTNERS
+        for partner in present:
+            for sitting_id, exercise in pending_for(store, catalog, partner):
+                options.append(
+                    Option(
+                        Text.assemble(
+                            (f"⧗ Waiting for {self._app.partner_name(partner)}: ", "bold"),
+                            exercise.title,
+                        ),
+                        id=f"pending:{partner}:{sitting_id}:{exercise.id}",
+                    )
+                )
+        if options:
+            options.append(None)
+        done = {ex.id for ex in catalog.exercises if exercise_done(store, ex)}
+        for step in sorted(catalog.steps, key=lambda s: (s.order, s.id)):
+            exercises = catalog.exercises_for(step.id)
+            if not exercises:
+                continue
+            count = sum(1 for ex in exercises if ex.id in done)
+            options.append(
+                Option(
+                    Text.assemble((step.title, "bold underline"), f"  {count}/{len(exercises)}"),
+                    id=f"step:{step.id}",
+                    disabled=True,
+                )
+            )
+            for exercise in exercises:
+                mark = "✓ " if exercise.id in done else "  "
+                options.append(
+                    Option(f"  {mark}{exercise.title} · {exercise.minutes} min", id=f"ex:{exercise.id}")
+                )
+        olist = self.query_one("#home-list", OptionList)
+        keep = olist.highlighted
+        olist.clear_options()
+        olist.add_options(options)
+        if keep is not None and keep < olist.option_count:
+            olist.highlighted = keep
+        else:
+            olist.action_first()
+
+    def _checkin_glance(self, store: Any, catalog: Any) -> Text:
+        text = Text("Last check-in\n", style="bold")
+        checkin = catalog.checkin()
+        if checkin is None:
+            text.append("This program has no check-in.", style="dim")
+            return text
+        found = None
+        for sitting in store.list_sittings(limit=CHECKIN_LOOKBACK):
+            if checkin.id in sitting.exercises:
+                found = sitting
+                break
+        if found is None:
+            text.append("None yet. The weekly check-in takes about ten minutes.", style="dim")
+            return text
+        answers = [a for a in store.answers_for_sitting(found.id) if a.exercise_id == checkin.id]
+        text.append(f"{found.started[:10]}\n", style="dim")
+        shown = 0
+        for prompt in checkin.prompts:
+            if prompt.type != "scale":
+                continue
+            given = {a.partner: a for a in answers if a.prompt_id == prompt.id}
+            if not given:
+                continue
+            title = short_title(catalog.metric_title(prompt.metric)) if prompt.metric else prompt.text
+            parts: list[str] = []
+            for partner in (*PARTNERS, TOGETHER):
+                answer = given.get(partner)
+                if answer is None or answer.value is None:
+                    continue
+                name = self._app.partner_name(partner)
+                if answer.private and not answer.revealed:
+                    parts.append(f"{name} waiting to reveal")
+                else:
+                    parts.append(f"{name} {answer.value}")
+            if parts:
+                text.append(f"{title}: ", style="bold")
+                text.append(" · ".join(parts) + "\n")
+                shown += 1
+        if not shown:
+            text.append("No ratings were given.", style="dim")
+        return text
+
+    def _commitments(self, store: Any) -> Text:
+        text = Text("Open commitments\n", style="bold")
+        commitments = store.open_commitments()
+        if not commitments:
+            text.append("None open.", style="dim")
+            return text
+        today = date.today().isoformat()
+        for commitment in commitments[:MAX_COMMITMENTS]:
+            owner = "both of you" if commitment.owner == "both" else self._app.partner_name(commitment.owner)
+            text.append(f"• {commitment.what}", style="")
+            text.append(f" ({owner}", style="dim")
+            if commitment.due:
+                text.append(f", by {commitment.due}", style="dim")
+                if commitment.due < today:
+                    text.append(" OVERDUE", style="bold red")
+            text.append(")\n", style="dim")
+        if len(commitments) > MAX_COMMITMENTS:
+            text.append(f"and {len(commitments) - MAX_COMMITMENTS} more", style="dim")
+        return text
+
+    # ------------------------------------------------------------ choices
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        app = self._app
+        option_id = event.option.id or ""
+        if option_id == "continue":
+            app.action_continue()
+        elif option_id == "next":
+            app.action_next()
+        elif option_id == "checkin":
+            app.action_checkin()
+        elif option_id.startswith("ex:"):
+            app.action_open_exercise(option_id[3:])
+        elif option_id.startswith("pending:"):
+            _, partner, sitting_id, exercise_id = option_id.split(":", 3)
+            if app.attendees and partner not in app.attendees:
+                app.notify(f"This waits for {app.partner_name(partner)}; it opens when they are here.")
+                return
+            exercise = app.catalog.exercise(exercise_id)
+            if exercise is not None:
+                app.open_exercise(exercise, answer_sitting_id=int(sitting_id))

@@ -1,0 +1,101 @@
+"""Time-out: a calm screen and a countdown; the screen underneath is left as it was.
+
+Either partner can call it from anywhere (f2). The app saves everything first;
+leaving pops this screen, so they are back exactly where they were. The length
+(20 minutes unless changed) is kept in the ``timeout_minutes`` setting, and
+``-``/``+`` change it by five minutes.
+"""
+
+from __future__ import annotations
+
+from time import monotonic
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Center, Horizontal, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Button, Digits, Static
+
+STEP_MINUTES = 5
+MAX_MINUTES = 120
+
+
+def format_remaining(seconds: float) -> str:
+    seconds = max(0, int(round(seconds)))
+    return f"{seconds // 60:02d}:{seconds % 60:02d}"
+
+
+class TimeoutScreen(Screen[None]):
+    """A pause. Nothing here asks anything of anyone."""
+
+    BINDINGS = [
+        Binding("escape,enter", "back", "Back to where we were", id="timeout-back"),
+        Binding("minus", "shorter", "5 min less", id="timeout-shorter"),
+        Binding("plus,equals_sign", "longer", "5 min more", id="timeout-longer"),
+    ]
+
+    def __init__(self, minutes: int) -> None:
+        super().__init__()
+        self.minutes = minutes
+        self.ends_at = monotonic() + minutes * 60
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="timeout-body"):
+            yield Static("Time-out", classes="calm-title")
+            yield Static(
+                "Take a break. Breathe slowly, get some water, step outside if you like. "
+                "Everything you wrote is saved.",
+                classes="calm-text",
+            )
+            with Center():
+                yield Digits(format_remaining(self.minutes * 60), id="countdown")
+            yield Static("", id="timeout-status", classes="calm-text")
+            with Horizontal(id="timeout-buttons"):
+                yield Button("−5 min", id="shorter")
+                yield Button("+5 min", id="longer")
+                yield Button("Back to where we were", id="back", variant="primary")
+
+    def on_mount(self) -> None:
+        self._ticker = self.set_interval(1, self._tick)
+        self._tick()
+
+    @property
+    def remaining(self) -> float:
+        return max(0.0, self.ends_at - monotonic())
+
+    def _tick(self) -> None:
+        left = self.remaining
+        self.query_one("#countdown", Digits).update(format_remaining(left))
+        status = self.query_one("#timeout-status", Static)
+        if left <= 0:
+            status.update("Time is up. Come back when you both feel ready: press Enter.")
+        else:
+            status.update(f"Back when the timer ends, or sooner if you both agree. ({self.minutes} minutes)")
+
+    def _adjust(self, delta: int) -> None:
+        new = min(MAX_MINUTES, max(STEP_MINUTES, self.minutes + delta))
+        change = new - self.minutes
+        if not change:
+            return
+        self.minutes = new
+        self.ends_at = max(monotonic(), self.ends_at + change * 60)
+        try:
+            self.app.store.set_setting("timeout_minutes", new)  # type: ignore[attr-defined]
+        except Exception:
+            pass  # the break matters more than remembering its length
+        self._tick()
+
+    def action_shorter(self) -> None:
+        self._adjust(-STEP_MINUTES)
+
+    def action_longer(self) -> None:
+        self._adjust(STEP_MINUTES)
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        {"shorter": self.action_shorter, "longer": self.action_longer, "back": self.action_back}[
+            event.button.id or "back"
+        ]()
