@@ -221,7 +221,7 @@ def metric_thresholds(catalog: Any) -> dict[str, float]:
     pairs.sort(key=lambda pair: 0 if pair[0].kind == "checkin" else 1)
     ranges = {m.key: (m.min, m.max) for m in getattr(catalog, "metrics", ()) or ()}
     out: dict[str, float] = {}
-    fallback: float | None = None
+    fallback: tuple[float, float] | None = None  # (per-item threshold, item span)
     for exercise, instrument in pairs:
         if instrument.reliable_change <= 0:
             continue
@@ -235,7 +235,7 @@ def metric_thresholds(catalog: Any) -> dict[str, float]:
         spans = [(p.metric_range[1] - p.metric_range[0]) for p in items if p.metric_range]
         item_span = (sum(spans) / len(spans)) if spans else 0
         if fallback is None:
-            fallback = per_item
+            fallback = (per_item, item_span)
         for prompt in items:
             if prompt.metric in out:
                 continue
@@ -243,8 +243,10 @@ def metric_thresholds(catalog: Any) -> dict[str, float]:
             scale = (hi - lo) / item_span if item_span and hi > lo else 1.0
             out[prompt.metric] = per_item * scale
     if fallback is not None:
-        for key in ranges:
-            out.setdefault(key, fallback)
+        per_item, item_span = fallback
+        for key, (lo, hi) in ranges.items():
+            scale = (hi - lo) / item_span if item_span and hi > lo else 1.0
+            out.setdefault(key, per_item * scale)
     return out
 
 

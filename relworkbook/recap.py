@@ -1,0 +1,811 @@
+"""The recap of one sitting: built from the store, rendered as text, Markdown or HTML.
+
+``build_recap`` reads only what one sitting needs: the sitting, its answers,
+the commitments, and the answers of the sittings just before it (walking back
+until every metric of this sitting has a previous value, or a year has gone
+by), so a recap stays fast on a ten-year workbook. The result is a frozen
+``Recap`` whose answers are already turned into readable pieces; the three
+renderers only lay those pieces out.
+
+Private answers are shown only once revealed. An unrevealed one becomes the
+line "Private answer, not yet revealed" and nothing of it is kept in the Recap
+(not its length, not its number), so no renderer can leak it.
+
+Nothing here imports Textual.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import textwrap
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import Any, Sequence
+
+from . import paths
+from .model import BLANK_RE, PARTNERS, TOGETHER, Answer, Commitment, Exercise, Prompt, answer_text
+
+PRIVATE_HIDDEN = "Private answer, not yet revealed"
+NO_ANSWER = "No answer yet"
+FORMATS = ("text", "markdown", "html")
+# How many earlier sittings to read, at most, looking for previous metric values.
+LOOK_BACK = 52
+
+_DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+_MONTHS = (
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+)
+_STATUS = {"open": "still open", "kept": "kept", "partly": "partly kept", "not_kept": "not kept"}
+
+
+# --------------------------------------------------------------------------
+# The Recap
+
+
+@dataclass(frozen=True)
+class Piece:
+    """One readable part of an answer: a line of text, maybe labelled, maybe a bullet."""
+
+    text: str
+    label: str = ""
+    bullet: bool = False
+
+
+@dataclass(frozen=True)
+class RecapAnswer:
+    partner: str  # "a", "b" or "together"
+    name: str
+    status: str  # "answered", "private" (not yet revealed) or "missing"
+    pieces: tuple[Piece, ...] = ()
+    edited: bool = False
+
+
+@dataclass(frozen=True)
+class RecapPrompt:
+    id: str
+    text: str
+    type: str
+    who: str
+    answers: tuple[RecapAnswer, ...]
+
+
+@dataclass(frozen=True)
+class RecapExercise:
+    id: str
+    title: str
+    step: str  # the step's title
+    prompts: tuple[RecapPrompt, ...]
+
+
+@dataclass(frozen=True)
+class MetricChange:
+    partner: str
+    name: str
+    value: float
+    previous: float | None
+    change: float | None
+
+
+@dataclass(frozen=True)
+class RecapMetric:
+    key: str
+    title: str
+    min: int
+    max: int
+    values: tuple[MetricChange, ...]
+
+
+@dataclass(frozen=True)
+class RecapCommitment:
+    what: str
+    owner: str  # a display name, or "Both of us"
+    due: str | None
+    status: str  # readable: "still open", "kept", ...
+
+    @property
+    def line(self) -> str:
+        parts = [self.what, self.owner]
+        if self.due:
+            parts.append(f"by {_nice_day(self.due)}")
+        return " — ".join(parts)
+
+
+@dataclass(frozen=True)
+class Recap:
+    sitting_id: int
+    started: str  # ISO
+    date: str  # readable: "Saturday 21 November 2026, 19:43"
+    minutes: int
+    attendees: tuple[str, ...]  # names
+    name_a: str
+    name_b: str
+    exercises: tuple[RecapExercise, ...]
+    metrics: tuple[RecapMetric, ...]
+    commitments_made: tuple[RecapCommitment, ...]
+    commitments_reviewed: tuple[RecapCommitment, ...]
+    next_step: str
+
+    @property
+    def day(self) -> str:
+        return self.started[:10]
+
+    @property
+    def who(self) -> str:
+        return _and(self.attendees) or "nobody recorded"
+
+    @property
+    def how_long(self) -> str:
+        if self.minutes <= 0:
+            return "under a minute"
+        return "1 minute" if self.minutes == 1 else f"{self.minutes} minutes"
+
+
+# --------------------------------------------------------------------------
+# Building
+
+
+def _and(names: Sequence[str]) -> str:
+    names = [n for n in names if n]
+    if len(names) <= 1:
+        return "".join(names)
+    return ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def _nice_time(iso: str) -> str:
+    try:
+        moment = datetime.fromisoformat(iso)
+    except ValueError:
+        return iso
+    text = f"{_DAYS[moment.weekday()]} {moment.day} {_MONTHS[moment.month - 1]} {moment.year}"
+    if "T" in iso or " " in iso:
+        text += f", {moment.hour:02d}:{moment.minute:02d}"
+    return text
+
+
+def _nice_day(iso_day: str) -> str:
+    try:
+        day = date.fromisoformat(iso_day[:10])
+    except ValueError:
+        return iso_day
+    return f"{day.day} {_MONTHS[day.month - 1]} {day.year}"
+
+
+def _number(value: float) -> str:
+    rounded = round(float(value), 1)
+    return str(int(rounded)) if rounded == int(rounded) else f"{rounded:.1f}"
+
+
+def _signed(value: float) -> str:
+    text = _number(value)
+    return "+" + text if value > 0 and text != "0" else text
+
+
+def _visible(answer: Answer) -> bool:
+    return not answer.private or answer.revealed
+
+
+def _names(store: Any) -> dict[str, str]:
+    couple = store.get_couple()
+    names = {"a": "Partner A", "b": "Partner B", TOGETHER: "Together", "both": "Both of us"}
+    if couple is not None:
+        names["a"], names["b"] = couple.a.name, couple.b.name
+    return names
+
+
+def pieces_for(prompt: Prompt | None, prompt_type: str, value: Any, names: dict[str, str]) -> tuple[Piece, ...]:
+    """An answer value as readable pieces, by prompt type (see model.py's table)."""
+    if value is None or value == "" or value == [] or value == {}:
+        return (Piece("(left blank)"),)
+    if prompt_type == "scale":
+        top = prompt.max if prompt is not None and prompt.max is not None else None
+        text = f"{value} / {top}" if top is not None else str(value)
+        label = prompt.label_for(int(value)) if prompt is not None and isinstance(value, (int, float)) else ""
+        if label:
+            text += f" ({label})"
+        return (Piece(text),)
+    if prompt_type == "checklist":
+        items = [str(v) for v in value or []]
+        if not items:
+            return (Piece("Nothing checked"),)
+        return tuple(Piece(item, bullet=True) for item in items)
+    if prompt_type == "template" and isinstance(value, dict):
+        if prompt is not None and prompt.template:
+            def fill(match: re.Match) -> str:
+                written = str(value.get(match.group(1).strip(), "")).strip()
+                return written or "…"
+            return (Piece(BLANK_RE.sub(fill, prompt.template)),)
+        return tuple(Piece(str(v), label=str(k)) for k, v in value.items() if v)
+    if prompt_type == "commitment" and isinstance(value, dict):
+        return (Piece(_commitment(value, names).line),)
+    if prompt_type == "turns" and isinstance(value, list):
+        out: list[Piece] = []
+        for number, turn in enumerate(value, start=1):
+            speaker = str(turn.get("speaker", ""))
+            listener = {"a": "b", "b": "a"}.get(speaker, "")
+            who = names.get(speaker, "Speaker")
+            hearer = names.get(listener, "Listener")
+            out.append(Piece(str(turn.get("said", "")) or "(nothing written)", label=f"Round {number}, {who} said"))
+            out.append(Piece(str(turn.get("paraphrase", "")) or "(nothing written)", label=f"{hearer} heard"))
+            if turn.get("confirmed"):
+                out.append(Piece("Yes, that was it", label=f"{who} confirmed"))
+            elif turn.get("correction"):
+                out.append(Piece(str(turn["correction"]), label=f"{who} corrected"))
+            else:
+                out.append(Piece("Not confirmed yet", label=who))
+        return tuple(out) or (Piece("(no rounds)"),)
+    if isinstance(value, (str, int, float)):
+        return (Piece(str(value)),)
+    return (Piece(answer_text(prompt_type, value)),)
+
+
+def _commitment(value: dict, names: dict[str, str], status: str = "") -> RecapCommitment:
+    owner = str(value.get("owner") or "both")
+    return RecapCommitment(
+        what=str(value.get("what", "")).strip() or "(nothing written)",
+        owner=names.get(owner, owner),
+        due=value.get("due") or None,
+        status=_STATUS.get(status, status),
+    )
+
+
+def _from_commitment(c: Commitment, names: dict[str, str]) -> RecapCommitment:
+    return _commitment({"what": c.what, "owner": c.owner, "due": c.due}, names, c.status)
+
+
+def _prompt_type(prompt: Prompt | None, answer: Answer) -> str:
+    if prompt is not None:
+        return prompt.type
+    value = answer.value
+    if isinstance(value, bool):
+        return "text"
+    if isinstance(value, (int, float)):
+        return "scale"
+    if isinstance(value, list):
+        return "turns" if value and isinstance(value[0], dict) else "checklist"
+    if isinstance(value, dict):
+        return "commitment" if "what" in value else "template"
+    return "text"
+
+
+def _recap_answer(answer: Answer | None, partner: str, prompt: Prompt | None, names: dict[str, str]) -> RecapAnswer:
+    name = names.get(partner, partner)
+    if answer is None:
+        return RecapAnswer(partner, name, "missing", (Piece(NO_ANSWER),))
+    if not _visible(answer):
+        return RecapAnswer(partner, name, "private", (Piece(PRIVATE_HIDDEN),))
+    kind = _prompt_type(prompt, answer)
+    return RecapAnswer(partner, name, "answered", pieces_for(prompt, kind, answer.value, names), edited=answer.revision > 1)
+
+
+def _exercises(sitting: Any, answers: list[Answer], catalog: Any, names: dict[str, str]) -> tuple[RecapExercise, ...]:
+    by_exercise: dict[str, dict[str, dict[str, Answer]]] = {}
+    order: list[str] = list(sitting.exercises)
+    for answer in answers:
+        by_exercise.setdefault(answer.exercise_id, {}).setdefault(answer.prompt_id, {})[answer.partner] = answer
+        if answer.exercise_id not in order:
+            order.append(answer.exercise_id)
+    out: list[RecapExercise] = []
+    for exercise_id in order:
+        answered = by_exercise.get(exercise_id)
+        if not answered:
+            continue
+        exercise: Exercise | None = catalog.exercise(exercise_id) if catalog is not None else None
+        prompt_ids = [p.id for p in exercise.prompts] if exercise else []
+        prompt_ids += [pid for pid in answered if pid not in prompt_ids]  # prompts no longer in the pack
+        prompts: list[RecapPrompt] = []
+        for prompt_id in prompt_ids:
+            got = answered.get(prompt_id)
+            if not got:
+                continue
+            prompt = exercise.prompt(prompt_id) if exercise else None
+            who = prompt.who if prompt else ("together" if TOGETHER in got else "each")
+            if who == "together" or (TOGETHER in got and not any(k in got for k in PARTNERS)):
+                slots = [TOGETHER]
+            else:
+                slots = [*PARTNERS, *sorted(k for k in got if k not in PARTNERS)]
+            prompts.append(
+                RecapPrompt(
+                    id=prompt_id,
+                    text=prompt.text.strip() if prompt else prompt_id,
+                    type=prompt.type if prompt else _prompt_type(None, next(iter(got.values()))),
+                    who=who,
+                    answers=tuple(_recap_answer(got.get(slot), slot, prompt, names) for slot in slots),
+                )
+            )
+        step = catalog.step(exercise.step) if exercise is not None and hasattr(catalog, "step") else None
+        out.append(
+            RecapExercise(
+                id=exercise_id,
+                title=exercise.title if exercise else exercise_id,
+                step=step.title if step else (exercise.step if exercise else ""),
+                prompts=tuple(prompts),
+            )
+        )
+    return tuple(out)
+
+
+def _metric_values(answers: Sequence[Answer]) -> dict[tuple[str, str], float]:
+    """(metric, partner) -> this sitting's value (mean of repeats); unrevealed private left out."""
+    acc: dict[tuple[str, str], list[float]] = {}
+    for answer in answers:
+        if answer.metric is None or answer.number is None or not _visible(answer):
+            continue
+        slot = acc.setdefault((answer.metric, answer.partner), [0.0, 0])
+        slot[0] += float(answer.number)
+        slot[1] += 1
+    return {key: total / n for key, (total, n) in acc.items()}
+
+
+def _metrics(store: Any, catalog: Any, sitting: Any, answers: list[Answer], earlier: list[Any], names: dict[str, str]) -> tuple[RecapMetric, ...]:
+    now = _metric_values(answers)
+    if not now:
+        return ()
+    previous: dict[tuple[str, str], float] = {}
+    wanted = set(now)
+    for older in earlier[:LOOK_BACK]:
+        if not wanted:
+            break
+        found = _metric_values(store.answers_for_sitting(older.id))
+        for key in list(wanted):
+            if key in found:
+                previous[key] = found[key]
+                wanted.discard(key)
+    declared = [m.key for m in getattr(catalog, "metrics", ()) or ()]
+    keys = [k for k in declared if any(m == k for m, _ in now)]
+    keys += sorted({m for m, _ in now} - set(keys))
+    out: list[RecapMetric] = []
+    for key in keys:
+        metric = catalog.metric(key) if catalog is not None and hasattr(catalog, "metric") else None
+        values: list[MetricChange] = []
+        for partner in (*PARTNERS, TOGETHER):
+            if (key, partner) not in now:
+                continue
+            value = now[(key, partner)]
+            before = previous.get((key, partner))
+            values.append(
+                MetricChange(partner, names.get(partner, partner), value, before, None if before is None else value - before)
+            )
+        out.append(
+            RecapMetric(
+                key=key,
+                title=metric.title if metric else (catalog.metric_title(key) if catalog is not None else key),
+                min=metric.min if metric else 0,
+                max=metric.max if metric else 0,
+                values=tuple(values),
+            )
+        )
+    return tuple(out)
+
+
+def _next_step(catalog: Any, sitting: Any, earlier: list[Any]) -> str:
+    if catalog is None:
+        return ""
+    done = set(sitting.exercises)
+    for older in earlier:
+        done.update(older.exercises)
+    for step in catalog.steps:
+        for exercise in catalog.exercises_for(step.id):
+            if exercise.kind == "checkin" or exercise.id in done:
+                continue
+            return f"{exercise.title} ({step.title}, about {exercise.minutes} minutes)."
+    checkin = catalog.checkin()
+    if checkin is None:
+        return "Every exercise is done. Come back to any of them whenever it helps."
+    try:
+        when = (datetime.fromisoformat(sitting.started) + timedelta(days=7)).date().isoformat()
+    except ValueError:
+        return f"Next week's {checkin.title.lower()}."
+    return f"Next week's {checkin.title} (about {checkin.minutes} minutes), around {_nice_day(when)}."
+
+
+def build_recap(store: Any, catalog: Any, sitting_id: int) -> Recap:
+    """The recap of one sitting. Raises LookupError when there is no such sitting."""
+    sitting = store.get_sitting(sitting_id)
+    if sitting is None:
+        raise LookupError(f"no sitting #{sitting_id} in this workbook")
+    names = _names(store)
+    answers = store.answers_for_sitting(sitting_id)
+    # Sittings before this one, newest first (list_sittings is newest first).
+    earlier = [
+        s for s in store.list_sittings()
+        if s.id != sitting.id and (s.started, s.id) < (sitting.started, sitting.id)
+    ]
+    if hasattr(store, "commitments_made_in"):
+        made_rows = store.commitments_made_in(sitting_id)
+        reviewed_rows = store.commitments_reviewed_in(sitting_id)
+    else:  # the bare contract: filter the whole list
+        everything = store.list_commitments()
+        made_rows = [c for c in everything if c.sitting_id == sitting_id]
+        reviewed_rows = [c for c in everything if c.reviewed_sitting_id == sitting_id]
+    made = tuple(_from_commitment(c, names) for c in made_rows)
+    # Reviewed here means made in an earlier sitting and followed up in this one.
+    reviewed = tuple(_from_commitment(c, names) for c in reviewed_rows if c.sitting_id != sitting_id)
+    return Recap(
+        sitting_id=sitting.id,
+        started=sitting.started,
+        date=_nice_time(sitting.started),
+        minutes=int(sitting.minutes or 0),
+        attendees=tuple(names.get(k, k) for k in sitting.attendees),
+        name_a=names["a"],
+        name_b=names["b"],
+        exercises=_exercises(sitting, answers, catalog, names),
+        metrics=_metrics(store, catalog, sitting, answers, earlier, names),
+        commitments_made=made,
+        commitments_reviewed=reviewed,
+        next_step=_next_step(catalog, sitting, earlier),
+    )
+
+
+# --------------------------------------------------------------------------
+# Rendering
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def _clean(text: str) -> str:
+    """User text without terminal control codes; newlines kept, tabs as spaces."""
+    return _CONTROL.sub("", str(text).replace("\r\n", "\n").replace("\r", "\n").replace("\t", "    "))
+
+
+def _metric_line(value: MetricChange) -> str:
+    if value.change is None:
+        return f"{_number(value.value)} (first rating)"
+    return f"{_number(value.value)} (was {_number(value.previous)}, {_signed(value.change)})"
+
+
+# ---- text
+
+
+def _wrap(text: str, width: int, indent: str = "", first: str | None = None) -> list[str]:
+    """Wrap keeping the writer's own line breaks; every line at most ``width``."""
+    first = indent if first is None else first
+    out: list[str] = []
+    for n, para in enumerate(_clean(text).split("\n")):
+        lead = first if n == 0 else indent
+        if not para.strip():
+            out.append("")
+            continue
+        out.extend(
+            textwrap.wrap(para, width=width, initial_indent=lead, subsequent_indent=indent, break_on_hyphens=False)
+            or [lead.rstrip()]
+        )
+    return out
+
+
+def _underline(title: str, char: str, width: int) -> list[str]:
+    lines = _wrap(title, width)
+    return lines + [char * min(width, max(len(line) for line in lines))]
+
+
+def render_text(recap: Recap, width: int = 80) -> str:
+    """Plain text that fits ``width`` columns: both partners one after the other under each prompt."""
+    width = max(30, width)
+    lines: list[str] = []
+    lines += _underline(f"Recap: {recap.date}", "=", width)
+    lines += _wrap(f"Who was there: {recap.who}", width, "  ")
+    lines += _wrap(f"How long: {recap.how_long}", width, "  ")
+    if not recap.exercises:
+        lines += ["", *_wrap("No answers were written in this sitting.", width)]
+    for exercise in recap.exercises:
+        lines.append("")
+        title = f"{exercise.title} ({exercise.step})" if exercise.step else exercise.title
+        lines += _underline(title, "-", width)
+        for prompt in exercise.prompts:
+            lines.append("")
+            lines += _wrap(prompt.text, width)
+            for answer in prompt.answers:
+                label = answer.name + (" (edited later)" if answer.edited else "") + ":"
+                lines += _wrap(label, width, "    ", "  ")
+                for piece in answer.pieces:
+                    if piece.bullet:
+                        lines += _wrap(piece.text, width, "      ", "    - ")
+                    elif piece.label:
+                        lines += _wrap(f"{piece.label}: {piece.text}", width, "      ", "    ")
+                    else:
+                        lines += _wrap(piece.text, width, "    ")
+    if recap.metrics:
+        lines.append("")
+        lines += _underline("How the numbers moved since last time", "-", width)
+        for metric in recap.metrics:
+            lines += _wrap(metric.title, width, "    ", "  ")
+            for value in metric.values:
+                lines += _wrap(f"{value.name}: {_metric_line(value)}", width, "      ", "    ")
+    for title, items, with_status in (
+        ("Commitments made", recap.commitments_made, False),
+        ("Commitments reviewed", recap.commitments_reviewed, True),
+    ):
+        if not items:
+            continue
+        lines.append("")
+        lines += _underline(title, "-", width)
+        for item in items:
+            text = item.line + (f" — {item.status}" if with_status else "")
+            lines += _wrap(text, width, "    ", "  - ")
+    if recap.next_step:
+        lines.append("")
+        lines += _underline("Next step", "-", width)
+        lines += _wrap(recap.next_step, width, "  ")
+    return "\n".join(line.rstrip() for line in lines) + "\n"
+
+
+# ---- markdown
+
+_MD_ANYWHERE = re.compile(r"([\\`*_\[\]<>|~&#!])")
+_MD_LINE_START = re.compile(r"^(\s*)([-+=>]|\d+(?=[.)]))")
+
+
+def _md_line_start(m: re.Match) -> str:
+    marker = m.group(2)
+    # "1." becomes "1\." (not a list); "-", "+", "=", ">" get a backslash before.
+    return m.group(1) + (marker + "\\" if marker[0].isdigit() else "\\" + marker)
+
+
+def md_escape(text: str) -> str:
+    """User text made inert in Markdown: inline controls escaped, line-start markers too."""
+    out = []
+    for line in _clean(text).split("\n"):
+        line = _MD_ANYWHERE.sub(r"\\\1", line)
+        line = _MD_LINE_START.sub(_md_line_start, line)
+        out.append(line)
+    return "\n".join(out)
+
+
+def _md_block(text: str) -> str:
+    """Escaped text whose own line breaks survive (CommonMark hard breaks); blank lines split paragraphs."""
+    paras = [p for p in re.split(r"\n\s*\n", _clean(text).strip())]
+    rendered = []
+    for para in paras:
+        lines = [md_escape(line.strip()) for line in para.split("\n") if line.strip()]
+        rendered.append("\\\n".join(lines))
+    return "\n\n".join(r for r in rendered if r)
+
+
+def render_markdown(recap: Recap) -> str:
+    out: list[str] = []
+    out.append(f"# Recap: {md_escape(recap.date)}")
+    out.append("")
+    out.append(f"**Who was there:** {md_escape(recap.who)}\\")
+    out.append(f"**How long:** {md_escape(recap.how_long)}")
+    if not recap.exercises:
+        out += ["", "No answers were written in this sitting."]
+    for exercise in recap.exercises:
+        out.append("")
+        out.append(f"## {md_escape(exercise.title)}")
+        if exercise.step:
+            out += ["", f"*{md_escape(exercise.step)}*"]
+        for prompt in exercise.prompts:
+            out += ["", f"### {md_escape(' '.join(prompt.text.split()))}"]
+            for answer in prompt.answers:
+                label = md_escape(answer.name) + (" *(edited later)*" if answer.edited else "")
+                out.append("")
+                if answer.status != "answered":
+                    out.append(f"**{label}:** *{answer.pieces[0].text}*")
+                    continue
+                bullets = [p for p in answer.pieces if p.bullet]
+                plain = [p for p in answer.pieces if not p.bullet]
+                if len(plain) == 1 and not plain[0].label and not bullets:
+                    out.append(f"**{label}:** {_md_block(plain[0].text)}")
+                    continue
+                out.append(f"**{label}:**")
+                for piece in plain:
+                    out.append("")
+                    if piece.label:
+                        out.append(f"*{md_escape(piece.label)}:* {_md_block(piece.text)}")
+                    else:
+                        out.append(_md_block(piece.text))
+                if bullets:
+                    out.append("")
+                    out += [f"- {md_escape(' '.join(p.text.split()))}" for p in bullets]
+    if recap.metrics:
+        out += ["", "## How the numbers moved since last time", ""]
+        partners = _metric_columns(recap)
+        out.append("| Metric | " + " | ".join(md_escape(name) for _, name in partners) + " |")
+        out.append("|---" * (len(partners) + 1) + "|")
+        for metric in recap.metrics:
+            cells = []
+            values = {v.partner: v for v in metric.values}
+            for key, _ in partners:
+                cells.append(md_escape(_metric_line(values[key])) if key in values else "-")
+            out.append(f"| {md_escape(metric.title)} | " + " | ".join(cells) + " |")
+    for title, items, with_status in (
+        ("Commitments made", recap.commitments_made, False),
+        ("Commitments reviewed", recap.commitments_reviewed, True),
+    ):
+        if not items:
+            continue
+        out += ["", f"## {title}", ""]
+        for item in items:
+            text = item.line + (f" — {item.status}" if with_status else "")
+            out.append(f"- {md_escape(' '.join(text.split()))}")
+    if recap.next_step:
+        out += ["", "## Next step", "", md_escape(recap.next_step)]
+    return "\n".join(out) + "\n"
+
+
+def _metric_columns(recap: Recap) -> list[tuple[str, str]]:
+    present = {v.partner for m in recap.metrics for v in m.values}
+    names = {"a": recap.name_a, "b": recap.name_b, TOGETHER: "Together"}
+    return [(k, names[k]) for k in (*PARTNERS, TOGETHER) if k in present]
+
+
+# ---- html
+
+_CSS = """
+:root { color-scheme: light; }
+* { box-sizing: border-box; }
+body { margin: 0; background: #fff; color: #111;
+  font: 11pt/1.5 system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif; }
+main { max-width: 48rem; margin: 0 auto; padding: 1.5rem 1rem 3rem; }
+h1 { font-size: 1.6rem; margin: 0 0 .5rem; }
+h2 { font-size: 1.25rem; margin: 2rem 0 .25rem; padding-bottom: .2rem; border-bottom: 2px solid #333; }
+h3 { font-size: 1rem; margin: 0 0 .5rem; }
+.step { margin: 0 0 1rem; font-style: italic; }
+dl.facts { display: grid; grid-template-columns: max-content 1fr; gap: .1rem 1rem; margin: 0; }
+dl.facts dt { font-weight: 600; }
+dl.facts dd { margin: 0; }
+.prompt { margin: 0 0 1rem; padding: .75rem 0 0; border-top: 1px solid #bbb; }
+.answers { display: grid; grid-template-columns: 1fr 1fr; gap: .75rem 1.25rem; }
+.answer { min-width: 0; overflow-wrap: anywhere; }
+.answer.together { grid-column: 1 / -1; }
+.who { font-weight: 700; margin: 0 0 .2rem; }
+.answer p { margin: 0 0 .4rem; white-space: pre-wrap; }
+.answer ul { margin: 0 0 .4rem; padding-left: 1.2rem; }
+.answer .label { font-weight: 600; }
+.private, .missing { font-style: italic; }
+.edited { font-weight: 400; font-style: italic; }
+table { border-collapse: collapse; width: 100%; }
+th, td { text-align: left; padding: .3rem .5rem; border-bottom: 1px solid #bbb; vertical-align: top; }
+thead th { border-bottom: 2px solid #333; }
+ul.commitments { padding-left: 1.2rem; }
+@media (max-width: 36rem) { .answers { grid-template-columns: 1fr; } }
+@page { margin: 16mm 15mm; }
+@media print {
+  body { font-size: 10pt; }
+  main { max-width: none; padding: 0; }
+  h1, h2, h3 { break-after: avoid; page-break-after: avoid; }
+  .prompt, tr, li, dl.facts { break-inside: avoid; page-break-inside: avoid; }
+  .exercise { break-before: auto; }
+  .exercise + .exercise.long { break-before: page; page-break-before: always; }
+  section.metrics, section.commitments, section.next { break-inside: avoid; }
+}
+""".strip()
+
+
+def _h(text: Any) -> str:
+    return html.escape(_clean(str(text)), quote=True)
+
+
+def _html_text(text: str) -> str:
+    """Escaped text in paragraphs; the writer's single line breaks kept by pre-wrap."""
+    paras = [p.strip("\n") for p in re.split(r"\n\s*\n", _clean(text).strip())]
+    return "".join(f"<p>{_h(p)}</p>" for p in paras if p.strip()) or "<p></p>"
+
+
+def _html_answer(answer: RecapAnswer) -> str:
+    classes = ["answer"]
+    if answer.partner == TOGETHER:
+        classes.append("together")
+    out = [f'<div class="{" ".join(classes)}">']
+    edited = ' <span class="edited">(edited later)</span>' if answer.edited else ""
+    out.append(f'<p class="who">{_h(answer.name)}{edited}</p>')
+    if answer.status != "answered":
+        out.append(f'<p class="{answer.status}">{_h(answer.pieces[0].text)}</p>')
+    else:
+        bullets: list[str] = []
+        for piece in answer.pieces:
+            if piece.bullet:
+                bullets.append(f"<li>{_h(piece.text)}</li>")
+                continue
+            if bullets:
+                out.append("<ul>" + "".join(bullets) + "</ul>")
+                bullets = []
+            if piece.label:
+                out.append(f'<p><span class="label">{_h(piece.label)}:</span> {_h(piece.text.strip())}</p>')
+            else:
+                out.append(_html_text(piece.text))
+        if bullets:
+            out.append("<ul>" + "".join(bullets) + "</ul>")
+    out.append("</div>")
+    return "".join(out)
+
+
+def render_html(recap: Recap) -> str:
+    """One self-contained page: inline CSS only, no scripts, fonts or images; prints on A4 and Letter."""
+    out: list[str] = [
+        "<!doctype html>",
+        '<html lang="en">',
+        "<head>",
+        '<meta charset="utf-8">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        f"<title>Recap: {_h(recap.date)}</title>",
+        f"<style>\n{_CSS}\n</style>",
+        "</head>",
+        "<body>",
+        "<main>",
+        "<header>",
+        f"<h1>Recap: {_h(recap.date)}</h1>",
+        '<dl class="facts">',
+        f"<dt>Who was there</dt><dd>{_h(recap.who)}</dd>",
+        f"<dt>How long</dt><dd>{_h(recap.how_long)}</dd>",
+        "</dl>",
+        "</header>",
+    ]
+    if not recap.exercises:
+        out.append("<p>No answers were written in this sitting.</p>")
+    for exercise in recap.exercises:
+        # A long exercise starts on a fresh page when printed; short ones flow on.
+        long = sum(len(p.answers) for p in exercise.prompts) > 8
+        out.append(f'<section class="exercise{" long" if long else ""}">')
+        out.append(f"<h2>{_h(exercise.title)}</h2>")
+        if exercise.step:
+            out.append(f'<p class="step">{_h(exercise.step)}</p>')
+        for prompt in exercise.prompts:
+            out.append('<article class="prompt">')
+            out.append(f"<h3>{_h(' '.join(prompt.text.split()))}</h3>")
+            out.append('<div class="answers">' + "".join(_html_answer(a) for a in prompt.answers) + "</div>")
+            out.append("</article>")
+        out.append("</section>")
+    if recap.metrics:
+        partners = _metric_columns(recap)
+        out.append('<section class="metrics">')
+        out.append("<h2>How the numbers moved since last time</h2>")
+        out.append("<table><thead><tr><th>Metric</th>" + "".join(f"<th>{_h(n)}</th>" for _, n in partners) + "</tr></thead><tbody>")
+        for metric in recap.metrics:
+            values = {v.partner: v for v in metric.values}
+            cells = "".join(f"<td>{_h(_metric_line(values[k])) if k in values else '-'}</td>" for k, _ in partners)
+            out.append(f"<tr><th>{_h(metric.title)}</th>{cells}</tr>")
+        out.append("</tbody></table>")
+        out.append("</section>")
+    for title, items, with_status in (
+        ("Commitments made", recap.commitments_made, False),
+        ("Commitments reviewed", recap.commitments_reviewed, True),
+    ):
+        if not items:
+            continue
+        out.append('<section class="commitments">')
+        out.append(f"<h2>{title}</h2>")
+        out.append('<ul class="commitments">')
+        for item in items:
+            text = item.line + (f" — {item.status}" if with_status else "")
+            out.append(f"<li>{_h(text)}</li>")
+        out.append("</ul>")
+        out.append("</section>")
+    if recap.next_step:
+        out.append('<section class="next">')
+        out.append("<h2>Next step</h2>")
+        out.append(f"<p>{_h(recap.next_step)}</p>")
+        out.append("</section>")
+    out += ["</main>", "</body>", "</html>"]
+    return "\n".join(out) + "\n"
+
+
+# ---- dispatch and files
+
+
+def render(recap: Recap, fmt: str) -> str:
+    """``fmt`` is "text", "markdown" (or "md") or "html"."""
+    fmt = {"md": "markdown", "txt": "text"}.get(fmt, fmt)
+    if fmt == "text":
+        return render_text(recap)
+    if fmt == "markdown":
+        return render_markdown(recap)
+    if fmt == "html":
+        return render_html(recap)
+    raise ValueError(f"unknown recap format {fmt!r}: use text, markdown or html")
+
+
+def recap_file_stem(recap: Recap) -> str:
+    return f"recap-{recap.day}-sitting-{recap.sitting_id}"
+
+
+def save_recap_files(recap: Recap, folder: Path) -> list[Path]:
+    """Write the HTML and Markdown recaps into ``folder`` (owner-only); return their paths."""
+    folder = paths.make_private_dir(Path(folder))
+    stem = recap_file_stem(recap)
+    html_path = paths.write_private(folder / f"{stem}.html", render_html(recap))
+    md_path = paths.write_private(folder / f"{stem}.md", render_markdown(recap))
+    return [html_path, md_path]
