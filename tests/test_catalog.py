@@ -648,3 +648,18 @@ def test_core_modules_do_not_import_textual():
     )
     result = subprocess.run([sys.executable, "-c", code, str(PACK)], capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_the_documented_complete_example_loads_cleanly(tmp_path):
+    import re
+
+    doc = (Path(__file__).parent.parent / "docs" / "exercises.md").read_text(encoding="utf-8")
+    example = doc[doc.index("## A complete example"):]
+    blocks = re.findall(r"```yaml\n(.*?)```", example, re.S)
+    names = ["steps.yaml", "talking-together/kindly.yaml", "weekly-meeting/checkin.yaml"]
+    assert len(blocks) == len(names)
+    root = make_pack(tmp_path / "doc", dict(zip(names, blocks)), steps=None)
+    catalog = load_dir(root)
+    assert catalog.errors == ()
+    assert {p.type for e in catalog.exercises for p in e.prompts} == set(PROMPT_TYPES)
+    assert catalog.checkin().id == "ex-checkin" and len(catalog.instruments()) == 1
