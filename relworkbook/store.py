@@ -76,7 +76,8 @@ Additions beyond the contract (all optional to use):
     store.schema_version() -> int
     write methods take an optional keyword ``at=`` (ISO time) for imports and the demo;
     metric_points(..., include_unrevealed=False): unrevealed private numbers stay out of
-    trends unless asked for. MetricPoint.extra holds exercise_id, prompt_id, answer_id.
+    trends unless asked for. MetricPoint.extra holds exercise_id, prompt_id, answer_id,
+    private, revealed.
 """
 
 from __future__ import annotations
@@ -227,9 +228,14 @@ LEFT JOIN reveals r
 """
 
 
+_new = object.__new__
+
+
 def _answer(row: Sequence) -> Answer:
     private = bool(row[7])
-    return Answer(
+    answer = _new(Answer)
+    # Same fields as Answer(...), minus the frozen __init__'s cost (history lists thousands).
+    answer.__dict__.update(
         id=row[0],
         sitting_id=row[1],
         exercise_id=row[2],
@@ -245,6 +251,7 @@ def _answer(row: Sequence) -> Answer:
         metric=row[12],
         number=row[13],
     )
+    return answer
 
 
 _COMMITMENT_COLUMNS = (
@@ -862,8 +869,11 @@ class Store:
         except sqlite3.Error:
             return []
 
-    _VISIBLE = "(a.private = 0 OR EXISTS (SELECT 1 FROM reveals r WHERE r.sitting_id = a.sitting_id " \
-        "AND r.exercise_id = a.exercise_id AND r.prompt_id = a.prompt_id))"
+    _REVEALED = (
+        "EXISTS (SELECT 1 FROM reveals r WHERE r.sitting_id = a.sitting_id "
+        "AND r.exercise_id = a.exercise_id AND r.prompt_id = a.prompt_id)"
+    )
+    _VISIBLE = f"(a.private = 0 OR {_REVEALED})"
 
     def _search_fts(self, words: list[str], limit: int) -> list[SearchHit]:
         match = " ".join(f'"{word}"' for word in words[:-1])
@@ -932,18 +942,24 @@ class Store:
         if not include_unrevealed:
             clauses.append(self._VISIBLE)
         rows = self._rows(
-            "SELECT a.sitting_id, s.started, a.partner, a.metric, a.number, a.exercise_id, a.prompt_id, a.id "
+            "SELECT a.sitting_id, s.started, a.partner, a.metric, a.number, a.exercise_id, a.prompt_id, a.id, "
+            f"a.private, {self._REVEALED} "
             "FROM answers a JOIN sittings s ON s.id = a.sitting_id "
-            f"WHERE {' AND '.join(clauses)} ORDER BY s.started, a.sitting_id, a.metric, a.partner, a.id",
+            f"WHERE {' AND '.join(clauses)} ORDER BY s.started, a.sitting_id, a.id",
             params,
         )
-        return [
-            MetricPoint(
+        # Built without the frozen dataclass's __init__: ten years of points is
+        # thousands of objects, and trends must stay inside their 50 ms.
+        points = []
+        for row in rows:
+            point = _new(MetricPoint)
+            point.__dict__.update(
                 sitting_id=row[0], at=row[1], partner=row[2], metric=row[3], value=row[4],
-                extra={"exercise_id": row[5], "prompt_id": row[6], "answer_id": row[7]},
+                extra={"exercise_id": row[5], "prompt_id": row[6], "answer_id": row[7],
+                       "private": bool(row[8]), "revealed": (not row[8]) or bool(row[9])},
             )
-            for row in rows
-        ]
+            points.append(point)
+        return points
 
     def metrics(self) -> list[str]:
         return [row[0] for row in self._rows(
