@@ -368,7 +368,17 @@ def _cached(parse, display: str, path: Path):
     hit = _CACHE.get(key)
     if hit is not None and hit[0] == stamp and stamp != (-1, -1):
         return hit[1]
-    result = parse(display, path)
+    try:
+        result = parse(display, path)
+    except Exception as exc:  # a file must never stop the app from starting
+        error = LoadError(display, 1, f"could not read this file ({type(exc).__name__}: {exc}) — "
+                                      "check it against docs/exercises.md")
+        if parse is _parse_steps:
+            result = _ParsedSteps(display, (), (), (), (error,))
+        elif parse is _parse_support:
+            result = _ParsedSupport(display, "", (), (error,))
+        else:
+            result = _ParsedExercise(display, None, (error,))
     _CACHE[key] = (stamp, result)
     return result
 

@@ -663,3 +663,30 @@ def test_the_documented_complete_example_loads_cleanly(tmp_path):
     assert catalog.errors == ()
     assert {p.type for e in catalog.exercises for p in e.prompts} == set(PROMPT_TYPES)
     assert catalog.checkin().id == "ex-checkin" and len(catalog.instruments()) == 1
+
+
+TOKENS = [
+    "id: ex\n", "title: One\n", "step: s1\n", "minutes: 5\n", "prompts:\n", "  - ", "{", "}", "[", "]",
+    "id: p", "type: scale", "type: checklist", "type: template", "type: turns", "text: Q", "metric: mood",
+    "min: 3", "max: 2", "labels: {1: a, 11: b}", "options: [a, a]", "template: '{}'", ", ", "\n", "    ",
+    "instruments:\n", "  - {id: i, title: T, prompts: [p], bands: [{name: n, min: 2, max: 1}]}\n",
+    "&a ", "*a", "<<: ", "? ", "- ", ": ", "'", '"', "\t", "~", "yes", "1.5", "\\xe9", "#",
+]
+
+
+def test_no_file_content_can_stop_the_catalogue_from_loading(tmp_path_factory):
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+    @given(st.lists(st.sampled_from(TOKENS), max_size=40), st.binary(max_size=8))
+    def check(tokens, noise):
+        root = make_pack(tmp_path_factory.mktemp("fuzz"), {"s1/a.yaml": GOOD, "s1/b.yaml": "".join(tokens).encode() + noise})
+        catalog = load_dir(root)
+        assert catalog.exercise("ex") is not None or any(e.file.endswith("b.yaml") for e in catalog.errors)
+        for error in catalog.errors:
+            assert error.line >= 1 and error.message
+            assert error.file.endswith("b.yaml")
+            assert not error.message.startswith("could not read this file"), error  # an uncaught crash
+
+    check()
