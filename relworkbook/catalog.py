@@ -197,40 +197,42 @@ def _same_dir(a: Path | str, b: Path | str) -> bool:
 # --------------------------------------------------------------------------- assembling
 
 
-@dataclass(frozen=True)
-class _MetricUse:
-    key: str
-    range: tuple[int, int]
-    line: int
+# The parsed-file records below are plain classes rather than dataclasses: they are
+# private, and building dataclasses costs startup time on every launch.
 
 
-@dataclass(frozen=True)
-class _ParsedExercise:
-    file: str
-    exercise: Exercise | None
-    errors: tuple[LoadError, ...]
-    id: str | None = None
-    id_line: int = 0
-    step: str | None = None
-    step_line: int = 0
-    metric_uses: tuple[_MetricUse, ...] = ()
+class _Record:
+    __slots__ = ()
+
+    def __init__(self, *args, **kwargs) -> None:
+        names = self.__slots__
+        defaults = getattr(type(self), "_defaults", {})
+        values = dict(zip(names, args))
+        values.update(kwargs)
+        for name in names:
+            object.__setattr__(self, name, values[name] if name in values else defaults[name])
+
+    def __repr__(self) -> str:
+        inner = ", ".join(f"{n}={getattr(self, n)!r}" for n in self.__slots__)
+        return f"{type(self).__name__}({inner})"
 
 
-@dataclass(frozen=True)
-class _ParsedSteps:
-    file: str
-    steps: tuple[Step, ...]
-    id_lines: tuple[int, ...]  # one per step, the line of its id
-    metrics: tuple[tuple[Metric, int], ...]  # with the declaration's line
-    errors: tuple[LoadError, ...]
+class _MetricUse(_Record):
+    __slots__ = ("key", "range", "line")
 
 
-@dataclass(frozen=True)
-class _ParsedSupport:
-    file: str
-    intro: str
-    lines: tuple[SupportLine, ...]
-    errors: tuple[LoadError, ...]
+class _ParsedExercise(_Record):
+    __slots__ = ("file", "exercise", "errors", "id", "id_line", "step", "step_line", "metric_uses")
+    _defaults = {"id": None, "id_line": 0, "step": None, "step_line": 0, "metric_uses": ()}
+
+
+class _ParsedSteps(_Record):
+    # steps with the line of each id; metrics as (Metric, line of its key)
+    __slots__ = ("file", "steps", "id_lines", "metrics", "errors")
+
+
+class _ParsedSupport(_Record):
+    __slots__ = ("file", "intro", "lines", "errors")
 
 
 def _assemble(dirs: Sequence[Path | str]) -> Catalog:
