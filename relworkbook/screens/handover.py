@@ -1,0 +1,248 @@
+"""Hand-over and reveal, for private prompts at one keyboard.
+
+``HandoverScreen`` fills the whole terminal (nothing of the previous answer
+shows through) and names who takes the keys and who looks away; it returns
+True when that partner is ready, False to go back.
+
+``RevealScreen`` asks both partners to agree, one confirmation each; only when
+both have agreed does it call ``store.reveal`` and show the two answers side by
+side. It returns True if revealed, False for "not now" (the answers stay hidden).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Center, Horizontal, Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Button, Footer, Static
+
+from ..model import Couple, Prompt
+from ..widgets.answer_view import format_answer
+from ..widgets.badge import PartnerBadge
+
+
+def _name(couple: Couple | None, key: str) -> str:
+    if couple is None:
+        return {"a": "Partner A", "b": "Partner B"}.get(key, key)
+    return couple.name(key)
+
+
+class HandoverScreen(Screen[bool]):
+    BINDINGS = [
+        Binding("enter", "ready", "Ready", id="handover.ready"),
+        Binding("escape", "back", "Back", id="handover.back"),
+    ]
+
+    DEFAULT_CSS = """
+    HandoverScreen {
+        align: center middle;
+        background: $background;
+    }
+    HandoverScreen > #box {
+        width: 60;
+        max-width: 100%;
+        height: auto;
+        padding: 1 2;
+        border: round $primary;
+        background: $panel;
+    }
+    HandoverScreen #box > * {
+        width: 1fr;
+        height: auto;
+        text-align: center;
+        content-align: center middle;
+    }
+    HandoverScreen #box > Center {
+        margin-bottom: 1;
+    }
+    HandoverScreen #handover-text {
+        text-style: bold;
+        margin-bottom: 1;
+    }
+    HandoverScreen #handover-note {
+        color: $text-muted;
+        margin-bottom: 1;
+    }
+    HandoverScreen #box > Horizontal {
+        height: auto;
+        align: center middle;
+    }
+    HandoverScreen Button {
+        margin: 0 1;
+    }
+    """
+
+    def __init__(self, couple: Couple | None, partner: str, *, others_present: bool = True) -> None:
+        super().__init__()
+        self.couple = couple
+        self.partner = partner
+        self.others_present = others_present
+
+    def compose(self) -> ComposeResult:
+        other = "b" if self.partner == "a" else "a"
+        name, other_name = _name(self.couple, self.partner), _name(self.couple, other)
+        if self.others_present:
+            text = f"{name}, please take the keyboard. {other_name}, please look away."
+        else:
+            text = f"{name}, this answer is private. It stays hidden until you both agree to reveal it."
+        with Vertical(id="box"):
+            with Center():
+                badge = PartnerBadge(self.couple, id="handover-badge")
+                badge.show(self.partner)
+                yield badge
+            yield Static(text, id="handover-text")
+            yield Static(
+                "Your answer disappears from the screen once you finish it.", id="handover-note"
+            )
+            with Horizontal():
+                yield Button(f"I'm {name}, ready (Enter)", id="ready", variant="primary")
+                yield Button("Back (Esc)", id="back")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#ready", Button).focus()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.dismiss(event.button.id == "ready")
+
+    def action_ready(self) -> None:
+        self.dismiss(True)
+
+    def action_back(self) -> None:
+        self.dismiss(False)
+
+
+class RevealScreen(Screen[bool]):
+    """Both partners agree, then the private answers show side by side."""
+
+    BINDINGS = [
+        Binding("1", "agree('a')", "First agrees", id="reveal.agree_a"),
+        Binding("2", "agree('b')", "Second agrees", id="reveal.agree_b"),
+        Binding("escape", "later", "Not now", id="reveal.later"),
+        Binding("enter", "done", "Continue", show=False, id="reveal.done"),
+    ]
+
+    DEFAULT_CSS = """
+    RevealScreen {
+        background: $background;
+        padding: 1 2;
+    }
+    RevealScreen #reveal-title {
+        height: auto;
+        text-style: bold;
+        margin-bottom: 1;
+    }
+    RevealScreen #agree-row, RevealScreen #after-row {
+        height: auto;
+        margin-bottom: 1;
+    }
+    RevealScreen #agree-row Button, RevealScreen #after-row Button {
+        margin-right: 1;
+    }
+    RevealScreen #side-by-side {
+        height: 1fr;
+    }
+    RevealScreen .column {
+        width: 1fr;
+        height: auto;
+        padding: 0 1;
+    }
+    RevealScreen .column > Static {
+        height: auto;
+    }
+    """
+
+    def __init__(
+        self,
+        store: Any,
+        couple: Couple | None,
+        prompt: Prompt,
+        sitting_id: int,
+        exercise_id: str,
+        answers: dict[str, Any],
+    ) -> None:
+        super().__init__()
+        self.store = store
+        self.couple = couple
+        self.prompt = prompt
+        self.sitting_id = sitting_id
+        self.exercise_id = exercise_id
+        self.answers = answers  # partner -> value
+        self.agreed: set[str] = set()
+        self.revealed = False
+
+    def compose(self) -> ComposeResult:
+        yield Static(
+            f"Both private answers are in: \u201c{self.prompt.text}\u201d\n"
+            "They are shown only when you both agree.",
+            id="reveal-title",
+        )
+        with Horizontal(id="agree-row"):
+            for key, number in (("a", 1), ("b", 2)):
+                yield Button(f"{_name(self.couple, key)} agrees ({number})", id=f"agree-{key}")
+            yield Button("Not now (Esc)", id="later")
+        with Horizontal(id="after-row"):
+            yield Button("Continue (Enter)", id="continue", variant="primary")
+        yield VerticalScroll(id="side-by-side")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#after-row").display = False
+        self.query_one("#agree-a", Button).focus()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("agree", "later"):
+            return not self.revealed
+        if action == "done":
+            return self.revealed
+        return True
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        button = event.button.id or ""
+        if button.startswith("agree-"):
+            self.action_agree(button.removeprefix("agree-"))
+        elif button == "later":
+            self.action_later()
+        elif button == "continue":
+            self.action_done()
+
+    def action_agree(self, partner: str) -> None:
+        if self.revealed:
+            return
+        self.agreed.add(partner)
+        button = self.query_one(f"#agree-{partner}", Button)
+        button.label = f"{_name(self.couple, partner)} agreed"
+        button.disabled = True
+        if self.agreed >= {"a", "b"}:
+            self._reveal()
+        else:
+            other = "b" if partner == "a" else "a"
+            self.query_one(f"#agree-{other}", Button).focus()
+
+    def _reveal(self) -> None:
+        self.store.reveal(self.sitting_id, self.exercise_id, self.prompt.id)
+        self.revealed = True
+        self.query_one("#agree-row").display = False
+        self.query_one("#after-row").display = True
+        area = self.query_one("#side-by-side", VerticalScroll)
+        row = Horizontal(classes="row")
+        row.styles.height = "auto"
+        area.mount(row)
+        for key in ("a", "b"):
+            badge = PartnerBadge(self.couple)
+            badge.show(key)
+            column = Vertical(badge, Static(format_answer(self.prompt, self.answers.get(key), self.couple)), classes="column")
+            row.mount(column)
+        self.query_one("#continue", Button).focus()
+        self.refresh_bindings()
+
+    def action_later(self) -> None:
+        self.dismiss(False)
+
+    def action_done(self) -> None:
+        self.dismiss(True)

@@ -1,0 +1,155 @@
+"""progress.py: slot order, what is done, what waits for an absent partner, resume.
+
+Real Store in tmp_path and the fixture catalogue; no Textual anywhere here.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from relworkbook import progress
+from relworkbook.catalog import load_dir
+from relworkbook.model import Exercise, Prompt
+from relworkbook.store import Store
+
+FIXTURES = Path(__file__).parent / "fixtures" / "exercises"
+
+
+@pytest.fixture
+def catalog():
+    return load_dir(FIXTURES)
+
+
+@pytest.fixture
+def store(tmp_path):
+    s = Store.open(tmp_path / "workbook.db")
+    s.set_couple("Alex", "#cc3366", "Sam", "dodgerblue")
+    yield s
+    s.close()
+
+
+def _ex(*prompts: Prompt) -> Exercise:
+    return Exercise(id="x", title="X", step="s", intro="", minutes=5, prompts=prompts)
+
+
+def _keys(slots):
+    return [(s.prompt.id, s.partner) for s in slots]
+
+
+def test_slot_order_each_private_together_turns():
+    ex = _ex(
+        Prompt("e", "text", "?", who="each"),
+        Prompt("t", "text", "?", who="together"),
+        Prompt("p", "scale", "?", who="private", min=1, max=10),
+        Prompt("l", "turns", "?", rounds=2),
+    )
+    # attendees order does not matter: a answers first
+    assert _keys(progress.slots(ex, ("b", "a"))) == [
+        ("e", "a"), ("e", "b"), ("t", "together"), ("p", "a"), ("p", "b"), ("l", "together"),
+    ]
+    # a solo sitting: own slots and together, but no listening turns
+    assert _keys(progress.slots(ex, ("b",))) == [("e", "b"), ("t", "together"), ("p", "b")]
+    # catching up: only one's own part
+    assert _keys(progress.slots(ex, ("b",), own_only=True)) == [("e", "b"), ("p", "b")]
+
+
+def test_is_answered_per_type():
+    assert not progress.is_answered("text", "   ")
+    assert progress.is_answered("text", "hi")
+    assert progress.is_answered("scale", 0)
+    assert not progress.is_answered("scale", None)
+    assert progress.is_answered("checklist", [])
+    assert not progress.is_answered("template", {"a": "", "b": " "})
+    assert progress.is_answered("template", {"a": "x"})
+    assert not progress.is_answered("commitment", {"what": "", "owner": "a", "due": None})
+    assert progress.is_answered("turns", [{"speaker": "a", "said": "x"}])
+    assert not progress.is_answered("choice", None)
+
+
+def _answer_hopes(store, sitting_id, partner):
+    store.save_answer(sitting_id, "fx-hopes", "hope", partner, f"hope of {partner}", prompt_type="text")
+    store.save_answer(sitting_id, "fx-hopes", "ready", partner, "Ready", prompt_type="choice", private=True)
+    store.save_answer(
+        sitting_id, "fx-hopes", "habits", partner, ["Saying thank you"],
+        prompt_type="checklist", metric="kind-habits", number=1,
+    )
+
+
+def test_done_progress_and_next(store, catalog):
+    hopes = catalog.exercise("fx-hopes")
+    assert progress.next_exercise(store, catalog).id == "fx-hopes"
+    sitting = store.start_sitting(("a", "b"))
+    _answer_hopes(store, sitting.id, "a")
+    assert not progress.exercise_done(store, hopes)  # b has not answered
+    _answer_hopes(store, sitting.id, "b")
+    assert progress.exercise_done(store, hopes)
+    assert progress.step_progress(store, catalog) == {
+        "getting-started": (1, 1), "talking-together": (0, 1), "weekly-meeting": (0, 1),
+    }
+    assert progress.next_exercise(store, catalog).id == "fx-i-statements"
+    # the optional commitment is not needed for "done"
+    store.save_answer(sitting.id, "fx-i-statements", "feeling", "a", {"feeling": "tired"}, prompt_type="template")
+    store.save_answer(sitting.id, "fx-i-statements", "feeling", "b", {"feeling": "ok"}, prompt_type="template")
+    store.save_answer(
+        sitting.id, "fx-i-statements", "listen", "together",
+        [{"speaker": "a", "said": "x", "paraphrase": "y", "confirmed": True, "correction": ""}],
+        prompt_type="turns",
+    )
+    assert progress.exercise_done(store, catalog.exercise("fx-i-statements"))
+    # with every exercise done the suggestion is the check-in
+    assert progress.next_exercise(store, catalog).id == "fx-checkin"
+
+
+def test_empty_draft_is_not_done(store, catalog):
+    sitting = store.start_sitting(("a", "b"))
+    _answer_hopes(store, sitting.id, "a")
+    _answer_hopes(store, sitting.id, "b")
+    store.save_answer(sitting.id, "fx-hopes", "hope", "b", "  ", prompt_type="text")
+    assert not progress.exercise_done(store, catalog.exercise("fx-hopes"))
+
+
+def test_pending_for_absent_partner(store, catalog):
+    solo = store.start_sitting(("a",))
+    _answer_hopes(store, solo.id, "a")
+    store.end_sitting(solo.id)
+    pending = progress.pending_for(store, catalog, "b")
+    assert [(sid, ex.id) for sid, ex in pending] == [(solo.id, "fx-hopes")]
+    assert progress.pending_for(store, catalog, "a") == []
+    # b answers later, into the original sitting: nothing pending any more
+    later = store.start_sitting(("a", "b"))
+    store.save_answer(solo.id, "fx-hopes", "hope", "b", "mine", prompt_type="text")
+    assert progress.pending_for(store, catalog, "b") != []  # still owes ready and habits
+    store.save_answer(solo.id, "fx-hopes", "ready", "b", "Unsure", prompt_type="choice", private=True)
+    store.save_answer(solo.id, "fx-hopes", "habits", "b", [], prompt_type="checklist")
+    assert progress.pending_for(store, catalog, "b") == []
+    assert later.id != solo.id
+
+
+def test_solo_checkin_is_not_carried_over(store, catalog):
+    solo = store.start_sitting(("a",))
+    store.save_answer(solo.id, "fx-checkin", "thanks", "a", "you cooked", prompt_type="text")
+    assert progress.pending_for(store, catalog, "b") == []
+
+
+def test_resume_round_trip(store):
+    assert progress.get_resume(store) is None
+    progress.set_resume(store, 3, "fx-hopes", 2, answer_sitting_id=1, attendees=("a", "b"))
+    assert progress.get_resume(store) == {
+        "sitting_id": 3, "exercise_id": "fx-hopes", "slot": 2, "answer_sitting_id": 1, "attendees": ("a", "b"),
+    }
+    progress.set_resume(store, 4, "fx-checkin", 0)
+    assert progress.get_resume(store)["answer_sitting_id"] == 4
+    progress.clear_resume(store)
+    assert progress.get_resume(store) is None
+    store.set_setting("resume", {"junk": 1})
+    assert progress.get_resume(store) is None
+
+
+def test_progress_does_not_import_textual():
+    code = "import sys, relworkbook.progress; print('textual' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
