@@ -440,14 +440,12 @@ class _Reader:
 
     def mapping(self, node, what: str, allowed: Sequence[str]) -> dict[str, tuple[Any, Any]] | None:
         """Keys of a mapping node -> (key node, value node); reports unknown and repeated keys."""
-        from yaml.nodes import MappingNode, ScalarNode
-
-        if not isinstance(node, MappingNode):
+        if not _is(node, "mapping"):
             self.error(node, f"{what} should be a mapping of fields (name: value), not {_kind(node)}")
             return None
         out: dict[str, tuple[Any, Any]] = {}
         for key_node, value_node in node.value:
-            if not isinstance(key_node, ScalarNode):
+            if not _is(key_node, "scalar"):
                 self.error(key_node, f"a field name in {what} should be a plain word, not {_kind(key_node)}")
                 continue
             name = key_node.value
@@ -461,14 +459,12 @@ class _Reader:
         return out
 
     def sequence(self, fields, name: str, what: str) -> list | None:
-        from yaml.nodes import SequenceNode
-
         if name not in fields:
             return None
         node = fields[name][1]
         if _is_null(node):
             return []
-        if not isinstance(node, SequenceNode):
+        if not _is(node, "sequence"):
             self.error(node, f"'{name}' in {what} should be a list, not {_kind(node)} — write it as [a, b] or '- a' lines")
             return None
         return list(node.value)
@@ -490,9 +486,7 @@ class _Reader:
         return value
 
     def scalar_text(self, node, what: str) -> str | None:
-        from yaml.nodes import ScalarNode
-
-        if not isinstance(node, ScalarNode):
+        if not _is(node, "scalar"):
             self.error(node, f"{what} should be text, not {_kind(node)} — put it in quotes if it has a colon or brackets")
             return None
         if node.tag == _NULL:
@@ -645,11 +639,9 @@ class _AnyKey(tuple):
 
 
 def _quiet_mapping(node) -> dict | None:
-    from yaml.nodes import MappingNode, ScalarNode
-
-    if not isinstance(node, MappingNode):
+    if not _is(node, "mapping"):
         return None
-    return {k.value: (k, v) for k, v in node.value if isinstance(k, ScalarNode)}
+    return {k.value: (k, v) for k, v in node.value if _is(k, "scalar")}
 
 
 # --------------------------------------------------------------------------- support.yaml
@@ -918,6 +910,11 @@ def _line(node) -> int:
     return node.start_mark.line + 1
 
 
+def _is(node, kind: str) -> bool:
+    """Node kind by its ``id`` ("scalar", "sequence", "mapping"): no yaml import needed."""
+    return getattr(node, "id", None) == kind
+
+
 def _is_null(node) -> bool:
     return getattr(node, "tag", None) == _NULL
 
@@ -953,11 +950,9 @@ def _num(value: float) -> str:
 
 
 def _kind(node) -> str:
-    from yaml.nodes import MappingNode, SequenceNode
-
-    if isinstance(node, MappingNode):
+    if _is(node, "mapping"):
         return "a mapping"
-    if isinstance(node, SequenceNode):
+    if _is(node, "sequence"):
         return "a list"
     if _is_null(node):
         return "nothing"
@@ -965,9 +960,7 @@ def _kind(node) -> str:
 
 
 def _show(node) -> str:
-    from yaml.nodes import ScalarNode
-
-    if isinstance(node, ScalarNode) and not _is_null(node):
+    if _is(node, "scalar") and not _is_null(node):
         return f"'{node.value}'"
     return _kind(node)
 
