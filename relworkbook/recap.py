@@ -302,8 +302,12 @@ def _exercises(sitting: Any, answers: list[Answer], catalog: Any, names: dict[st
                 continue
             prompt = exercise.prompt(prompt_id) if exercise else None
             who = prompt.who if prompt else ("together" if TOGETHER in got else "each")
-            if who == "together" or (TOGETHER in got and not any(k in got for k in PARTNERS)):
-                slots = [TOGETHER]
+            # Shared prompts (together, and turns: both partners inside one
+            # answer) are shown once; anything stored under a partner anyway
+            # is shown too rather than lost.
+            shared = who == "together" or (prompt is not None and prompt.type == "turns")
+            if shared or (TOGETHER in got and not any(k in got for k in PARTNERS)):
+                slots = [TOGETHER] + [k for k in PARTNERS if k in got]
             else:
                 slots = [*PARTNERS, *sorted(k for k in got if k not in PARTNERS)]
             prompts.append(
