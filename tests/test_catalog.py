@@ -690,3 +690,13 @@ def test_no_file_content_can_stop_the_catalogue_from_loading(tmp_path_factory):
             assert not error.message.startswith("could not read this file"), error  # an uncaught crash
 
     check()
+
+
+def test_duplicate_instrument_id_across_files(tmp_path):
+    second = INSTRUMENTED.replace("id: ex", "id: ex2")
+    root = make_pack(tmp_path / "p", {"s1/a.yaml": INSTRUMENTED, "s1/b.yaml": second})
+    catalog = load_dir(root)
+    assert [e.id for e in catalog.exercises] == ["ex"]
+    [error] = catalog.errors
+    assert (Path(error.file).name, error.line) == ("b.yaml", 11)
+    assert "duplicate instrument id 'total'" in error.message
