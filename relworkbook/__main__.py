@@ -151,9 +151,12 @@ def validate(ctx: click.Context, dirs: tuple[Path, ...], extra: tuple[str, ...])
         if not folder.is_dir():
             raise CliError(f"{folder} does not exist or is not a folder.")
     targets: list[Path] = list(dirs) + packs
-    if not dirs or not any((Path(d) / "steps.yaml").is_file() for d in targets):
+    # A folder with its own steps.yaml is a whole program and is checked alone;
+    # a pack without one adds to the shipped program and is checked on top of it.
+    standalone = bool(dirs) and any((Path(d) / "steps.yaml").is_file() for d in targets)
+    if not standalone:
         targets.insert(0, paths.shipped_exercises_dir())
-    errors = validate_dirs(targets)
+    errors = validate_dirs(targets, shipped=False)
     if errors:
         click.echo(format_errors(errors))
         click.echo(f"{len(errors)} problem{'s' if len(errors) != 1 else ''} found.", err=True)
