@@ -375,32 +375,26 @@ class WorkbookApp(App[None]):
     def key_rows(self, screen: Screen | None = None) -> list[tuple[str, str, str]]:
         """(where, keys, what) for every described binding: the app's and the screen's.
 
-        Read from the live bindings, so Help never disagrees with what a key does.
+        Read from the screen's live binding chain (keymap applied, keys a text
+        box would swallow left out), so Help never disagrees with what a key does.
         """
+        chain = list(screen._binding_chain) if screen is not None else [(self, self._bindings)]
+        app_maps = [bindings for node, bindings in chain if node is self] or [self._bindings]
         rows: list[tuple[str, str, str]] = []
-        rows.extend(("Anywhere", keys, what) for keys, what in _describe(self, self._bindings))
-        if screen is not None:
-            seen = {what for _, _, what in rows}
-            for node in (screen, *_focus_chain(screen)):
-                for keys, what in _describe(self, node._bindings):
-                    if what not in seen:
-                        seen.add(what)
-                        rows.append(("On the screen you came from", keys, what))
+        rows.extend(("Anywhere", keys, what) for keys, what in _describe(self, app_maps[0]))
+        seen = {what for _, _, what in rows}
+        for node, bindings in reversed(chain):
+            if node is self:
+                continue
+            for keys, what in _describe(self, bindings):
+                if what not in seen:
+                    seen.add(what)
+                    rows.append(("On the screen you came from", keys, what))
         return rows
 
     async def action_quit(self) -> None:
         self.flush_all()
         await super().action_quit()
-
-
-def _focus_chain(screen: Screen) -> Iterable[Any]:
-    focused = screen.focused
-    chain: list[Any] = []
-    node = focused
-    while node is not None and node is not screen:
-        chain.append(node)
-        node = node.parent
-    return reversed(chain)
 
 
 _NAMES = {
@@ -431,15 +425,23 @@ def _describe(app: App, bindings: Any) -> list[tuple[str, str]]:
     return [(" / ".join(keys), what) for keys, what in grouped.values()]
 
 
-def make_app(db_path: Path | str, exercise_dirs: Sequence[Path | str] = ()) -> WorkbookApp:
-    """Open the workbook file and the exercise program, and build the app on them."""
+def make_app(
+    db_path: Path | str,
+    exercise_dirs: Sequence[Path | str] = (),
+    *,
+    shipped: bool = True,
+) -> WorkbookApp:
+    """Open the workbook file and the exercise program, and build the app on them.
+
+    ``shipped=False`` leaves the shipped program out (tests use a fixture pack).
+    """
     from .catalog import load_catalog
     from .store import Store
 
     db_path = Path(db_path)
     store = Store.open(db_path)
     try:
-        catalog = load_catalog(extra_dirs=tuple(Path(d) for d in exercise_dirs))
+        catalog = load_catalog(tuple(Path(d) for d in exercise_dirs), shipped=shipped)
     except BaseException:
         store.close()
         raise
