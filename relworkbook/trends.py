@@ -326,8 +326,8 @@ class TrendsSummary:
 
 
 def _visible(p: MetricPoint) -> bool:
-    extra = p.extra or {}
-    return not (extra.get("private") and not extra.get("revealed"))
+    extra = p.extra
+    return not extra or not extra.get("private") or bool(extra.get("revealed"))
 
 
 def _names(store: Any) -> dict[str, str]:
@@ -341,77 +341,125 @@ def _names(store: Any) -> dict[str, str]:
 def summary(store: Any, catalog: Any, window: str = "all", now: datetime | date | str | None = None) -> TrendsSummary:
     """Every metric per partner, and every instrument total, from one store query."""
     since = window_start(now, window)
-    points = [p for p in store.metric_points() if _visible(p)]
+    points = store.metric_points()
+    # The store already leaves unrevealed private numbers out; this guards a
+    # store that does not, at the cost of one cheap pass.
+    if not all(_visible(p) for p in points):
+        points = [p for p in points if _visible(p)]
     return summarise(points, catalog, window=window, since=since, names=_names(store))
 
 
 def summarise(points: Sequence[MetricPoint], catalog: Any, window: str = "all", since: str | None = None, names: dict[str, str] | None = None) -> TrendsSummary:
-    """``summary`` without the store: latest, change and gap use all points; series use the window."""
+    """``summary`` without the store: latest, change and gap use all points; series use the window.
+
+    One pass over the points groups them per (metric, partner) and sitting, and
+    per (exercise, metric, partner) for the metrics instruments need; the rest
+    works on those per-sitting rows (hundreds, not thousands).
+    """
     names = dict(names or {"a": "Partner A", "b": "Partner B", "together": "Together"})
-    by_metric: dict[str, dict[str, list[MetricPoint]]] = {}
+    pairs = list(catalog.instruments()) if catalog is not None else []
+    inst_metrics = {
+        item_metric for exercise, instrument in pairs for _, item_metric in _instrument_items(instrument, exercise)
+    }
+
+    # (metric, partner) -> sitting -> [at, sum, n]; likewise per exercise for instruments.
+    grouped: dict[tuple[str, str], dict[int, list]] = {}
+    by_exercise: dict[tuple[str, str, str], dict[int, list]] = {}
     for p in points:
-        by_metric.setdefault(p.metric, {}).setdefault(p.partner, []).append(p)
+        cells = grouped.get((p.metric, p.partner))
+        if cells is None:
+            cells = grouped[(p.metric, p.partner)] = {}
+        cell = cells.get(p.sitting_id)
+        if cell is None:
+            cells[p.sitting_id] = [p.at, p.value, 1]
+        else:
+            cell[1] += p.value
+            cell[2] += 1
+        if p.metric in inst_metrics:
+            key = ((p.extra or {}).get("exercise_id", ""), p.metric, p.partner)
+            cells = by_exercise.get(key)
+            if cells is None:
+                cells = by_exercise[key] = {}
+            cell = cells.get(p.sitting_id)
+            if cell is None:
+                cells[p.sitting_id] = [p.at, p.value, 1]
+            else:
+                cell[1] += p.value
+                cell[2] += 1
+
+    def rows_of(cells: dict[int, list]) -> list[tuple[str, int, float]]:
+        rows = [(at, sid, total / n) for sid, (at, total, n) in cells.items()]
+        rows.sort()
+        return rows
 
     thresholds = metric_thresholds(catalog)
     declared = list(getattr(catalog, "metrics", ()) or ())
     known = {m.key for m in declared}
-    # Metrics declared in the catalogue, in its order, then any the workbook
-    # holds that the catalogue no longer declares (an older pack).
     order: list[tuple[str, str, int, int]] = [(m.key, m.title, m.min, m.max) for m in declared]
-    for key in sorted(k for k in by_metric if k not in known):
-        values = [p.value for rows in by_metric[key].values() for p in rows]
+    # Metrics the workbook holds that the catalogue no longer declares (an older pack).
+    for key in sorted({k for k, _ in grouped if k not in known}):
+        values = [row[1] for (m, _), cells in grouped.items() if m == key for row in cells.values()]
         order.append((key, key, int(min(values)), int(max(values))))
 
     metrics: list[MetricTrend] = []
     for key, title, lo, hi in order:
-        rows = by_metric.get(key, {})
         threshold = thresholds.get(key)
-        per_partner: dict[str, list[tuple[int, str, float]]] = {k: _per_sitting(v) for k, v in rows.items()}
+        per_partner = {partner: rows_of(cells) for (m, partner), cells in grouped.items() if m == key}
         partners: list[PartnerTrend] = []
         for partner in _partner_order(per_partner):
-            all_rows = per_partner[partner]
-            delta = series_change(all_rows) if len(all_rows) >= 2 else None
-            shown = tuple((at, v) for _, at, v in all_rows if since is None or at >= since)
+            rows = per_partner[partner]
+            delta = rows[-1][2] - rows[-2][2] if len(rows) >= 2 else None
             partners.append(
                 PartnerTrend(
                     partner=partner,
                     name=names.get(partner, partner),
-                    series=shown,
-                    latest=all_rows[-1][2] if all_rows else None,
+                    series=tuple((at, v) for at, _, v in rows if since is None or at >= since),
+                    latest=rows[-1][2] if rows else None,
                     change=delta,
                     reliable=reliable(delta, threshold),
                 )
             )
-        metrics.append(
-            MetricTrend(
-                key=key,
-                title=title,
-                min=lo,
-                max=hi,
-                threshold=threshold,
-                partners=tuple(partners),
-                gap=_gap_of(per_partner.get("a", []), per_partner.get("b", [])),
-            )
-        )
+        gap_value = None
+        if "a" in per_partner and "b" in per_partner:
+            b_by_sitting = {sid: v for _, sid, v in per_partner["b"]}
+            for _, sid, v in reversed(per_partner["a"]):
+                if sid in b_by_sitting:
+                    gap_value = v - b_by_sitting[sid]
+                    break
+        metrics.append(MetricTrend(key, title, lo, hi, threshold, tuple(partners), gap_value))
 
     instruments: list[InstrumentTrend] = []
-    for exercise, instrument in (catalog.instruments() if catalog is not None else []):
-        totals = instrument_series(points, instrument, exercise, catalog)
-        by_partner: dict[str, list[InstrumentPoint]] = {}
-        for ip in totals:
-            by_partner.setdefault(ip.partner, []).append(ip)
+    for exercise, instrument in pairs:
+        items = _instrument_items(instrument, exercise)
         lo, hi = _instrument_range(instrument, exercise)
         partners_i: list[InstrumentPartnerTrend] = []
-        for partner in _partner_order(by_partner):
-            rows_i = by_partner[partner]
-            delta = rows_i[-1].total - rows_i[-2].total if len(rows_i) >= 2 else None
+        present = {partner for (_, _, partner) in by_exercise}
+        for partner in _partner_order(present):
+            columns = [by_exercise.get((exercise.id, m, partner)) for _, m in items]
+            if not items or any(c is None for c in columns):
+                continue
+            shared = set(columns[0])
+            for column in columns[1:]:
+                shared &= column.keys()
+            totals: list[tuple[str, int, float]] = []
+            for sid in shared:
+                values = [column[sid][1] / column[sid][2] for column in columns]
+                total = sum(values)
+                if instrument.method == "mean":
+                    total /= len(values)
+                totals.append((columns[0][sid][0], sid, total))
+            if not totals:
+                continue
+            totals.sort()
+            delta = totals[-1][2] - totals[-2][2] if len(totals) >= 2 else None
+            band = instrument.band_for(totals[-1][2])
             partners_i.append(
                 InstrumentPartnerTrend(
                     partner=partner,
                     name=names.get(partner, partner),
-                    series=tuple((ip.at, ip.total) for ip in rows_i if since is None or ip.at >= since),
-                    latest=rows_i[-1].total,
-                    band=rows_i[-1].band,
+                    series=tuple((at, v) for at, _, v in totals if since is None or at >= since),
+                    latest=totals[-1][2],
+                    band=band.name if band else None,
                     change=delta,
                     reliable=reliable(delta, instrument.reliable_change),
                 )
@@ -430,14 +478,14 @@ def summarise(points: Sequence[MetricPoint], catalog: Any, window: str = "all", 
             )
         )
 
-    shown_points = tuple(_ordered(p for p in points if since is None or p.at >= since))
+    shown = tuple(points) if since is None else tuple(p for p in points if p.at >= since)
     return TrendsSummary(
         window=window,
         since=since,
         names=names,
         metrics=tuple(metrics),
         instruments=tuple(instruments),
-        points=shown_points,
+        points=shown,
     )
 
 
