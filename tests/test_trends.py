@@ -162,3 +162,101 @@ def test_csv_one_row_per_sitting_partner_metric(points):
         ["2026-01-01", "Sam", "trust", "6"],
     ]
     assert len(rows) == 1 + 7
+
+
+# --------------------------------------------------------------------------
+# The summary, on a real workbook with the fixture catalogue
+
+from pathlib import Path  # noqa: E402
+
+from relworkbook.catalog import load_dir  # noqa: E402
+from relworkbook.store import Store  # noqa: E402
+
+FIXTURES = Path(__file__).parent / "fixtures" / "exercises"
+
+
+@pytest.fixture
+def catalog():
+    cat = load_dir(FIXTURES)
+    assert not cat.errors, cat.errors
+    return cat
+
+
+def _week(store: Store, day: str, scores: dict[str, tuple[int, int]], *, reveal: bool = True) -> int:
+    sitting = store.start_sitting(["a", "b"], started=f"{day}T19:00:00")
+    for metric, (a, b) in scores.items():
+        for partner, value in (("a", a), ("b", b)):
+            store.save_answer(sitting.id, "fx-checkin", metric, partner, value, prompt_type="scale", private=True, metric=metric)
+        if reveal:
+            store.reveal(sitting.id, "fx-checkin", metric)
+    store.end_sitting(sitting.id, ended=f"{day}T19:10:00")
+    return sitting.id
+
+
+@pytest.fixture
+def store(tmp_path):
+    store = Store.open(tmp_path / "workbook.db")
+    store.set_couple("Alex", "blue", "Sam", "green")
+    _week(store, "2026-01-05", {"communication": (3, 5), "closeness": (3, 6)})  # totals 6, 11
+    _week(store, "2026-01-12", {"communication": (4, 5), "closeness": (4, 6)})  # 8, 11
+    _week(store, "2026-03-30", {"communication": (7, 6), "closeness": (6, 6)})  # 13, 12
+    # a later week whose ratings are still private: it must not count anywhere
+    _week(store, "2026-04-06", {"communication": (1, 1), "closeness": (1, 1)}, reveal=False)
+    yield store
+    store.close()
+
+
+def test_metric_points_leave_out_unrevealed(store):
+    assert all(p.at < "2026-04-06" for p in store.metric_points())
+
+
+def test_summary_on_a_real_workbook(store, catalog):
+    summ = trends.summary(store, catalog, now="2026-04-10T12:00:00")
+    assert [m.key for m in summ.metrics] == ["communication", "closeness", "kind-habits"]
+    comm = summ.metrics[0]
+    assert comm.title == "Communication"
+    # the per-item threshold: the check-in total's 4, shared by its 2 summed items
+    assert comm.threshold == 2
+    a, b = comm.partner("a"), comm.partner("b")
+    assert (a.name, a.latest, a.change, a.reliable) == ("Alex", 7, 3, True)
+    assert (b.name, b.latest, b.change, b.reliable) == ("Sam", 6, 1, False)
+    assert comm.gap == 1
+    assert [v for _, v in a.series] == [3, 4, 7]
+    # kind-habits (0-4) is in no instrument: the check-in's per-item share, scaled by range
+    assert summ.metrics[2].threshold == pytest.approx(2 * 4 / 9)
+    assert summ.metrics[2].partners == ()
+
+    (inst,) = summ.instruments
+    assert (inst.id, inst.min, inst.max) == ("fx-week-total", 2, 20)
+    ia, ib = inst.partner("a"), inst.partner("b")
+    assert [v for _, v in ia.series] == [6, 8, 13]
+    assert (ia.latest, ia.band, ia.change, ia.reliable) == (13, "Steady", 5, True)
+    assert (ib.latest, ib.band, ib.change, ib.reliable) == (12, "Steady", 1, False)
+
+
+def test_summary_window_limits_series_not_change(store, catalog):
+    summ = trends.summary(store, catalog, window="3m", now="2026-04-10T12:00:00")
+    a = summ.metrics[0].partner("a")
+    assert [v for _, v in a.series] == [4, 7]  # 5 January is outside the last 3 months
+    assert a.change == 3
+    rows = list(csv.reader(io.StringIO(trends.render_csv(summ))))
+    assert rows[0] == ["date", "partner", "metric", "value"]
+    assert {r[0] for r in rows[1:]} == {"2026-01-12", "2026-03-30"}
+    assert ["2026-03-30", "Alex", "communication", "7"] in rows
+    assert len(rows) == 1 + 2 * 2 * 2  # 2 sittings x 2 partners x 2 metrics
+
+
+def test_render_text_fits_80_columns(store, catalog):
+    text = trends.render_text(trends.summary(store, catalog, now="2026-04-10T12:00:00"))
+    assert max(len(line) for line in text.splitlines()) <= 80
+    assert "Communication" in text and "Alex" in text and "Sam" in text
+    assert "reliable" in text and "band: Steady" in text and "not a clinical measure" in text
+
+
+def test_summary_of_an_empty_workbook(tmp_path, catalog):
+    store = Store.open(tmp_path / "empty.db")
+    summ = trends.summary(store, catalog)
+    assert all(not m.partners for m in summ.metrics)
+    assert "No ratings yet" in trends.render_text(summ)
+    assert trends.render_csv(summ) == "date,partner,metric,value\n"
+    store.close()
