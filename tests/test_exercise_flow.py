@@ -1,0 +1,263 @@
+"""The exercise screen driven by keys and clicks, on a real Store and the fixture catalogue.
+
+A small host App pushes ExerciseScreen (the real shell is tested elsewhere).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from textual.app import App
+from textual.color import Color
+from textual.widgets import Input, OptionList, Static, TextArea
+
+from relworkbook import progress
+from relworkbook.catalog import load_dir
+from relworkbook.screens.exercise import ExerciseScreen
+from relworkbook.screens.handover import HandoverScreen, RevealScreen
+from relworkbook.store import Store
+from relworkbook.widgets import PartnerBadge, ScalePrompt
+from relworkbook.widgets.scale import ScalePoint
+
+FIXTURES = Path(__file__).parent / "fixtures" / "exercises"
+
+
+class Host(App):
+    """Pushes one ExerciseScreen and keeps what it dismissed with."""
+
+    def __init__(self, store, catalog, exercise_id, sitting_id, attendees, **kwargs) -> None:
+        super().__init__()
+        self.args = (store, catalog, catalog.exercise(exercise_id), sitting_id, tuple(attendees))
+        self.kwargs = kwargs
+        self.result: bool | None = None
+
+    def on_mount(self) -> None:
+        self.push_screen(ExerciseScreen(*self.args, **self.kwargs), callback=self._done)
+
+    def _done(self, result: bool | None) -> None:
+        self.result = result
+
+
+@pytest.fixture
+def catalog():
+    return load_dir(FIXTURES)
+
+
+@pytest.fixture
+def db(tmp_path):
+    return tmp_path / "workbook.db"
+
+
+@pytest.fixture
+def store(db):
+    s = Store.open(db)
+    s.set_couple("Alex", "#cc3366", "Sam", "dodgerblue")
+    yield s
+    s.close()
+
+
+def all_text(app: App) -> str:
+    """Everything any widget in the screen stack holds as text, visible or not."""
+    parts: list[str] = []
+    for screen in app.screen_stack:
+        for widget in screen.query("*"):
+            if isinstance(widget, Static):
+                parts.append(str(widget.content))
+            elif isinstance(widget, TextArea):
+                parts.append(widget.text)
+            elif isinstance(widget, Input):
+                parts.append(widget.value)
+            elif isinstance(widget, OptionList):
+                parts.extend(str(widget.get_option_at_index(i).prompt) for i in range(widget.option_count))
+    return "\n".join(parts)
+
+
+def shown(app: App) -> str:
+    """The text currently drawn on the terminal (the top screen, as composited)."""
+    return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
+
+
+def answer(store, sitting_id, exercise_id, prompt_id, partner):
+    found = store.find_answer(sitting_id, exercise_id, prompt_id, partner)
+    return None if found is None else found.value
+
+
+async def type_text(pilot, text: str) -> None:
+    await pilot.press(*["space" if c == " " else c for c in text])
+
+
+def badge(app) -> PartnerBadge:
+    return app.screen.query_one("#badge", PartnerBadge)
+
+
+async def test_each_private_checklist_with_handover_and_reveal(store, catalog):
+    sitting = store.start_sitting(("a", "b"))
+    app = Host(store, catalog, "fx-hopes", sitting.id, ("a", "b"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, ExerciseScreen)
+        text = shown(app)
+        assert "What we hope for" in text and "About 10 minutes" in text
+        assert "Speak for yourself" in text  # tips
+        assert "PgDn" in text  # the footer shows the keys
+
+        await pilot.press("pagedown")
+        await pilot.pause()
+        assert "prompt 1 of 3" in shown(app)
+        assert badge(app).partner == "a" and "Alex" in str(badge(app).content)
+        assert badge(app).styles.background == Color.parse("#cc3366")
+        await type_text(pilot, "long walks")
+        await pilot.press("pagedown")
+        await pilot.pause()
+        assert answer(store, sitting.id, "fx-hopes", "hope", "a") == "long walks"
+        # Sam's turn: the badge changes colour, and Alex's answer is shown
+        assert badge(app).partner == "b" and "Sam" in str(badge(app).content)
+        assert badge(app).styles.background == Color.parse("dodgerblue")
+        assert "Alex answered" in shown(app) and "long walks" in shown(app)
+        await type_text(pilot, "quiet mornings")
+        await pilot.press("pagedown")
+        await pilot.pause()
+        assert answer(store, sitting.id, "fx-hopes", "hope", "b") == "quiet mornings"
+
+        # private: the hand-over names who takes the keys and who looks away
+        assert isinstance(app.screen, HandoverScreen)
+        assert "Alex, please take the keyboard. Sam, please look away." in shown(app)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ExerciseScreen)
+        await pilot.press("down", "enter")  # RadioSet: move to "Unsure", choose it
+        await pilot.pause()
+        await pilot.press("pagedown")
+        await pilot.pause()
+        assert answer(store, sitting.id, "fx-hopes", "ready", "a") == "Unsure"
+        assert isinstance(app.screen, HandoverScreen)
+        assert "Sam, please take the keyboard. Alex, please look away." in shown(app)
+        # Alex's private answer is nowhere on any screen
+        assert "Unsure" not in all_text(app)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "Unsure" not in all_text(app)
+        await pilot.press("down", "down", "enter")  # "Not yet"
+        await pilot.pause()
+        await pilot.press("pagedown")
+        await pilot.pause()
+        assert answer(store, sitting.id, "fx-hopes", "ready", "b") == "Not yet"
+
+        # both in: the reveal asks both, and shows nothing until both agree
+        assert isinstance(app.screen, RevealScreen)
+        assert "Unsure" not in all_text(app) and "Not yet" not in all_text(app)
+        await pilot.press("1")
+        await pilot.pause()
+        assert not store.is_revealed(sitting.id, "fx-hopes", "ready")
+        assert "Unsure" not in all_text(app)
+        await pilot.press("2")
+        await pilot.pause()
+        assert store.is_revealed(sitting.id, "fx-hopes", "ready")
+        assert "Unsure" in shown(app) and "Not yet" in shown(app)
+        await pilot.press("enter")
+        await pilot.pause()
+
+        # scored checklist: Alex ticks two, Sam ticks none (still an answer)
+        assert isinstance(app.screen, ExerciseScreen)
+        assert "prompt 3 of 3" in shown(app)
+        await pilot.press("space", "down", "down", "space")
+        await pilot.pause()
+        await pilot.press("pagedown")
+        await pilot.pause()
+        await pilot.press("pagedown")  # Sam's slot, untouched: "none of these"
+        await pilot.pause()
+        assert app.result is True
+    found = store.find_answer(sitting.id, "fx-hopes", "habits", "a")
+    assert found.value == ["Saying thank you", "A hug hello or goodbye"]
+    assert found.metric == "kind-habits" and found.number == 2
+    assert answer(store, sitting.id, "fx-hopes", "habits", "b") == []
+    assert progress.get_resume(store) is None
+    assert progress.exercise_done(store, catalog.exercise("fx-hopes"))
+
+
+async def test_template_turns_commitment_by_keys(store, catalog):
+    sitting = store.start_sitting(("a", "b"))
+    app = Host(store, catalog, "fx-i-statements", sitting.id, ("a", "b"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("pagedown")
+        await pilot.pause()
+        # template: one box per blank, the sentence fills in as you type; Enter goes to the next blank
+        await type_text(pilot, "tired")
+        await pilot.press("enter")
+        await type_text(pilot, "plans change")
+        await pilot.pause()
+        assert "I feel tired when plans change, and I would like [request]." in shown(app)
+        await pilot.press("enter")
+        await type_text(pilot, "a heads-up")
+        await pilot.press("pagedown")
+        await pilot.pause()
+        assert answer(store, sitting.id, "fx-i-statements", "feeling", "a") == {
+            "feeling": "tired", "situation": "plans change", "request": "a heads-up",
+        }
+        await type_text(pilot, "fine")
+        await pilot.press("pagedown")
+        await pilot.pause()
+        assert answer(store, sitting.id, "fx-i-statements", "feeling", "b") == {
+            "feeling": "fine", "situation": "", "request": "",
+        }
+
+        # turns: Alex speaks, Sam says it back, Alex confirms; then they swap
+        assert "Alex speaks" in str(badge(app).content) and badge(app).partner == "a"
+        await type_text(pilot, "I miss you")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "Sam listens" in str(badge(app).content) and badge(app).partner == "b"
+        await type_text(pilot, "you feel far")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert badge(app).partner == "a"
+        await pilot.press("y")
+        await pilot.pause()
+        assert "Sam speaks" in str(badge(app).content) and badge(app).partner == "b"
+        assert "Round 2 of 2" in shown(app)
+        await type_text(pilot, "work is heavy")
+        await pilot.press("enter")
+        await type_text(pilot, "you are bored")
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.press("n")
+        await pilot.pause()
+        await type_text(pilot, "tired not bored")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "All rounds done" in shown(app)
+        await pilot.press("pagedown")
+        await pilot.pause()
+        assert answer(store, sitting.id, "fx-i-statements", "listen", "together") == [
+            {"speaker": "a", "said": "I miss you", "paraphrase": "you feel far", "confirmed": True, "correction": ""},
+            {"speaker": "b", "said": "work is heavy", "paraphrase": "you are bored", "confirmed": False,
+             "correction": "tired not bored"},
+        ]
+
+        # commitment (together): what, who, when; a bad date stops Next with a clear message
+        assert badge(app).partner == "together"
+        await type_text(pilot, "walk on sunday")
+        await pilot.press("enter")  # to "who"
+        await pilot.press("down", "enter")  # the list starts on Alex: down to Sam, choose
+        await pilot.press("tab")
+        await type_text(pilot, "2026-13-01")
+        await pilot.pause()
+        assert "is not a date" in shown(app)
+        await pilot.press("pagedown")
+        await pilot.pause()
+        assert app.result is None and isinstance(app.screen, ExerciseScreen)
+        await pilot.press(*["backspace"] * 10)
+        await type_text(pilot, "2026-12-01")
+        await pilot.pause()
+        assert "is not a date" not in shown(app)
+        await pilot.press("pagedown")
+        await pilot.pause()
+        assert app.result is True
+    saved = answer(store, sitting.id, "fx-i-statements", "promise", "together")
+    assert saved["what"] == "walk on sunday" and saved["due"] == "2026-12-01"
+    assert saved["owner"] == "b"
+    [commitment] = store.open_commitments()
+    assert commitment.what == "walk on sunday" and commitment.owner == saved["owner"]
