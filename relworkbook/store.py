@@ -294,8 +294,17 @@ class Store:
         store._protect_files()
         return store
 
+    @classmethod
+    def _check_place(cls, path: Path, *, create: bool, is_default: bool) -> None:
+        try:
+            cls._check_place_inner(path, create=create, is_default=is_default)
+        except PermissionError:
+            raise WorkbookError(f"Cannot read the folder {path.parent} (permission denied).") from None
+        except OSError as error:
+            raise WorkbookError(f"Cannot open {path} ({error.strerror or error}).") from None
+
     @staticmethod
-    def _check_place(path: Path, *, create: bool, is_default: bool) -> None:
+    def _check_place_inner(path: Path, *, create: bool, is_default: bool) -> None:
         if path.is_dir():
             raise WorkbookError(f"{path} is a folder, not a workbook file; give a file path with --db.")
         parent = path.parent

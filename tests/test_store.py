@@ -439,32 +439,61 @@ def test_empty_file_becomes_a_workbook(tmp_path):
         assert s.schema_version() == migrations.SCHEMA_VERSION
 
 
-@pytest.mark.skipif(IS_ROOT, reason="root ignores file permissions")
-def test_read_only_file(tmp_path):
-    path = tmp_path / "w.db"
-    Store.open(path).close()
-    path.chmod(0o400)
+PERMISSION_CHECK = r"""
+import sys
+from pathlib import Path
+from relworkbook.store import Store, WorkbookError
+
+folder = Path(sys.argv[1]) / "locked"
+folder.mkdir()
+path = folder / "w.db"
+Store.open(path).close()
+
+def message():
     try:
-        with pytest.raises(WorkbookError, match="read-only"):
-            Store.open(path)
-    finally:
-        path.chmod(0o600)
+        Store.open(path).close()
+    except WorkbookError as error:
+        return str(error)
+    return "opened"
+
+path.chmod(0o400)
+print("file 0400:", message())
+path.chmod(0o600)
+folder.chmod(0o500)
+print("folder 0500:", message())
+folder.chmod(0o000)
+print("folder 0000:", message())
+folder.chmod(0o700)
+print("folder 0700:", message())
+"""
 
 
-@pytest.mark.skipif(IS_ROOT, reason="root ignores folder permissions")
-def test_unwritable_and_unreadable_folder(tmp_path):
-    folder = tmp_path / "locked"
-    folder.mkdir()
-    Store.open(folder / "w.db").close()
-    try:
-        folder.chmod(0o500)
-        with pytest.raises(WorkbookError, match="Cannot write in the folder"):
-            Store.open(folder / "w.db")
-        folder.chmod(0o000)
-        with pytest.raises(WorkbookError, match="Cannot read the folder"):
-            Store.open(folder / "w.db")
-    finally:
-        folder.chmod(0o700)
+def run_unprivileged(code: str, *args: str) -> str:
+    """Run code as an ordinary user: root would ignore the permissions under test."""
+    import subprocess
+    import sys
+    import tempfile
+
+    command = [sys.executable, "-c", code, *args]
+    if IS_ROOT:
+        if not shutil.which("setpriv"):
+            pytest.skip("running as root without setpriv to drop privileges")
+        command = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", *command]
+    env = dict(os.environ, PYTHONPATH=str(Path(__file__).resolve().parent.parent))
+    with tempfile.TemporaryDirectory() as place:
+        os.chmod(place, 0o777)
+        result = subprocess.run(command + [place] if not args else command, capture_output=True,
+                                text=True, env=env, cwd=place, timeout=60)
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+def test_permission_problems_are_clear_lines():
+    out = run_unprivileged(PERMISSION_CHECK).splitlines()
+    assert out[0].startswith("file 0400: ") and "is read-only; relworkbook needs to write to it" in out[0]
+    assert out[1].startswith("folder 0500: Cannot write in the folder ")
+    assert out[2].startswith("folder 0000: Cannot read the folder ") and "permission denied" in out[2]
+    assert out[3] == "folder 0700: opened"
 
 
 def test_locked_write_gives_in_use(tmp_path):

@@ -1,0 +1,123 @@
+"""The demo history: deterministic, generic over the catalogue, fast, plausible."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections import Counter
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from relworkbook import demo
+from relworkbook.catalog import load_catalog, load_dir
+from relworkbook.model import PROMPT_TYPES, Exercise, Prompt
+from relworkbook.store import Store
+
+FIXTURE_PACK = Path(__file__).parent / "fixtures" / "exercises"
+
+
+@pytest.fixture(scope="module")
+def catalog():
+    loaded = load_dir(FIXTURE_PACK)
+    assert not loaded.errors
+    assert loaded.checkin() is not None
+    return loaded
+
+
+def build(tmp_path: Path, name: str, catalog, **kwargs) -> dict:
+    with Store.open(tmp_path / name) as store:
+        demo.generate(store, catalog, **kwargs)
+        return store.export_data()
+
+
+def test_same_seed_same_export(tmp_path, catalog):
+    one = build(tmp_path, "one.db", catalog, weeks=20, seed=3)
+    two = build(tmp_path, "two.db", catalog, weeks=20, seed=3)
+    assert json.dumps(one, sort_keys=True) == json.dumps(two, sort_keys=True)
+    other = build(tmp_path, "three.db", catalog, weeks=20, seed=4)
+    assert json.dumps(other, sort_keys=True) != json.dumps(one, sort_keys=True)
+
+
+def test_history_shape(tmp_path, catalog):
+    with Store.open(tmp_path / "w.db") as store:
+        demo.generate(store, catalog, weeks=30, seed=0)
+        couple = store.get_couple()
+        assert (couple.a.name, couple.b.name) == ("Alex", "Sam")
+        sittings = store.list_sittings()
+        assert len(sittings) == 30
+        # Weekly, ending on the documented fixed date.
+        assert sittings[0].started.startswith(demo.DEFAULT_END.isoformat())
+        assert sittings[-1].started.startswith("2025-06-16")
+        assert all(s.ended and s.minutes > 0 for s in sittings)
+        assert all(catalog.checkin().id == s.exercises[0] for s in sittings)
+        # Other exercises now and then, every prompt type answered.
+        others = {e for s in sittings for e in s.exercises[1:]}
+        assert others and others <= {e.id for e in catalog.exercises if e.kind != "checkin"}
+        data = store.export_data()
+        types = Counter(a["prompt_type"] for a in data["answers"])
+        assert set(types) == set(PROMPT_TYPES)
+        # Private answers: some revealed, and any unrevealed ones stay out of search.
+        private = [a for a in data["answers"] if a["private"]]
+        revealed = {(r["sitting_id"], r["exercise_id"], r["prompt_id"]) for r in data["reveals"]}
+        assert private and revealed
+        hidden = [a for a in private if (a["sitting_id"], a["exercise_id"], a["prompt_id"]) not in revealed]
+        assert hidden
+        # Commitments made and reviewed at a later sitting.
+        statuses = Counter(c["status"] for c in data["commitments"])
+        assert statuses["kept"] and statuses["partly"] + statuses["not_kept"]
+        assert all(c["reviewed_sitting_id"] > c["sitting_id"] for c in data["commitments"] if c["reviewed"])
+        assert len(store.open_commitments()) <= 2
+        # Scores stay in range and move but not wildly.
+        for metric in store.metrics():
+            values = [p.value for p in store.metric_points(metric) if p.partner == "a"]
+            assert values and all(1 <= v <= 10 for v in values)
+            assert len(set(values)) > 1
+            jumps = [abs(x - y) for x, y in zip(values, values[1:])]
+            assert max(jumps) <= 6
+
+
+def test_start_date_and_zero_weeks(tmp_path, catalog):
+    with Store.open(tmp_path / "w.db") as store:
+        demo.generate(store, catalog, weeks=3, seed=1, start=date(2024, 2, 5))
+        assert [s.started[:10] for s in reversed(store.list_sittings())] == [
+            "2024-02-05", "2024-02-12", "2024-02-19"]
+    with Store.open(tmp_path / "empty.db") as store:
+        demo.generate(store, catalog, weeks=0)
+        assert store.list_sittings() == [] and store.get_couple() is not None
+
+
+def test_catalogue_without_checkin(tmp_path):
+    """Generic over the catalogue: a Catalog-like object built from model dataclasses."""
+
+    class Pack:
+        exercises = (
+            Exercise(id="solo", title="Solo", step="s", intro="", minutes=5, prompts=(
+                Prompt(id="words", type="text", text="Anything?"),
+                Prompt(id="rate", type="scale", text="Rate", min=0, max=4, metric="calm"),
+            )),
+        )
+
+        def checkin(self):
+            return None
+
+    with Store.open(tmp_path / "w.db") as store:
+        demo.generate(store, Pack(), weeks=4, seed=2)
+        assert len(store.list_sittings()) == 4
+        assert all(0 <= p.value <= 4 for p in store.metric_points("calm", include_unrevealed=True))
+
+
+def test_ten_years_is_fast_and_small(tmp_path):
+    catalog = load_catalog()
+    path = tmp_path / "big.db"
+    started = time.perf_counter()
+    with Store.open(path) as store:
+        demo.generate(store, catalog, weeks=520, seed=1)
+        elapsed = time.perf_counter() - started
+        assert len(store.list_sittings()) == 520
+        assert store.search("listened")
+    size = sum(p.stat().st_size for p in tmp_path.glob("big.db*"))
+    # Generous bounds so a busy CI machine passes; make bench reports the real figures.
+    assert elapsed < 30, elapsed
+    assert size < 20_000_000, size
