@@ -579,7 +579,7 @@ def render_text(summary: TrendsSummary, width: int = 80) -> str:
         lines.append("")
         lines.append(_clip(metric.title, width))
         for trend in metric.partners:
-            spark = sparkline([v for _, v in trend.series], metric.min, metric.max, spark_w)
+            spark = sparkline([v for _, v in trend.series], metric.min, metric.max, spark_w) or _clip("(none in this window)", spark_w)
             note = "reliable" if trend.reliable else ""
             row = (
                 f"  {_clip(trend.name, name_w):<{name_w}}  {spark:<{spark_w}}  "
@@ -595,7 +595,7 @@ def render_text(summary: TrendsSummary, width: int = 80) -> str:
         lines.append("")
         lines.append(_clip(f"{inst.title} ({inst.method}, {fmt_number(inst.min)} to {fmt_number(inst.max)})", width))
         for trend in inst.partners:
-            spark = sparkline([v for _, v in trend.series], inst.min, inst.max, spark_w)
+            spark = sparkline([v for _, v in trend.series], inst.min, inst.max, spark_w) or _clip("(none in this window)", spark_w)
             note = "reliable" if trend.reliable else ""
             row = (
                 f"  {_clip(trend.name, name_w):<{name_w}}  {spark:<{spark_w}}  "

@@ -251,6 +251,8 @@ def test_render_text_fits_80_columns(store, catalog):
     assert max(len(line) for line in text.splitlines()) <= 80
     assert "Communication" in text and "Alex" in text and "Sam" in text
     assert "reliable" in text and "band: Steady" in text and "not a clinical measure" in text
+    later = trends.render_text(trends.summary(store, catalog, window="3m", now="2027-01-01T00:00:00"))
+    assert "(none in this window)" in later and "Alex" in later
 
 
 def test_summary_of_an_empty_workbook(tmp_path, catalog):
