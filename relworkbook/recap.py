@@ -127,6 +127,7 @@ class Recap:
     commitments_made: tuple[RecapCommitment, ...]
     commitments_reviewed: tuple[RecapCommitment, ...]
     next_step: str
+    in_progress: bool = False  # the sitting has not been ended yet
 
     @property
     def day(self) -> str:
@@ -138,6 +139,8 @@ class Recap:
 
     @property
     def how_long(self) -> str:
+        if self.in_progress:
+            return "still going"
         if self.minutes <= 0:
             return "under a minute"
         return "1 minute" if self.minutes == 1 else f"{self.minutes} minutes"
@@ -440,6 +443,7 @@ def build_recap(store: Any, catalog: Any, sitting_id: int) -> Recap:
         commitments_made=made,
         commitments_reviewed=reviewed,
         next_step=_next_step(catalog, sitting, earlier),
+        in_progress=sitting.ended is None,
     )
 
 

@@ -291,6 +291,7 @@ def test_control_codes_never_reach_the_terminal(tmp_path, catalog):
         assert "\x1b" not in text
     text = recap.render_text(built)
     assert "Who was there: Alex" in text
+    assert "How long: still going" in text  # never ended
     # Sam was not there: the prompt waits for them
     assert re.search(r"Sam:\n\s+No answer yet", text)
     store.close()
