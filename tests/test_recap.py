@@ -295,3 +295,29 @@ def test_control_codes_never_reach_the_terminal(tmp_path, catalog):
     # Sam was not there: the prompt waits for them
     assert re.search(r"Sam:\n\s+No answer yet", text)
     store.close()
+
+
+def test_html_tags_are_balanced(workbook, catalog):
+    from html.parser import HTMLParser
+
+    store, _, second = workbook
+    page = recap.render_html(recap.build_recap(store, catalog, second))
+    void = {"meta", "br", "hr", "img", "link", "input"}
+
+    class Checker(HTMLParser):
+        def __init__(self):
+            super().__init__()
+            self.stack: list[str] = []
+
+        def handle_starttag(self, tag, attrs):
+            if tag not in void:
+                self.stack.append(tag)
+
+        def handle_endtag(self, tag):
+            assert self.stack and self.stack[-1] == tag, (tag, self.stack[-3:])
+            self.stack.pop()
+
+    checker = Checker()
+    checker.feed(page)
+    checker.close()
+    assert checker.stack == []
