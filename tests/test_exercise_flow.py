@@ -10,14 +10,15 @@ from pathlib import Path
 import pytest
 from textual.app import App
 from textual.color import Color
-from textual.widgets import Input, OptionList, Static, TextArea
+from textual.widgets import Button, Input, OptionList, RadioSet, Static, TextArea
+from textual.widgets._toggle_button import ToggleButton
 
 from relworkbook import progress
 from relworkbook.catalog import load_dir
 from relworkbook.screens.exercise import ExerciseScreen
 from relworkbook.screens.handover import HandoverScreen, RevealScreen
 from relworkbook.store import Store
-from relworkbook.widgets import PartnerBadge, ScalePrompt
+from relworkbook.widgets import AnswerView, PartnerBadge, ScalePrompt
 from relworkbook.widgets.scale import ScalePoint
 
 FIXTURES = Path(__file__).parent / "fixtures" / "exercises"
@@ -62,7 +63,9 @@ def all_text(app: App) -> str:
     parts: list[str] = []
     for screen in app.screen_stack:
         for widget in screen.query("*"):
-            if isinstance(widget, Static):
+            if isinstance(widget, (ToggleButton, Button)):
+                parts.append(str(widget.label))
+            elif isinstance(widget, Static):
                 parts.append(str(widget.content))
             elif isinstance(widget, TextArea):
                 parts.append(widget.text)
@@ -138,7 +141,10 @@ async def test_each_private_checklist_with_handover_and_reveal(store, catalog):
         assert "Unsure" not in all_text(app)
         await pilot.press("enter")
         await pilot.pause()
-        assert "Unsure" not in all_text(app)
+        # Sam sees the options (one "Unsure" among them), none chosen, and no answer of Alex's
+        assert all_text(app).count("Unsure") == 1
+        assert app.screen.query_one(RadioSet).pressed_index == -1
+        assert not app.screen.query(AnswerView)
         await pilot.press("down", "down", "enter")  # "Not yet"
         await pilot.pause()
         await pilot.press("pagedown")
@@ -261,3 +267,129 @@ async def test_template_turns_commitment_by_keys(store, catalog):
     assert saved["owner"] == "b"
     [commitment] = store.open_commitments()
     assert commitment.what == "walk on sunday" and commitment.owner == saved["owner"]
+
+
+async def test_checkin_reviews_commitments_and_scales_by_keys_and_mouse(store, catalog):
+    last_week = store.start_sitting(("a", "b"), started="2026-01-01T19:00:00")
+    store.save_answer(
+        last_week.id, "fx-i-statements", "promise", "together",
+        {"what": "cook together", "owner": "both", "due": None}, prompt_type="commitment",
+    )
+    store.end_sitting(last_week.id, ended="2026-01-01T19:30:00")
+    [old] = store.open_commitments()
+    sitting = store.start_sitting(("a",))  # Alex alone this week
+    app = Host(store, catalog, "fx-checkin", sitting.id, ("a",))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("pagedown")
+        await pilot.pause()
+        assert "last week's commitments" in shown(app) and "cook together" in shown(app)
+        await pilot.press("p")
+        await pilot.pause()
+        assert "partly kept" in shown(app)
+        assert store.open_commitments() == []
+        await pilot.press("pagedown")
+        await pilot.pause()
+
+        # a private scale in a solo sitting: still a hand-over, then number keys
+        assert isinstance(app.screen, HandoverScreen)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen.focused, ScalePrompt)
+        await pilot.press("7")
+        await pilot.pause()
+        assert "7" in str(app.screen.query_one("#chosen", Static).content)
+        await pilot.press("pagedown")
+        await pilot.pause()
+        assert answer(store, sitting.id, "fx-checkin", "communication", "a") == 7
+        # the next scale: arrows, then a click on a point
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.press("right", "right", "right")
+        await pilot.pause()
+        assert app.screen.query_one(ScalePrompt).value == 3
+        assert "Far apart" in shown(app) and "Very close" in shown(app)
+        point = next(p for p in app.screen.query(ScalePoint) if p.number == 9)
+        await pilot.click(point)
+        await pilot.pause()
+        assert app.screen.query_one(ScalePrompt).value == 9
+        await pilot.press("pagedown")
+        await pilot.pause()
+        found = store.find_answer(sitting.id, "fx-checkin", "closeness", "a")
+        assert found.value == 9 and found.metric == "closeness" and found.number == 9 and found.private
+        assert not store.is_revealed(sitting.id, "fx-checkin", "closeness")
+        await type_text(pilot, "the soup")
+        await pilot.press("pagedown")
+        await pilot.pause()
+        await type_text(pilot, "plan a walk")
+        await pilot.press("pagedown")
+        await pilot.pause()
+        assert app.result is True
+    reviewed = store.list_commitments("partly")
+    assert [c.id for c in reviewed] == [old.id] and reviewed[0].reviewed_sitting_id == sitting.id
+    assert store.find_answer(sitting.id, "fx-checkin", "communication", "b") is None
+    assert [c.what for c in store.open_commitments()] == ["plan a walk"]
+
+
+async def test_solo_sitting_leaves_the_others_part_pending_then_catching_up(store, catalog):
+    solo = store.start_sitting(("a",))
+    app = Host(store, catalog, "fx-hopes", solo.id, ("a",))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("pagedown")
+        await type_text(pilot, "more laughs")
+        await pilot.press("pagedown")
+        await pilot.pause()
+        assert "Alex, this answer is private" in shown(app)
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.press("enter")  # "Ready"
+        await pilot.press("pagedown")
+        await pilot.pause()
+        # no reveal: Sam's answer is not in yet
+        assert isinstance(app.screen, ExerciseScreen)
+        await pilot.press("space", "pagedown")
+        await pilot.pause()
+        assert app.result is True
+    store.end_sitting(solo.id)
+    assert store.find_answer(solo.id, "fx-hopes", "ready", "b") is None
+    pending = progress.pending_for(store, catalog, "b")
+    assert [(sid, ex.id) for sid, ex in pending] == [(solo.id, "fx-hopes")]
+    assert not progress.exercise_done(store, catalog.exercise("fx-hopes"))
+
+    # Sam catches up at the next sitting (both present); answers go into the solo sitting
+    later = store.start_sitting(("a", "b"))
+    app = Host(store, catalog, "fx-hopes", later.id, ("a", "b"), answer_sitting_id=solo.id)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert "catching up" in shown(app)
+        await pilot.press("pagedown")
+        await pilot.pause()
+        assert badge(app).partner == "b"
+        assert "prompt 1 of 3" in shown(app)
+        assert "more laughs" in shown(app)  # Alex's earlier answer
+        await type_text(pilot, "sleep in")
+        await pilot.press("pagedown")
+        await pilot.pause()
+        assert "Sam, please take the keyboard. Alex, please look away." in shown(app)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "Ready" in shown(app)  # the options, not Alex's answer...
+        assert all_text(app).count("Ready") == 1  # ...which is nowhere on screen
+        assert "Alex answered" not in all_text(app)
+        assert app.screen.query_one(RadioSet).pressed_index == -1
+        await pilot.press("down", "enter", "pagedown")
+        await pilot.pause()
+        assert isinstance(app.screen, RevealScreen)
+        await pilot.press("escape")  # not now: stays hidden
+        await pilot.pause()
+        await pilot.press("pagedown")
+        await pilot.pause()
+        assert app.result is True
+    assert answer(store, solo.id, "fx-hopes", "hope", "b") == "sleep in"
+    assert answer(store, solo.id, "fx-hopes", "ready", "b") == "Unsure"
+    assert answer(store, solo.id, "fx-hopes", "habits", "b") == []
+    assert store.answers_for_sitting(later.id) == []
+    assert not store.is_revealed(solo.id, "fx-hopes", "ready")
+    assert progress.pending_for(store, catalog, "b") == []
+    assert progress.exercise_done(store, catalog.exercise("fx-hopes"))
