@@ -15,6 +15,9 @@ Conventions used throughout:
   sitting where that partner rated that metric (not necessarily the previous
   sitting of the workbook).
 - ``gap`` is partner a minus partner b at the latest sitting where both rated.
+- A window ("3m", "1y", "all") limits the charted series and the CSV rows;
+  latest, change and gap always look at everything, so "change since last
+  time" does not vanish when the last rating is older than the window.
 - Unrevealed private numbers never count: ``store.metric_points`` leaves them
   out, and ``summary`` checks again using the ``private``/``revealed`` flags a
   point may carry in ``extra``.
@@ -35,6 +38,7 @@ from __future__ import annotations
 
 import csv
 import io
+import textwrap
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any, Iterable, Sequence
@@ -50,10 +54,6 @@ Series = list[tuple[str, float]]
 
 # --------------------------------------------------------------------------
 # Series maths on known data
-
-
-def _ordered(points: Iterable[MetricPoint]) -> list[MetricPoint]:
-    return sorted(points, key=lambda p: (p.at, p.sitting_id))
 
 
 def _per_sitting(points: Iterable[MetricPoint]) -> list[tuple[int, str, float]]:
@@ -619,8 +619,6 @@ def render_text(summary: TrendsSummary, width: int = 80) -> str:
 
 
 def _wrap(text: str, width: int) -> list[str]:
-    import textwrap
-
     return textwrap.wrap(text, width=max(10, width)) or [""]
 
 
