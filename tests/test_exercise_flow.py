@@ -393,3 +393,94 @@ async def test_solo_sitting_leaves_the_others_part_pending_then_catching_up(stor
     assert not store.is_revealed(solo.id, "fx-hopes", "ready")
     assert progress.pending_for(store, catalog, "b") == []
     assert progress.exercise_done(store, catalog.exercise("fx-hopes"))
+
+
+async def test_resume_after_closing_mid_answer(db, catalog):
+    store = Store.open(db)
+    store.set_couple("Alex", "#cc3366", "Sam", "dodgerblue")
+    sitting = store.start_sitting(("a", "b"))
+    app = Host(store, catalog, "fx-hopes", sitting.id, ("a", "b"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("pagedown")
+        await type_text(pilot, "first")
+        await pilot.press("pagedown")
+        await pilot.pause()
+        await type_text(pilot, "half a thou")
+        await pilot.pause(0.6)  # the debounce has written the draft, nothing else did
+        assert answer(store, sitting.id, "fx-hopes", "hope", "b") == "half a thou"
+        app.exit()
+    assert app.result is None  # closed, not finished
+    store.close()
+
+    store = Store.open(db)  # a new run
+    resume = progress.get_resume(store)
+    assert resume["sitting_id"] == sitting.id and resume["exercise_id"] == "fx-hopes" and resume["slot"] == 1
+    app = Host(
+        store, catalog, resume["exercise_id"], resume["sitting_id"], ("a", "b"),
+        start_slot=resume["slot"], answer_sitting_id=resume["answer_sitting_id"],
+    )
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        # straight back into Sam's slot, with what Sam had typed, cursor at the end
+        assert badge(app).partner == "b"
+        area = app.screen.query_one(TextArea)
+        assert area.text == "half a thou"
+        assert app.screen.focused is area
+        await type_text(pilot, "ght")
+        await pilot.press("pagedown")
+        await pilot.pause()
+        assert answer(store, sitting.id, "fx-hopes", "hope", "b") == "half a thought"
+        # a private draft is resumed too, for the same partner after the hand-over
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.press("down", "enter")
+        await pilot.pause()
+        app.screen.flush_saves()  # what the shell calls before a time-out or quit
+        assert answer(store, sitting.id, "fx-hopes", "ready", "a") == "Unsure"
+        app.exit()
+    resume = progress.get_resume(store)
+    assert resume["slot"] == 2
+    app = Host(store, catalog, "fx-hopes", sitting.id, ("a", "b"), start_slot=resume["slot"])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, HandoverScreen)
+        assert "Alex, please take the keyboard" in shown(app)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen.query_one(RadioSet).pressed_index == 1
+        await pilot.press("pagedown")  # given: it leaves the screen
+        await pilot.pause()
+        assert isinstance(app.screen, HandoverScreen) and "Sam, please take" in shown(app)
+        await pilot.press("escape")  # Sam is not ready: back to Alex's slot, which is locked now
+        await pilot.pause()
+        assert isinstance(app.screen, ExerciseScreen)
+        assert "Alex's answer is in" in shown(app)
+        assert "Unsure" not in all_text(app)
+    store.close()
+
+
+@pytest.mark.parametrize("size", [(80, 24), (40, 12)])
+async def test_every_page_lays_out(store, catalog, size):
+    store.save_answer(
+        store.start_sitting(("a", "b")).id, "fx-i-statements", "promise", "together",
+        {"what": "cook together", "owner": "both", "due": None}, prompt_type="commitment",
+    )
+    for exercise_id in ("fx-hopes", "fx-i-statements", "fx-checkin"):
+        sitting = store.start_sitting(("a", "b"))
+        app = Host(store, catalog, exercise_id, sitting.id, ("a", "b"))
+        async with app.run_test(size=size) as pilot:
+            await pilot.pause()
+            for _ in range(20):
+                if app.result is not None:
+                    break
+                if isinstance(app.screen, (HandoverScreen, RevealScreen)):
+                    await pilot.press("escape" if isinstance(app.screen, RevealScreen) else "enter")
+                else:
+                    text = shown(app)
+                    if size == (80, 24):
+                        assert "Next (PgDn)" in text or "Finish (PgDn)" in text
+                        assert "PgDn" in text.splitlines()[-1]  # the footer
+                    await pilot.press("pagedown")
+                await pilot.pause()
+            assert app.result is True

@@ -40,8 +40,8 @@ class ExerciseScreen(Screen[bool]):
     """One exercise in one sitting. Dismisses True when finished, False when left early."""
 
     BINDINGS = [
-        Binding("pagedown", "next", "Next", priority=True, id="exercise.next"),
-        Binding("pageup", "back", "Back", priority=True, id="exercise.back"),
+        Binding("pagedown", "next", "Next", priority=True, key_display="PgDn", id="exercise.next"),
+        Binding("pageup", "back", "Back", priority=True, key_display="PgUp", id="exercise.back"),
         Binding("escape", "leave", "Leave", id="exercise.leave"),
         Binding("k", "review('kept')", "Kept", id="exercise.kept"),
         Binding("p", "review('partly')", "Partly", id="exercise.partly"),
