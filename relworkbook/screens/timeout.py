@@ -28,6 +28,8 @@ def format_remaining(seconds: float) -> str:
 class TimeoutScreen(Screen[None]):
     """A pause. Nothing here asks anything of anyone."""
 
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (60, "-wide")]
+
     BINDINGS = [
         Binding("escape,enter", "back", "Back to where we were", id="timeout-back"),
         Binding("minus", "shorter", "5 min less", id="timeout-shorter"),
