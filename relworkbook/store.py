@@ -1,7 +1,9 @@
 """The workbook file: the only module that speaks SQL.
 
-One SQLite file per couple, opened through sqlite-utils on a connection in
-autocommit mode, with WAL, a 5 second busy timeout and foreign keys on. Every
+One SQLite file per couple, on one ``sqlite3`` connection in autocommit mode,
+with WAL, a 5 second busy timeout and foreign keys on. ``store.db`` wraps the
+same connection in sqlite-utils (bulk inserts of an import use it); it is
+imported on first use only, because it would add a fifth to the app's start-up. Every
 write runs inside ``transaction()`` (``BEGIN IMMEDIATE``; nested blocks join the
 outer one), and every SQLite failure a person can cause comes out as a
 ``WorkbookError`` with one clear line. Schema changes live in ``migrations``.
@@ -66,6 +68,7 @@ CONTRACT (signatures are fixed, other modules call them):
 Additions beyond the contract (all optional to use):
 
     Store.open(path=None, create=True, *, timeout=5.0)   # path None: the default workbook
+    store.db                             # sqlite_utils.Database on the same connection (lazy)
     store.transaction()                  # context manager: several writes, one commit
     store.auto_backup(keep=7) -> Path | None   # at most one a day, keeps the newest `keep`
     store.list_backups() -> list[tuple[Path, datetime]]  # newest first
@@ -91,8 +94,6 @@ from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Iterator, Sequence
-
-from sqlite_utils import Database
 
 from . import migrations, paths
 from .model import (
@@ -271,7 +272,7 @@ class Store:
     def __init__(self, path: Path, conn: sqlite3.Connection) -> None:
         self.path = path
         self.conn = conn
-        self.db = Database(conn, execute_plugins=False, recursive_triggers=False)
+        self._db = None
         self._lock = threading.RLock()
         self._depth = 0
 
@@ -407,6 +408,19 @@ class Store:
     def schema_version(self) -> int:
         return self._one("PRAGMA user_version")[0]
 
+    @property
+    def db(self):
+        """The same connection as a ``sqlite_utils.Database``, made on first use.
+
+        Imported lazily: sqlite-utils costs a noticeable share of start-up time,
+        and opening the app needs only plain ``sqlite3``.
+        """
+        if self._db is None:
+            from sqlite_utils import Database
+
+            self._db = Database(self.conn, execute_plugins=False, recursive_triggers=False)
+        return self._db
+
     # ------------------------------------------------------------- transactions
 
     @contextmanager
@@ -443,7 +457,7 @@ class Store:
     def _rows(self, sql: str, params: Sequence | dict = ()) -> list[tuple]:
         with self._lock:
             try:
-                return self.db.execute(sql, params).fetchall()
+                return self.conn.execute(sql, params).fetchall()
             except sqlite3.Error as error:
                 raise _translate(error, self.path) from None
 
@@ -1068,31 +1082,31 @@ class Store:
             )
         try:
             with self.transaction():
-                for p in data.get("partners", []):
-                    self._write(
-                        "INSERT INTO partners (key, name, colour) VALUES (?, ?, ?)",
-                        (p["key"], p["name"], p["colour"]),
-                    )
-                for key, value in data.get("settings", {}).items():
-                    self._write("INSERT INTO settings (key, value) VALUES (?, ?)", (key, _dumps(value)))
-                self.conn.executemany(
-                    "INSERT INTO sittings (id, started, ended, attendees) VALUES (?, ?, ?, ?)",
-                    [(s["id"], s["started"], s["ended"], _dumps(list(s["attendees"])))
-                     for s in data.get("sittings", [])],
-                )
+                # sqlite-utils batches the inserts; its savepoints nest inside our transaction.
+                self._insert("partners", [
+                    {"key": p["key"], "name": p["name"], "colour": p["colour"]}
+                    for p in data.get("partners", [])
+                ])
+                self._insert("settings", [
+                    {"key": key, "value": _dumps(value)} for key, value in data.get("settings", {}).items()
+                ])
+                self._insert("sittings", [
+                    {"id": s["id"], "started": s["started"], "ended": s["ended"],
+                     "attendees": _dumps(list(s["attendees"]))}
+                    for s in data.get("sittings", [])
+                ])
                 answers = data.get("answers", [])
-                self.conn.executemany(
-                    "INSERT INTO answers (id, sitting_id, exercise_id, prompt_id, partner, prompt_type, "
-                    "value, text, private, metric, number, revision, created, updated) "
-                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    [(a["id"], a["sitting_id"], a["exercise_id"], a["prompt_id"], a["partner"],
-                      a["prompt_type"], _dumps(a["value"]),
-                      a.get("text", answer_text(a["prompt_type"], a["value"])),
-                      int(bool(a.get("private"))), a.get("metric"), a.get("number"),
-                      a.get("revision", 1), a["created"], a.get("updated", a["created"]))
-                     for a in answers],
-                )
-                rows = []
+                self._insert("answers", [
+                    {"id": a["id"], "sitting_id": a["sitting_id"], "exercise_id": a["exercise_id"],
+                     "prompt_id": a["prompt_id"], "partner": a["partner"], "prompt_type": a["prompt_type"],
+                     "value": _dumps(a["value"]),
+                     "text": a.get("text", answer_text(a["prompt_type"], a["value"])),
+                     "private": int(bool(a.get("private"))), "metric": a.get("metric"),
+                     "number": a.get("number"), "revision": a.get("revision", 1),
+                     "created": a["created"], "updated": a.get("updated", a["created"])}
+                    for a in answers
+                ])
+                revisions = []
                 for a in answers:
                     revs = a.get("revisions") or [{
                         "revision": a.get("revision", 1), "value": a["value"], "text": a.get("text"),
@@ -1102,27 +1116,24 @@ class Store:
                         text = r.get("text")
                         if text is None:
                             text = answer_text(a["prompt_type"], r["value"])
-                        rows.append((a["id"], r["revision"], _dumps(r["value"]), text,
-                                     r.get("number"), r["created"]))
-                self.conn.executemany(
-                    "INSERT INTO answer_revisions (answer_id, revision, value, text, number, created) "
-                    "VALUES (?, ?, ?, ?, ?, ?)",
-                    rows,
-                )
-                self.conn.executemany(
-                    "INSERT INTO reveals (sitting_id, exercise_id, prompt_id, revealed) VALUES (?, ?, ?, ?)",
-                    [(r["sitting_id"], r["exercise_id"], r["prompt_id"], r["revealed"])
-                     for r in data.get("reveals", [])],
-                )
-                self.conn.executemany(
-                    "INSERT INTO commitments (id, sitting_id, exercise_id, prompt_id, answer_id, what, "
-                    "owner, due, status, created, reviewed, reviewed_sitting_id) "
-                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    [(c["id"], c["sitting_id"], c["exercise_id"], c["prompt_id"], c.get("answer_id"),
-                      c["what"], c["owner"], c.get("due"), c.get("status", "open"), c["created"],
-                      c.get("reviewed"), c.get("reviewed_sitting_id"))
-                     for c in data.get("commitments", [])],
-                )
+                        revisions.append({
+                            "answer_id": a["id"], "revision": r["revision"], "value": _dumps(r["value"]),
+                            "text": text, "number": r.get("number"), "created": r["created"],
+                        })
+                self._insert("answer_revisions", revisions)
+                self._insert("reveals", [
+                    {"sitting_id": r["sitting_id"], "exercise_id": r["exercise_id"],
+                     "prompt_id": r["prompt_id"], "revealed": r["revealed"]}
+                    for r in data.get("reveals", [])
+                ])
+                self._insert("commitments", [
+                    {"id": c["id"], "sitting_id": c["sitting_id"], "exercise_id": c["exercise_id"],
+                     "prompt_id": c["prompt_id"], "answer_id": c.get("answer_id"), "what": c["what"],
+                     "owner": c["owner"], "due": c.get("due"), "status": c.get("status", "open"),
+                     "created": c["created"], "reviewed": c.get("reviewed"),
+                     "reviewed_sitting_id": c.get("reviewed_sitting_id")}
+                    for c in data.get("commitments", [])
+                ])
         except WorkbookError as error:
             if "could not be used" in str(error):
                 raise WorkbookError(
@@ -1135,6 +1146,10 @@ class Store:
                 f"This is not a complete relworkbook export (missing or wrong field {error}); "
                 "nothing was imported."
             ) from None
+
+    def _insert(self, table: str, rows: list[dict]) -> None:
+        if rows:
+            self.db.table(table).insert_all(rows)
 
     # ----------------------------------------------------------------- backups
 
