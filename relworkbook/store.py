@@ -144,6 +144,25 @@ def _dumps(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
+def _scrub(value: Any) -> Any:
+    """Replace lone surrogates (SQLite stores UTF-8 only) in every string of a value."""
+    if isinstance(value, str):
+        return value.encode("utf-8", "replace").decode("utf-8")
+    if isinstance(value, list):
+        return [_scrub(v) for v in value]
+    if isinstance(value, dict):
+        return {_scrub(k): _scrub(v) for k, v in value.items()}
+    return value
+
+
+def _storable(value: Any) -> Any:
+    try:
+        json.dumps(value, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        return _scrub(value)
+    return value
+
+
 def _damaged(path: Path) -> WorkbookError:
     return WorkbookError(
         f"{path} is not a relworkbook workbook (or it is damaged); it was left as it is. "
@@ -624,6 +643,7 @@ class Store:
             raise ValueError(f"partner must be 'a', 'b' or 'together', not {partner!r}")
         if prompt_type not in PROMPT_TYPES:
             raise ValueError(f"unknown prompt type {prompt_type!r}")
+        value = _storable(value)
         text = answer_text(prompt_type, value)
         encoded = _dumps(value)
         number = _derive_number(prompt_type, value, metric, number)
@@ -677,6 +697,7 @@ class Store:
         """A later correction: a new revision; the earlier ones are kept."""
         if prompt_type not in PROMPT_TYPES:
             raise ValueError(f"unknown prompt type {prompt_type!r}")
+        value = _storable(value)
         text = answer_text(prompt_type, value)
         encoded = _dumps(value)
         now = at or _now()

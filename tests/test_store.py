@@ -669,3 +669,29 @@ def test_auto_backup_daily_and_pruned(tmp_path):
         # Same day again: no second backup.
         assert s.auto_backup(keep=7) is None
         assert len(s.list_backups()) == 7
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(text=st.text(alphabet=st.characters(), max_size=200))
+def test_any_text_round_trips(store, text):
+    sit = store.last_sitting() or store.start_sitting(["a"])
+    saved = store.save_answer(sit.id, "ex", "p", "a", text, prompt_type="text")
+    # Lone surrogates (not storable as UTF-8) become "?"; everything else is kept exactly.
+    assert store.get_answer(saved.id).value == text.encode("utf-8", "replace").decode("utf-8")
+
+
+def test_lone_surrogate_is_replaced_not_an_error(store, sitting):
+    saved = store.save_answer(sitting.id, "ex", "p", "a", "bad \ud800 half", prompt_type="text")
+    assert saved.value == "bad ? half"
+
+
+def test_core_import_is_light():
+    """Opening the app must not pay for Textual or sqlite-utils in the store."""
+    import subprocess
+    import sys
+
+    code = "import sys, relworkbook.store, relworkbook.migrations, relworkbook.demo; " \
+           "print(sorted(m for m in ('textual', 'sqlite_utils') if m in sys.modules))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                         cwd=Path(__file__).resolve().parent.parent).stdout.strip()
+    assert out == "[]"
