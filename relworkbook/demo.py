@@ -194,7 +194,11 @@ def _value(prompt: Prompt, partner: str, rng: random.Random, couple: _Couple, da
         chosen = set(rng.sample(options, count))
         return [option for option in options if option in chosen]
     if kind == "choice":
-        return rng.choice(list(prompt.options)) if prompt.options else ""
+        # Programs tend to list the hopeful option first; a demo couple mostly picks it.
+        options = list(prompt.options)
+        if not options:
+            return ""
+        return rng.choices(options, weights=[(len(options) - i) ** 2 for i in range(len(options))])[0]
     if kind == "template":
         return {blank: rng.choice(BLANKS.get(blank.lower(), OTHER_BLANK)) for blank in prompt.blanks}
     if kind == "commitment":
