@@ -1,0 +1,141 @@
+"""Search: full-text over everything written (``store.search``), results as a list.
+
+Each result shows the sitting date, the exercise, whose answer, and a snippet with
+the match highlighted. The store marks matches with ``[[`` and ``]]``; the
+snippet is built as a Rich ``Text`` piece by piece, so nothing a partner wrote is
+ever read as markup. Enter or a click opens the sitting with that answer focused.
+Unrevealed private answers never appear (the store leaves them out).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Input, OptionList, Static
+from textual.widgets.option_list import Option
+
+from ..model import Couple, SearchHit
+from .sitting_view import SittingViewScreen, exercise_title, go_back, name_text, short_when
+
+HIGHLIGHT = "bold reverse"
+
+
+def snippet_text(snippet: str) -> Text:
+    """'a [[word]] b' -> Text with 'word' highlighted; unbalanced markers are kept as written."""
+    out = Text()
+    rest = " ".join(str(snippet or "").split())
+    while rest:
+        start = rest.find("[[")
+        end = rest.find("]]", start + 2) if start >= 0 else -1
+        if start < 0 or end < 0:
+            out.append(rest)
+            break
+        out.append(rest[:start])
+        out.append(rest[start + 2 : end], style=HIGHLIGHT)
+        rest = rest[end + 2 :]
+    return out
+
+
+class SearchScreen(Screen[None]):
+    DEFAULT_CSS = """
+    SearchScreen #search-input {
+        margin: 0 0 0 0;
+    }
+    SearchScreen #search-status {
+        height: auto;
+        padding: 0 1;
+        color: $text-muted;
+    }
+    SearchScreen #search-results {
+        height: 1fr;
+    }
+    """
+
+    BINDINGS = [
+        Binding("escape", "back", "Back", id="search-back"),
+        Binding("ctrl+f", "focus_input", "Search box", id="search-focus", show=False),
+    ]
+
+    def __init__(self, store: Any, catalog: Any, couple: Couple | None, query: str = "") -> None:
+        super().__init__()
+        self.store = store
+        self.catalog = catalog
+        self.couple = couple
+        self.query_text = query
+        self.hits: list[SearchHit] = []
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Input(self.query_text, placeholder="Search everything you have written", id="search-input")
+        yield Static("Type a word or two; Enter moves to the results.", id="search-status")
+        yield OptionList(id="search-results")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#search-input", Input).focus()
+        if self.query_text:
+            self.run_search(self.query_text)
+
+    def run_search(self, query: str) -> None:
+        self.query_text = query
+        try:
+            self.hits = self.store.search(query) if query.strip() else []
+        except Exception as error:  # one clear line, never a traceback
+            self.hits = []
+            self.query_one("#search-status", Static).update(f"Search failed: {error}".splitlines()[0])
+            return
+        results = self.query_one("#search-results", OptionList)
+        results.clear_options()
+        titles: dict[str, str] = {}
+        options = []
+        for index, hit in enumerate(self.hits):
+            if hit.exercise_id not in titles:
+                titles[hit.exercise_id] = exercise_title(self.catalog, hit.exercise_id)
+            line = Text(f"{short_when(hit.sitting_started)[:10]}  {titles[hit.exercise_id]} \u00b7 ", style="dim")
+            line.append_text(name_text(self.couple, hit.partner))
+            line.append("\n  ")
+            line.append_text(snippet_text(hit.snippet))
+            options.append(Option(line, id=f"hit-{index}"))
+        results.add_options(options)
+        if not query.strip():
+            status = "Type a word or two; Enter moves to the results."
+        elif not self.hits:
+            status = "Nothing found. Try fewer or shorter words."
+        else:
+            count = len(self.hits)
+            status = f"{count} result{'s' if count != 1 else ''}, newest first. Enter opens one."
+        self.query_one("#search-status", Static).update(status)
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        event.stop()
+        self.run_search(event.value)
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        results = self.query_one("#search-results", OptionList)
+        if self.hits:
+            results.focus()
+            if results.highlighted is None:
+                results.highlighted = 0
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self.open_hit(event.option_index)
+
+    def open_hit(self, index: int) -> None:
+        if not 0 <= index < len(self.hits):
+            return
+        hit = self.hits[index]
+        self.app.push_screen(
+            SittingViewScreen(self.store, self.catalog, self.couple, hit.sitting_id, focus_answer=hit.answer_id)
+        )
+
+    def action_focus_input(self) -> None:
+        self.query_one("#search-input", Input).focus()
+
+    def action_back(self) -> None:
+        go_back(self)

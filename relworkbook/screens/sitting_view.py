@@ -1,0 +1,480 @@
+"""One past sitting, read in full, and the dialog that corrects an answer in it.
+
+``SittingViewScreen`` shows every exercise of a sitting with each prompt and its
+answers: both partners side by side (names in their colours), a together answer
+once across. A private answer not yet revealed shows only "Private, not yet
+revealed": its value never reaches a widget. Every answer is a focusable block;
+``e`` corrects the focused one (``EditAnswerScreen``, saved with
+``store.revise_answer`` as a new revision) and ``v`` lists its earlier versions.
+
+The small helpers at the top (names, colours, dates) are shared by the other
+looking-back screens (history, search, revisions, trends, commitments).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.color import Color
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Button, Footer, Header, Static
+
+from ..model import TOGETHER, Answer, Couple, Prompt
+from ..widgets import format_answer, widget_for
+
+PRIVATE_HIDDEN = "Private, not yet revealed"
+FALLBACK_NAMES = {"a": "Partner A", "b": "Partner B", TOGETHER: "Together", "both": "Both of us"}
+
+
+# ----------------------------------------------------------- shared helpers
+
+
+def partner_name(couple: Couple | None, key: str) -> str:
+    if key == "both":
+        return "Both of us"
+    if couple is None or key not in ("a", "b"):
+        return FALLBACK_NAMES.get(key, key)
+    return couple.name(key)
+
+
+def partner_colour(couple: Couple | None, key: str) -> str:
+    """The partner's colour as a hex Rich understands, or "" (Textual knows more names than Rich)."""
+    if couple is None or key not in ("a", "b"):
+        return ""
+    try:
+        return Color.parse(couple.partner(key).colour).hex
+    except Exception:
+        return ""
+
+
+def name_text(couple: Couple | None, key: str) -> Text:
+    """A partner's name in bold, in their colour."""
+    colour = partner_colour(couple, key)
+    return Text(partner_name(couple, key), style=f"bold {colour}".strip())
+
+
+def who_attended(couple: Couple | None, attendees: tuple[str, ...] | list[str]) -> str:
+    names = [partner_name(couple, key) for key in attendees]
+    if not names:
+        return "nobody recorded"
+    return " and ".join(names)
+
+
+def short_when(iso: str | None) -> str:
+    """'2026-01-05T19:29:00' -> '2026-01-05 19:29'."""
+    if not iso:
+        return ""
+    return iso[:16].replace("T", " ")
+
+
+def long_when(iso: str | None) -> str:
+    """'2026-01-05T19:29:00' -> 'Mon 5 Jan 2026, 19:29'."""
+    if not iso:
+        return ""
+    try:
+        moment = datetime.fromisoformat(iso)
+    except ValueError:
+        return iso
+    return f"{moment:%a} {moment.day} {moment:%b %Y, %H:%M}"
+
+
+def exercise_title(catalog: Any, exercise_id: str) -> str:
+    exercise = catalog.exercise(exercise_id) if catalog is not None else None
+    return exercise.title if exercise is not None else exercise_id
+
+
+def prompt_for(catalog: Any, answer: Answer) -> Prompt:
+    """The catalogue's prompt for an answer, or a plain stand-in when a pack no longer has it."""
+    prompt = catalog.prompt(answer.exercise_id, answer.prompt_id) if catalog is not None else None
+    if prompt is not None:
+        return prompt
+    kind = "text" if isinstance(answer.value, str) else "choice"
+    return Prompt(id=answer.prompt_id, type=kind, text=answer.prompt_id)
+
+
+def go_back(screen: Screen) -> None:
+    """Escape: leave this screen when something lies beneath it."""
+    if len(screen.app.screen_stack) > 1 and screen.app.screen is screen:
+        screen.app.pop_screen()
+
+
+# ------------------------------------------------------------ answer blocks
+
+
+class AnswerBlock(Static, can_focus=True):
+    """One answer (or an empty slot) in a past sitting; focus it to correct it."""
+
+    # On the block itself: the scroll container around it would take the arrows first.
+    BINDINGS = [
+        Binding("down,j", "screen.move(1)", "Next answer", show=False),
+        Binding("up,k", "screen.move(-1)", "Previous answer", show=False),
+    ]
+
+    DEFAULT_CSS = """
+    AnswerBlock {
+        width: 1fr;
+        height: auto;
+        padding: 0 1;
+        margin: 0 1 1 0;
+        border-left: thick $panel;
+        background: $boost;
+    }
+    AnswerBlock:focus {
+        border-left: thick $accent;
+        background: $accent 15%;
+    }
+    """
+
+    def __init__(
+        self,
+        store: Any,
+        catalog: Any,
+        couple: Couple | None,
+        partner: str,
+        answer: Answer | None,
+        prompt: Prompt,
+    ) -> None:
+        self.store = store
+        self.catalog = catalog
+        self.couple = couple
+        self.partner = partner
+        self.prompt = prompt
+        self.answer_id: int | None = answer.id if answer is not None else None
+        self.hidden = answer is not None and answer.private and not answer.revealed
+        super().__init__(self._render_answer(answer), classes=f"answer-{partner}")
+
+    def _render_answer(self, answer: Answer | None) -> Text:
+        body = name_text(self.couple, self.partner)
+        body.append("\n")
+        if answer is None:
+            body.append("(no answer)", style="dim")
+            return body
+        if answer.private and not answer.revealed:
+            # The value is never read here: an unrevealed answer stays unseen.
+            body.append(PRIVATE_HIDDEN, style="italic")
+            return body
+        body.append_text(format_answer(self.prompt, answer.value, self.couple))
+        if answer.revision > 1:
+            body.append(f"\nedited on {short_when(answer.updated)} (v: earlier versions)", style="dim italic")
+        return body
+
+    def reload(self) -> None:
+        """Read the answer again (after a correction) and redraw."""
+        if self.answer_id is None:
+            return
+        answer = self.store.get_answer(self.answer_id)
+        self.hidden = answer is not None and answer.private and not answer.revealed
+        self.update(self._render_answer(answer))
+
+
+# ---------------------------------------------------------------- the view
+
+
+class SittingViewScreen(Screen[None]):
+    """Everything written in one sitting; ``focus_answer`` scrolls to and focuses one answer."""
+
+    DEFAULT_CSS = """
+    SittingViewScreen #sv-heading {
+        height: auto;
+        padding: 0 1;
+        text-style: bold;
+        color: $primary;
+    }
+    SittingViewScreen #sv-body {
+        height: 1fr;
+        padding: 0 1;
+    }
+    SittingViewScreen .sv-exercise {
+        text-style: bold underline;
+        margin: 1 0 0 0;
+    }
+    SittingViewScreen .sv-prompt {
+        color: $text-muted;
+        margin: 1 0 0 0;
+    }
+    SittingViewScreen .sv-pair {
+        height: auto;
+    }
+    SittingViewScreen #sv-actions {
+        height: 1;
+        dock: bottom;
+        margin-bottom: 1;
+    }
+    SittingViewScreen #sv-actions Button {
+        margin: 0 1 0 0;
+        min-width: 6;
+    }
+    """
+
+    BINDINGS = [
+        Binding("escape", "back", "Back", id="sitting-back"),
+        Binding("e", "edit", "Correct", id="sitting-edit"),
+        Binding("v", "revisions", "Versions", id="sitting-versions"),
+    ]
+
+    def __init__(
+        self,
+        store: Any,
+        catalog: Any,
+        couple: Couple | None,
+        sitting_id: int,
+        focus_answer: int | None = None,
+    ) -> None:
+        super().__init__()
+        self.store = store
+        self.catalog = catalog
+        self.couple = couple
+        self.sitting_id = sitting_id
+        self.focus_answer = focus_answer
+        self._current: AnswerBlock | None = None
+
+    def compose(self) -> ComposeResult:
+        sitting = self.store.get_sitting(self.sitting_id)
+        yield Header()
+        if sitting is None:
+            yield Static("This sitting is no longer in the workbook.", id="sv-heading")
+            yield Footer()
+            return
+        minutes = "still open" if sitting.ended is None else f"{sitting.minutes} min"
+        yield Static(
+            f"{long_when(sitting.started)} \u00b7 {who_attended(self.couple, sitting.attendees)} \u00b7 {minutes}",
+            id="sv-heading",
+        )
+        with VerticalScroll(id="sv-body"):
+            yield from self._compose_answers(sitting)
+        with Horizontal(id="sv-actions"):
+            for button_id, label in (("sv-edit", "Correct (e)"), ("sv-versions", "Versions (v)"), ("sv-back", "Back")):
+                button = Button(label, id=button_id, compact=True)
+                button.can_focus = False  # a click keeps the chosen answer focused
+                yield button
+        yield Footer()
+
+    def _compose_answers(self, sitting: Any) -> ComposeResult:
+        answers = self.store.answers_for_sitting(self.sitting_id)
+        if not answers:
+            yield Static("Nothing was written in this sitting.", classes="sv-prompt")
+            return
+        by_prompt: dict[tuple[str, str], dict[str, Answer]] = {}
+        for answer in answers:
+            by_prompt.setdefault((answer.exercise_id, answer.prompt_id), {})[answer.partner] = answer
+        exercise_ids = list(sitting.exercises) + [
+            ex for ex in dict.fromkeys(a.exercise_id for a in answers) if ex not in sitting.exercises
+        ]
+        for exercise_id in exercise_ids:
+            yield Static(exercise_title(self.catalog, exercise_id), classes="sv-exercise")
+            exercise = self.catalog.exercise(exercise_id) if self.catalog is not None else None
+            prompt_ids = [p.id for p in exercise.prompts] if exercise is not None else []
+            prompt_ids += [pid for (ex, pid) in by_prompt if ex == exercise_id and pid not in prompt_ids]
+            for prompt_id in prompt_ids:
+                found = by_prompt.get((exercise_id, prompt_id))
+                if not found:
+                    continue
+                any_answer = next(iter(found.values()))
+                prompt = prompt_for(self.catalog, any_answer)
+                yield Static(Text(prompt.text), classes="sv-prompt")
+                if TOGETHER in found:
+                    yield AnswerBlock(self.store, self.catalog, self.couple, TOGETHER, found[TOGETHER], prompt)
+                partners = [key for key in ("a", "b") if key in found]
+                if partners:
+                    # Both columns even when one partner did not answer, so names line up.
+                    with Horizontal(classes="sv-pair"):
+                        for key in ("a", "b"):
+                            yield AnswerBlock(self.store, self.catalog, self.couple, key, found.get(key), prompt)
+
+    def on_mount(self) -> None:
+        blocks = list(self.query(AnswerBlock))
+        target = None
+        if self.focus_answer is not None:
+            target = next((b for b in blocks if b.answer_id == self.focus_answer), None)
+        if target is not None:
+            target.focus(scroll_visible=False)
+            self._current = target
+            # After layout, so the block's place in the scroll is known; centred
+            # so the prompt above it shows too.
+            body = self.query_one("#sv-body", VerticalScroll)
+            self.call_after_refresh(lambda: body.scroll_to_center(target, animate=False))
+        elif blocks:
+            blocks[0].focus(scroll_visible=False)
+            self._current = blocks[0]
+
+    def on_descendant_focus(self, event: Any) -> None:
+        if isinstance(event.widget, AnswerBlock):
+            self._current = event.widget
+
+    @property
+    def current(self) -> AnswerBlock | None:
+        focused = self.focused
+        if isinstance(focused, AnswerBlock):
+            return focused
+        return self._current
+
+    # ------------------------------------------------------------ actions
+
+    def action_back(self) -> None:
+        go_back(self)
+
+    def action_move(self, step: int) -> None:
+        blocks = list(self.query(AnswerBlock))
+        if not blocks:
+            return
+        current = self.current
+        index = blocks.index(current) if current in blocks else -1
+        index = max(0, min(len(blocks) - 1, index + step))
+        blocks[index].focus()
+
+    def _usable(self, doing: str) -> AnswerBlock | None:
+        block = self.current
+        if block is None or block.answer_id is None:
+            self.notify(f"Choose an answer first: there is nothing here to {doing}.", severity="warning")
+            return None
+        if block.hidden:
+            self.notify(
+                "This private answer has not been revealed, so it cannot be opened from history.",
+                severity="warning",
+            )
+            return None
+        return block
+
+    def action_edit(self) -> None:
+        block = self._usable("correct")
+        if block is None:
+            return
+        answer = self.store.get_answer(block.answer_id)
+        if answer is None:
+            self.notify("That answer is no longer in the workbook.", severity="error")
+            return
+
+        def done(saved: bool | None) -> None:
+            if saved:
+                block.reload()
+                block.focus()
+                self.notify("Saved as a new version; the earlier one is kept.")
+
+        self.app.push_screen(EditAnswerScreen(self.store, self.couple, answer, block.prompt), done)
+
+    def action_revisions(self) -> None:
+        block = self._usable("show")
+        if block is None:
+            return
+        from .revisions import RevisionsScreen
+
+        self.app.push_screen(RevisionsScreen(self.store, self.catalog, self.couple, block.answer_id))
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        if event.button.id == "sv-edit":
+            self.action_edit()
+        elif event.button.id == "sv-versions":
+            self.action_revisions()
+        elif event.button.id == "sv-back":
+            self.action_back()
+
+
+# ------------------------------------------------------------- correcting
+
+
+class EditAnswerScreen(ModalScreen[bool]):
+    """Correct one past answer with the editor for its prompt type; saving makes a new revision."""
+
+    DEFAULT_CSS = """
+    EditAnswerScreen {
+        align: center middle;
+    }
+    EditAnswerScreen #edit-dialog {
+        width: 76;
+        max-width: 100%;
+        height: auto;
+        max-height: 100%;
+        border: round $primary;
+        background: $panel;
+        padding: 0 1;
+        overflow-y: auto;
+    }
+    EditAnswerScreen #edit-title {
+        text-style: bold;
+    }
+    EditAnswerScreen #edit-note {
+        color: $text-muted;
+        margin: 0 0 1 0;
+    }
+    EditAnswerScreen #edit-problem {
+        color: $error;
+        height: auto;
+    }
+    EditAnswerScreen #edit-buttons {
+        height: auto;
+        margin: 1 0 0 0;
+    }
+    EditAnswerScreen #edit-buttons Button {
+        margin: 0 1 0 0;
+    }
+    """
+
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel", id="edit-cancel"),
+        Binding("ctrl+s", "save", "Save", id="edit-save", priority=True),
+    ]
+
+    def __init__(self, store: Any, couple: Couple | None, answer: Answer, prompt: Prompt) -> None:
+        super().__init__()
+        self.store = store
+        self.couple = couple
+        self.answer = answer
+        self.prompt = prompt
+        self.editor = widget_for(prompt, partner=answer.partner, couple=couple, id="edit-editor")
+
+    def compose(self) -> ComposeResult:
+        title = Text("Correct ")
+        title.append_text(name_text(self.couple, self.answer.partner))
+        title.append("'s answer" if self.answer.partner != TOGETHER else " answer")
+        with Vertical(id="edit-dialog"):
+            yield Static(title, id="edit-title")
+            yield Static(Text(self.prompt.text), id="edit-prompt")
+            yield Static("The earlier version is kept. Save with ctrl+s.", id="edit-note")
+            yield self.editor
+            yield Static("", id="edit-problem")
+            with Horizontal(id="edit-buttons"):
+                yield Button("Save", id="edit-save", variant="primary")
+                yield Button("Cancel", id="edit-cancel")
+
+    def on_mount(self) -> None:
+        self.editor.set_value(self.answer.value)
+        self.call_after_refresh(self.editor.focus_first)
+
+    def _problem(self, message: str) -> None:
+        self.query_one("#edit-problem", Static).update(message)
+
+    def action_save(self) -> None:
+        problem = self.editor.error
+        if problem:
+            self._problem(problem)
+            return
+        value = self.editor.value
+        if self.prompt.type in ("text", "choice") and not str(value or "").strip():
+            self._problem("An answer cannot be emptied here. Write the correction, or press Escape to keep it.")
+            return
+        if value == self.answer.value:
+            self.notify("Nothing changed, so nothing was saved.")
+            self.dismiss(False)
+            return
+        try:
+            self.store.revise_answer(self.answer.id, value, prompt_type=self.prompt.type)
+        except Exception as error:  # one clear line, never a traceback
+            self._problem(f"Could not save: {error}".splitlines()[0])
+            return
+        self.dismiss(True)
+
+    def action_cancel(self) -> None:
+        self.dismiss(False)
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        if event.button.id == "edit-save":
+            self.action_save()
+        else:
+            self.action_cancel()
