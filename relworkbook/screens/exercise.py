@@ -181,8 +181,8 @@ class ExerciseScreen(Screen[bool]):
             yield Static("", id="elapsed")
         yield VerticalScroll(id="body")
         with Horizontal(id="nav"):
-            yield Button("Back (PgUp)", id="back")
-            yield Button("Next (PgDn)", id="next", variant="primary")
+            yield Button("Back (PgUp)", id="back", compact=True)
+            yield Button("Next (PgDn)", id="next", variant="primary", compact=True)
         yield Footer()
 
     async def on_mount(self) -> None:
@@ -312,20 +312,20 @@ class ExerciseScreen(Screen[bool]):
         try:
             await self._clear_body()
             page = self.page
+            progress.set_resume(
+                self.store,
+                self.sitting_id,
+                self.exercise.id,
+                page if isinstance(page, int) else 0,
+                answer_sitting_id=self.answer_sitting_id,
+                attendees=self.attendees,
+            )
             if page == "intro":
                 await self._show_intro()
             elif page == "review":
                 await self._show_review()
             else:
                 assert isinstance(page, int)
-                progress.set_resume(
-                    self.store,
-                    self.sitting_id,
-                    self.exercise.id,
-                    page,
-                    answer_sitting_id=self.answer_sitting_id,
-                    attendees=self.attendees,
-                )
                 await self._show_slot(page)
             last = self.pos + 1 >= len(self.pages)
             self.query_one("#next", Button).label = "Finish (PgDn)" if last else "Next (PgDn)"
@@ -603,5 +603,9 @@ class ExerciseScreen(Screen[bool]):
         )
         self._dirty = False
 
-    async def on_unmount(self) -> None:
-        self._stop_timer()
+    def on_unmount(self) -> None:
+        # Normally already saved (leaving flushes); this covers a screen popped from outside.
+        try:
+            self.flush_saves()
+        except Exception:  # the store may already be closed at shutdown
+            pass

@@ -120,16 +120,20 @@ class RevealScreen(Screen[bool]):
     """Both partners agree, then the private answers show side by side."""
 
     BINDINGS = [
-        Binding("1", "agree('a')", "First agrees", id="reveal.agree_a"),
-        Binding("2", "agree('b')", "Second agrees", id="reveal.agree_b"),
+        # The buttons carry the names; the footer keeps to the keys that are not on them.
+        Binding("1", "agree('a')", "First partner agrees", show=False, id="reveal.agree_a"),
+        Binding("2", "agree('b')", "Second partner agrees", show=False, id="reveal.agree_b"),
         Binding("escape", "later", "Not now", id="reveal.later"),
-        Binding("enter", "done", "Continue", show=False, id="reveal.done"),
+        Binding("enter", "done", "Continue", id="reveal.done"),
     ]
 
     DEFAULT_CSS = """
     RevealScreen {
         background: $background;
-        padding: 1 2;
+    }
+    RevealScreen > #reveal-box {
+        padding: 1 2 0 2;
+        height: 1fr;
     }
     RevealScreen #reveal-title {
         height: auto;
@@ -176,18 +180,19 @@ class RevealScreen(Screen[bool]):
         self.revealed = False
 
     def compose(self) -> ComposeResult:
-        yield Static(
-            f"Both private answers are in: \u201c{self.prompt.text}\u201d\n"
-            "They are shown only when you both agree.",
-            id="reveal-title",
-        )
-        with Horizontal(id="agree-row"):
-            for key, number in (("a", 1), ("b", 2)):
-                yield Button(f"{_name(self.couple, key)} agrees ({number})", id=f"agree-{key}")
-            yield Button("Not now (Esc)", id="later")
-        with Horizontal(id="after-row"):
-            yield Button("Continue (Enter)", id="continue", variant="primary")
-        yield VerticalScroll(id="side-by-side")
+        with Vertical(id="reveal-box"):
+            yield Static(
+                f"Both private answers are in: \u201c{self.prompt.text}\u201d\n"
+                "They are shown only when you both agree.",
+                id="reveal-title",
+            )
+            with Horizontal(id="agree-row"):
+                for key, number in (("a", 1), ("b", 2)):
+                    yield Button(f"{_name(self.couple, key)} agrees ({number})", id=f"agree-{key}")
+                yield Button("Not now (Esc)", id="later")
+            with Horizontal(id="after-row"):
+                yield Button("Continue (Enter)", id="continue", variant="primary")
+            yield VerticalScroll(id="side-by-side")
         yield Footer()
 
     def on_mount(self) -> None:

@@ -81,7 +81,7 @@ class CommitmentPrompt(PromptWidget):
         with Horizontal(classes="row"):
             yield Label("By")
             yield Input(self._due_text, placeholder="YYYY-MM-DD", id="due", max_length=10)
-            yield Static("optional", classes="hint")
+            yield Static(" optional", classes="hint")
         yield Static("", id="due-error")
 
     @property

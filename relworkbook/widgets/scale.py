@@ -9,7 +9,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.widget import Widget
-from textual.widgets import Static
+from textual.widgets import Digits, Static
 
 from .base import PromptWidget
 
@@ -77,13 +77,23 @@ class ScalePrompt(PromptWidget, can_focus=True):
     ScalePrompt > #ends > #high {
         text-align: right;
     }
-    ScalePrompt > #chosen {
+    ScalePrompt > #chosen-row {
         width: 1fr;
         height: auto;
-        text-align: center;
-        text-style: bold;
-        color: $accent;
+        align-horizontal: center;
         margin-top: 1;
+    }
+    ScalePrompt #big {
+        width: auto;
+        color: $accent;
+        text-style: bold;
+    }
+    ScalePrompt #chosen {
+        width: 1fr;
+        height: auto;
+        min-height: 3;
+        content-align: left middle;
+        padding-left: 2;
     }
     """
 
@@ -101,7 +111,9 @@ class ScalePrompt(PromptWidget, can_focus=True):
         with Horizontal(id="ends"):
             yield Static(self._end_label(self.low), id="low", classes="end")
             yield Static(self._end_label(self.high), id="high", classes="end")
-        yield Static(self._chosen_text(), id="chosen")
+        with Horizontal(id="chosen-row"):
+            yield Digits("", id="big")
+            yield Static(self._chosen_text(), id="chosen")
 
     def _end_label(self, number: int) -> str:
         label = self.prompt.label_for(number)
@@ -109,10 +121,8 @@ class ScalePrompt(PromptWidget, can_focus=True):
 
     def _chosen_text(self) -> str:
         if self._value is None:
-            return "not chosen yet  (use \u2190 \u2192, a number, or click)"
-        label = self.prompt.label_for(self._value)
-        big = f"\u2590 {self._value} \u258c"
-        return f"{big}  {label}" if label else big
+            return "not chosen yet (\u2190 \u2192, a number key, or a click)"
+        return self.prompt.label_for(self._value)
 
     @property
     def value(self) -> int | None:
@@ -135,6 +145,7 @@ class ScalePrompt(PromptWidget, can_focus=True):
         for point in self.query(ScalePoint):
             point.set_class(point.number == self._value, "-chosen")
         self.query_one("#chosen", Static).update(self._chosen_text())
+        self.query_one("#big", Digits).update("" if self._value is None else str(self._value))
 
     def on_mount(self) -> None:
         self._refresh_points()

@@ -33,7 +33,7 @@ class TextPrompt(PromptWidget):
 
     def compose(self) -> ComposeResult:
         area = TextArea(self._text, soft_wrap=True, show_line_numbers=False, tab_behavior="focus")
-        area.placeholder = self.prompt.help or "Write here..."
+        area.placeholder = "Write here..."
         yield area
 
     @property
