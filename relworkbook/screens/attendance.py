@@ -9,11 +9,14 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
+from .confirm import DialogScreen
 
-class AttendanceScreen(ModalScreen[tuple[str, ...] | None]):
+
+class AttendanceScreen(DialogScreen):
+    """Dismisses with the partner keys present, or None."""
+
     BINDINGS = [Binding("escape", "cancel", "Back", id="attendance-cancel")]
 
     def compose(self) -> ComposeResult:

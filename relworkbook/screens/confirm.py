@@ -1,15 +1,34 @@
-"""A yes/no dialog: ``ConfirmScreen(question, detail) -> bool``."""
+"""Dialogs: ``DialogScreen`` (the shared base) and the yes/no ``ConfirmScreen``."""
 
 from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual import events
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
+SHORT_SCREEN = 20  # rows below which dialog buttons drop their borders
 
-class ConfirmScreen(ModalScreen[bool]):
+
+class DialogScreen(ModalScreen):
+    """A centred box over the screen it was opened from; one-line buttons on short terminals."""
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._fit_buttons()
+
+    def on_mount(self) -> None:
+        self._fit_buttons()
+
+    def _fit_buttons(self) -> None:
+        short = self.app.size.height < SHORT_SCREEN
+        for button in self.query(Button):
+            button.compact = short
+        self.set_class(short, "-short")
+
+
+class ConfirmScreen(DialogScreen):
     """Ask once; enter on a button answers, escape means no."""
 
     BINDINGS = [Binding("escape", "no", "Cancel", id="confirm-cancel")]

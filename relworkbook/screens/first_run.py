@@ -62,6 +62,7 @@ def check_names(name_a: str, name_b: str, colour_a: Any, colour_b: Any) -> str:
 
 
 class FirstRunScreen(Screen["Couple | None"]):
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (60, "-wide")]
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="names-cancel")]
 
     def __init__(self, *, first: bool = True) -> None:
@@ -105,6 +106,11 @@ class FirstRunScreen(Screen["Couple | None"]):
                             id=f"colour-{key}",
                         )
             yield Static("", id="names-problem")
+            if self.first:
+                yield Static(
+                    "Enter in the second name begins; please read the safety note below first.",
+                    classes="muted",
+                )
             if self.first:
                 catalog = app.catalog
                 yield Static("Safety first: please read this together", classes="section-title")

@@ -35,9 +35,9 @@ class HomeScreen(Screen[None]):
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (72, "-wide")]
 
     BINDINGS = [
-        Binding("c", "app.continue", "Continue", id="home-continue"),
-        Binding("n", "app.next", "Next", id="home-next"),
-        Binding("w", "app.checkin", "Check-in", id="home-checkin"),
+        Binding("c", "app.continue", "Continue", id="home-continue", show=False),
+        Binding("n", "app.next", "Next", id="home-next", show=False),
+        Binding("w", "app.checkin", "Check-in", id="home-checkin", show=False),
         Binding("e", "app.edit_names", "Names", id="home-names", show=False),
     ]
 
@@ -98,13 +98,13 @@ class HomeScreen(Screen[None]):
             text.append(couple.b.name, style=f"bold {rich_colour(couple.b.colour)}".strip())
         sitting_id = app.current_sitting_id()
         if sitting_id is None:
-            text.append(" · no sitting open: one starts when you open an exercise", style="dim")
+            text.append(" · no sitting open", style="dim")
         else:
             sitting = app.store.get_sitting(sitting_id)
             who = app.attendees or (sitting.attendees if sitting else ())
             names = " and ".join(app.partner_name(k) for k in who) or "?"
             since = sitting.started[11:16] if sitting else ""
-            text.append(f" · sitting open since {since} ({names}); f5 ends it", style="dim")
+            text.append(f" · sitting since {since}: {names}", style="dim")
         return text
 
     def _fill_list(self, store: Any, catalog: Any) -> None:

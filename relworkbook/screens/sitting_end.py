@@ -19,13 +19,16 @@ from textual.widgets import Button, Footer, Static
 from ..model import TOGETHER
 
 
-def recap_text(store: Any, catalog: Any, sitting_id: int) -> str:
-    """The recap of one sitting as plain text."""
+def recap_text(store: Any, catalog: Any, sitting_id: int, width: int = 80) -> str:
+    """The recap of one sitting as plain text, ``width`` columns wide where it can be."""
     try:
         from ..recap import build_recap, render_text
     except ImportError:
         return plain_summary(store, catalog, sitting_id)
-    return render_text(build_recap(store, catalog, sitting_id))
+    try:
+        return render_text(build_recap(store, catalog, sitting_id), width=max(30, width))
+    except TypeError:  # a render_text without a width
+        return render_text(build_recap(store, catalog, sitting_id))
 
 
 def plain_summary(store: Any, catalog: Any, sitting_id: int) -> str:
@@ -74,7 +77,7 @@ def plain_summary(store: Any, catalog: Any, sitting_id: int) -> str:
 
 
 class SittingEndScreen(Screen[None]):
-    BINDINGS = [Binding("escape", "close", "Home", id="sitting-end-close")]
+    BINDINGS = [Binding("escape,enter", "close", "Home", id="sitting-end-close")]
 
     def __init__(self, sitting_id: int) -> None:
         super().__init__()
@@ -83,7 +86,7 @@ class SittingEndScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         app: Any = self.app
         try:
-            body = recap_text(app.store, app.catalog, self.sitting_id)
+            body = recap_text(app.store, app.catalog, self.sitting_id, width=app.size.width - 4)
         except Exception as error:  # a recap problem must not hide that the sitting ended
             body = f"The sitting is saved, but its summary could not be made: {error}"
         with VerticalScroll(id="sitting-end-body"):
@@ -98,7 +101,8 @@ class SittingEndScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.query_one("#home", Button).focus()
+        # Focus the text, not the button, so the top of the recap stays in view.
+        self.query_one("#sitting-end-body").focus()
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()
