@@ -355,6 +355,8 @@ class Store:
                 "the workbook's working files (-wal, -shm) beside it."
             )
         if exists:
+            if not path.is_file():
+                raise WorkbookError(f"{path} is not a regular file; choose a workbook file with --db.")
             if not os.access(path, os.R_OK):
                 raise WorkbookError(f"Cannot read {path} (permission denied).")
             _check_header(path)

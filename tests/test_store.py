@@ -381,6 +381,12 @@ def test_directory_refused(tmp_path):
         Store.open(tmp_path)
 
 
+@pytest.mark.skipif(not Path("/dev/null").exists(), reason="no /dev/null here")
+def test_device_refused():
+    with pytest.raises(WorkbookError, match="not a regular file"):
+        Store.open(Path("/dev/null"))
+
+
 def test_missing_folder_named_for_explicit_path(tmp_path):
     with pytest.raises(WorkbookError, match="does not exist"):
         Store.open(tmp_path / "nope" / "w.db")
