@@ -1,0 +1,303 @@
+"""Trends: one metric (or instrument total) at a time, each partner's line over time.
+
+A list on the left picks the metric (every ``catalog.metrics`` entry, then each
+instrument total such as the weekly check-in); the right shows its chart and,
+per partner, the latest value, the change since their previous rating, whether
+that change is reliable, and the gap between the partners. Tabs on top choose
+the window (last 3 months, last year, all). ``trends.summary`` runs once per
+window change (one store query); moving between metrics only redraws.
+
+This is the only module that imports ``textual_plotext``.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import Footer, Header, OptionList, Static, Tab, Tabs
+from textual.widgets.option_list import Option
+from textual_plotext import PlotextPlot
+
+from .. import trends
+from ..model import Couple
+from .sitting_view import go_back, name_text, partner_colour
+
+WINDOW_LABELS = {"3m": "Last 3 months", "1y": "Last year", "all": "All"}
+RELIABLE = "reliable change"
+ORDINARY = "within normal ups and downs"
+
+
+def _rgb(couple: Couple | None, key: str, fallback: str) -> Any:
+    colour = partner_colour(couple, key)
+    if not colour:
+        return fallback
+    colour = colour.lstrip("#")
+    return tuple(int(colour[i : i + 2], 16) for i in (0, 2, 4))
+
+
+def _day(iso: str) -> float:
+    return float(date.fromisoformat(iso[:10]).toordinal())
+
+
+def change_words(change: float | None, is_reliable: bool, threshold: float | None) -> str:
+    if change is None:
+        return "no earlier rating to compare"
+    words = f"change {trends.fmt_change(change)}"
+    if not threshold:
+        return words
+    return f"{words}: {RELIABLE if is_reliable else ORDINARY}"
+
+
+class TrendsScreen(Screen[None]):
+    DEFAULT_CSS = """
+    TrendsScreen #trends-main {
+        height: 1fr;
+    }
+    TrendsScreen #trends-list {
+        width: 24;
+        height: 1fr;
+    }
+    TrendsScreen #trends-detail {
+        width: 1fr;
+        height: 1fr;
+    }
+    TrendsScreen #trends-plot {
+        height: 1fr;
+        min-height: 4;
+    }
+    TrendsScreen #trends-stats {
+        height: auto;
+        max-height: 50%;
+        padding: 0 1;
+    }
+    TrendsScreen.-narrow #trends-list {
+        width: 14;
+    }
+    """
+
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (60, "-wide")]
+
+    BINDINGS = [
+        Binding("escape", "back", "Back", id="trends-back"),
+        Binding("w", "next_window", "Window", id="trends-window"),
+        Binding("1", "window('3m')", "3 months", show=False, id="trends-3m"),
+        Binding("2", "window('1y')", "Year", show=False, id="trends-1y"),
+        Binding("3", "window('all')", "All", show=False, id="trends-all"),
+        Binding("right_square_bracket", "step(1)", "Next metric", show=False, id="trends-next"),
+        Binding("left_square_bracket", "step(-1)", "Previous metric", show=False, id="trends-previous"),
+    ]
+
+    def __init__(
+        self,
+        store: Any,
+        catalog: Any,
+        couple: Couple | None,
+        *,
+        window: str = "all",
+        now: datetime | date | str | None = None,
+    ) -> None:
+        super().__init__()
+        self.store = store
+        self.catalog = catalog
+        self.couple = couple
+        self.window = window if window in trends.WINDOWS else "all"
+        self.now = now
+        self.summary: trends.TrendsSummary | None = None
+        # (kind, index) per list entry: ("metric", i) or ("instrument", i)
+        self.entries: list[tuple[str, int]] = []
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Tabs(
+            *(Tab(label, id=f"window-{key}") for key, label in WINDOW_LABELS.items()),
+            active=f"window-{self.window}",
+            id="trends-window",
+        )
+        with Horizontal(id="trends-main"):
+            yield OptionList(id="trends-list")
+            with Vertical(id="trends-detail"):
+                yield PlotextPlot(id="trends-plot")
+                yield Static("", id="trends-stats")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.load_window(self.window)
+        self.query_one("#trends-list", OptionList).focus()
+
+    # --------------------------------------------------------------- data
+
+    def load_window(self, window: str) -> None:
+        """Summarise once for the window, then refill the list and redraw."""
+        self.window = window
+        try:
+            self.summary = trends.summary(self.store, self.catalog, window, self.now)
+        except Exception as error:  # one clear line, never a traceback
+            self.summary = None
+            self.query_one("#trends-stats", Static).update(f"Could not read the trends: {error}".splitlines()[0])
+            return
+        listing = self.query_one("#trends-list", OptionList)
+        keep = listing.highlighted
+        listing.clear_options()
+        self.entries = []
+        options = []
+        for index, metric in enumerate(self.summary.metrics):
+            self.entries.append(("metric", index))
+            options.append(Option(metric.title.split(" (", 1)[0], id=f"metric-{metric.key}"))
+        for index, instrument in enumerate(self.summary.instruments):
+            self.entries.append(("instrument", index))
+            options.append(Option(Text(instrument.title, style="bold"), id=f"instrument-{instrument.id}"))
+        listing.add_options(options)
+        if self.entries:
+            listing.highlighted = keep if keep is not None and keep < len(self.entries) else 0
+        self.show_entry()
+
+    @property
+    def selected(self) -> tuple[str, Any] | None:
+        listing = self.query_one("#trends-list", OptionList)
+        index = listing.highlighted
+        if self.summary is None or index is None or not 0 <= index < len(self.entries):
+            return None
+        kind, at = self.entries[index]
+        if kind == "metric":
+            return kind, self.summary.metrics[at]
+        return kind, self.summary.instruments[at]
+
+    def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        event.stop()
+        self.show_entry()
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self.show_entry()
+
+    def on_tabs_tab_activated(self, event: Tabs.TabActivated) -> None:
+        event.stop()
+        window = (event.tab.id or "").removeprefix("window-") if event.tab is not None else ""
+        if window in trends.WINDOWS and (window != self.window or self.summary is None):
+            self.load_window(window)
+
+    # ------------------------------------------------------------ drawing
+
+    def show_entry(self) -> None:
+        stats = self.query_one("#trends-stats", Static)
+        plot = self.query_one("#trends-plot", PlotextPlot)
+        plt = plot.plt
+        plt.clear_data()
+        plt.clear_figure()
+        chosen = self.selected
+        if chosen is None:
+            plt.title("No ratings yet")
+            stats.update("No ratings yet: the weekly check-in is where the numbers start.")
+            plot.refresh()
+            return
+        kind, trend = chosen
+        if kind == "metric":
+            lo, hi, title = trend.min, trend.max, trend.title
+        else:
+            lo, hi, title = trend.min, trend.max, f"{trend.title} ({trend.method})"
+        drawn = 0
+        xs_all: list[float] = []
+        for partner in trend.partners:
+            if not partner.series:
+                continue
+            xs = [_day(at) for at, _ in partner.series]
+            ys = [value for _, value in partner.series]
+            xs_all.extend(xs)
+            plt.plot(
+                xs, ys, label=partner.name, marker="braille",
+                color=_rgb(self.couple, partner.partner, "cyan" if partner.partner == "a" else "orange"),
+            )
+            drawn += 1
+        if kind == "instrument":
+            instrument = self._instrument(trend.id)
+            if instrument is not None and xs_all:
+                for band in instrument.bands[1:]:
+                    plt.horizontal_line(band.min, color="gray")
+        when = trends.WINDOW_TITLES.get(self.window, self.window)
+        if drawn:
+            plt.title(f"{title}, {when}")
+            plt.ylim(lo, hi)
+            span = max(int(hi - lo), 1)
+            step = max(1, round(span / 4))
+            plt.yticks(list(range(int(lo), int(hi) + 1, step)))
+            first, last = min(xs_all), max(xs_all)
+            count = 4 if last > first else 1
+            ticks = [first + (last - first) * i / max(count - 1, 1) for i in range(count)]
+            labels = [date.fromordinal(int(t)).strftime("%b %y") for t in ticks]
+            plt.xticks(ticks, labels)
+        else:
+            plt.title(f"No ratings in {when}")
+        plot.refresh()
+        stats.update(self._stats(kind, trend))
+
+    def _instrument(self, instrument_id: str) -> Any:
+        if self.catalog is None:
+            return None
+        for _exercise, instrument in self.catalog.instruments():
+            if instrument.id == instrument_id:
+                return instrument
+        return None
+
+    def _stats(self, kind: str, trend: Any) -> Text:
+        out = Text()
+        if not trend.partners:
+            out.append("No ratings of this yet.", style="dim")
+            return out
+        if kind == "metric":
+            threshold = trend.threshold
+        else:
+            threshold = trend.reliable_change
+            out.append(f"Range {trends.fmt_number(trend.min)} to {trends.fmt_number(trend.max)}\n", style="dim")
+        for partner in trend.partners:
+            out.append_text(name_text(self.couple, partner.partner))
+            out.append(f"  latest {trends.fmt_number(partner.latest)}")
+            if kind == "instrument":
+                out.append(f" \u00b7 {partner.band or 'no band'}")
+            out.append(" \u00b7 ")
+            out.append(
+                change_words(partner.change, partner.reliable, threshold),
+                style="bold" if partner.reliable else "",
+            )
+            out.append("\n")
+        if kind == "metric":
+            a = self.couple.name("a") if self.couple else "Partner A"
+            b = self.couple.name("b") if self.couple else "Partner B"
+            if trend.gap is None:
+                out.append("Gap: no sitting yet where both rated this.", style="dim")
+            elif abs(trend.gap) < 0.05:
+                out.append(f"Gap: none, {a} and {b} gave the same at the latest sitting both rated.")
+            else:
+                higher, lower = (a, b) if trend.gap > 0 else (b, a)
+                out.append(
+                    f"Gap: {higher} rated {trends.fmt_number(abs(trend.gap))} higher than {lower} "
+                    "at the latest sitting both rated."
+                )
+        elif trend.note:
+            out.append(trend.note, style="dim italic")
+        return out
+
+    # ------------------------------------------------------------ actions
+
+    def action_window(self, window: str) -> None:
+        if window in trends.WINDOWS:
+            self.query_one("#trends-window", Tabs).active = f"window-{window}"
+
+    def action_next_window(self) -> None:
+        order = list(trends.WINDOWS)
+        self.action_window(order[(order.index(self.window) + 1) % len(order)])
+
+    def action_step(self, step: int) -> None:
+        listing = self.query_one("#trends-list", OptionList)
+        if not self.entries:
+            return
+        current = listing.highlighted or 0
+        listing.highlighted = (current + step) % len(self.entries)
+
+    def action_back(self) -> None:
+        go_back(self)
