@@ -26,8 +26,9 @@ Reliable change. An instrument (a group of scored prompts) carries its own
 ``reliable_change`` threshold for its total. A single metric has none of its
 own, so it borrows one: the threshold of an instrument that contains a prompt
 feeding that metric (the weekly check-in's instrument first), divided by the
-number of items when the instrument sums them (a mean is already on the scale
-of one item), and stretched by the ratio of ranges when the metric's range
+square root of the number of items when the instrument sums them (the noise of
+a sum of k independent items grows as the square root of k; for a mean it is
+multiplied by it instead), and stretched by the ratio of ranges when the metric's range
 differs from the instrument's items. That proportional share is a rule of
 thumb for "more than the usual week-to-week wobble", not a psychometric
 figure. A metric no instrument covers gets the check-in's per-item threshold;
@@ -38,6 +39,7 @@ from __future__ import annotations
 
 import csv
 import io
+import math
 import textwrap
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -229,9 +231,11 @@ def metric_thresholds(catalog: Any) -> dict[str, float]:
         items = [p for p in items if p is not None and p.metric]
         if not items:
             continue
+        # Noise in a total of k independent items grows as sqrt(k), so one item's
+        # threshold is the total's divided by sqrt(k) (and a mean's times sqrt(k)).
+        root = math.sqrt(len(items))
         per_item = instrument.reliable_change
-        if instrument.method != "mean":
-            per_item = per_item / len(items)
+        per_item = per_item * root if instrument.method == "mean" else per_item / root
         spans = [(p.metric_range[1] - p.metric_range[0]) for p in items if p.metric_range]
         item_span = (sum(spans) / len(spans)) if spans else 0
         if fallback is None:

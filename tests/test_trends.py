@@ -215,15 +215,15 @@ def test_summary_on_a_real_workbook(store, catalog):
     assert [m.key for m in summ.metrics] == ["communication", "closeness", "kind-habits"]
     comm = summ.metrics[0]
     assert comm.title == "Communication"
-    # the per-item threshold: the check-in total's 4, shared by its 2 summed items
-    assert comm.threshold == 2
+    # the per-item threshold: the check-in total's 4 over the square root of its 2 summed items
+    assert comm.threshold == pytest.approx(4 / 2**0.5)
     a, b = comm.partner("a"), comm.partner("b")
     assert (a.name, a.latest, a.change, a.reliable) == ("Alex", 7, 3, True)
     assert (b.name, b.latest, b.change, b.reliable) == ("Sam", 6, 1, False)
     assert comm.gap == 1
     assert [v for _, v in a.series] == [3, 4, 7]
     # kind-habits (0-4) is in no instrument: the check-in's per-item share, scaled by range
-    assert summ.metrics[2].threshold == pytest.approx(2 * 4 / 9)
+    assert summ.metrics[2].threshold == pytest.approx(4 / 2**0.5 * 4 / 9)
     assert summ.metrics[2].partners == ()
 
     (inst,) = summ.instruments
