@@ -180,6 +180,11 @@ class FirstRunScreen(Screen["Couple | None"]):
             return
         self.dismiss(couple)
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "cancel" and self.first:
+            return False  # nothing to go back to before the names are in
+        return True
+
     def action_cancel(self) -> None:
         if not self.first:
             self.dismiss(None)

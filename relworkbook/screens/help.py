@@ -6,6 +6,8 @@ those of the screen Help was opened over, so this list always tells the truth.
 
 from __future__ import annotations
 
+import textwrap
+
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -47,14 +49,19 @@ class HelpScreen(Screen[None]):
         text = Text()
         where_seen: str | None = None
         width = max((len(keys) for _, keys, _ in self.rows), default=6) + 2
+        # Long descriptions wrap under themselves, not under the keys.
+        room = max(16, self.app.size.width - width - 8)
         for where, keys, what in self.rows:
             if where != where_seen:
                 if where_seen is not None:
                     text.append("\n")
                 text.append(f"{where}\n", style="bold")
                 where_seen = where
+            lines = textwrap.wrap(what, room) or [""]
             text.append(f"  {keys:<{width}}", style="bold")
-            text.append(f"{what}\n")
+            text.append(f"{lines[0]}\n")
+            for more in lines[1:]:
+                text.append(" " * (width + 2) + more + "\n")
         return text
 
     def action_close(self) -> None:
