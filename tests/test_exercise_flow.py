@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from textual.app import App
 from textual.color import Color
-from textual.widgets import Button, Digits, Input, OptionList, RadioSet, Static, TextArea
+from textual.widgets import Button, Digits, Input, OptionList, RadioButton, RadioSet, SelectionList, Static, TextArea
 from textual.widgets._toggle_button import ToggleButton
 
 from relworkbook import progress
@@ -484,3 +484,78 @@ async def test_every_page_lays_out(store, catalog, size):
                     await pilot.press("pagedown")
                 await pilot.pause()
             assert app.result is True
+
+
+async def test_mouse_alone(store, catalog):
+    sitting = store.start_sitting(("a", "b"))
+    app = Host(store, catalog, "fx-hopes", sitting.id, ("a", "b"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.click("#next")
+        await pilot.pause()
+        await pilot.click(TextArea)
+        await type_text(pilot, "picnics")
+        await pilot.click("#back")  # back to the intro, saved on the way
+        await pilot.pause()
+        assert answer(store, sitting.id, "fx-hopes", "hope", "a") == "picnics"
+        await pilot.click("#next")
+        await pilot.pause()
+        assert app.screen.query_one(TextArea).text == "picnics"
+        await pilot.click("#next")
+        await pilot.pause()
+        await pilot.click("#next")  # Sam skips for now
+        await pilot.pause()
+        for partner, option in (("a", "Not yet"), ("b", "Ready")):
+            assert isinstance(app.screen, HandoverScreen)
+            await pilot.click("#ready")
+            await pilot.pause()
+            button = next(b for b in app.screen.query(RadioButton) if str(b.label) == option)
+            await pilot.click(button)
+            await pilot.pause()
+            await pilot.click("#next")
+            await pilot.pause()
+            assert answer(store, sitting.id, "fx-hopes", "ready", partner) == option
+        assert isinstance(app.screen, RevealScreen)
+        await pilot.click("#agree-b")
+        await pilot.click("#agree-a")
+        await pilot.pause()
+        assert store.is_revealed(sitting.id, "fx-hopes", "ready")
+        await pilot.click("#continue")
+        await pilot.pause()
+        await pilot.click(SelectionList, offset=(4, 2))  # the second option
+        await pilot.pause()
+        await pilot.click("#next")
+        await pilot.pause()
+        assert answer(store, sitting.id, "fx-hopes", "habits", "a") == ["Asking about each other's day"]
+        await pilot.click("#next")
+        await pilot.pause()
+        assert app.result is True
+
+
+async def test_a_given_private_answer_can_be_replaced_but_is_never_shown(store, catalog):
+    sitting = store.start_sitting(("a",))
+    store.save_answer(sitting.id, "fx-hopes", "ready", "a", "Not yet", prompt_type="choice", private=True)
+    app = Host(store, catalog, "fx-hopes", sitting.id, ("a",))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("pagedown", "pagedown")
+        await pilot.pause()
+        assert "Alex's answer is in" in shown(app)
+        assert all_text(app).count("Not yet") == 0
+        await pilot.press("r")
+        await pilot.pause()
+        assert isinstance(app.screen, HandoverScreen)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen.query_one(RadioSet).pressed_index == -1  # a fresh start, not the old answer
+        await pilot.press("pagedown")  # nothing chosen: the old answer stays
+        await pilot.pause()
+        assert answer(store, sitting.id, "fx-hopes", "ready", "a") == "Not yet"
+        await pilot.press("pageup")
+        await pilot.pause()
+        await pilot.press("r", "enter")
+        await pilot.pause()
+        await pilot.press("enter")  # "Ready"
+        await pilot.press("pagedown")
+        await pilot.pause()
+        assert answer(store, sitting.id, "fx-hopes", "ready", "a") == "Ready"
