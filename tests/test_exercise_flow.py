@@ -247,7 +247,7 @@ async def test_template_turns_commitment_by_keys(store, catalog):
         assert badge(app).partner == "together"
         await type_text(pilot, "walk on sunday")
         await pilot.press("enter")  # to "who"
-        await pilot.press("down", "enter")  # the list starts on Alex: down to Sam, choose
+        await pilot.press("up", "enter")  # the list starts on "Both of us": up to Sam, choose
         await pilot.press("tab")
         await type_text(pilot, "2026-13-01")
         await pilot.pause()

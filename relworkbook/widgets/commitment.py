@@ -84,6 +84,10 @@ class CommitmentPrompt(PromptWidget):
             yield Static(" optional", classes="hint")
         yield Static("", id="due-error")
 
+    def on_mount(self) -> None:
+        # RadioSet highlights its first button on mount; start on the owner already chosen.
+        self.query_one("#owner", RadioSet)._selected = OWNERS.index(self._owner)
+
     @property
     def value(self) -> dict[str, Any]:
         due, _ = parse_due(self._due_text)
