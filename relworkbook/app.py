@@ -19,6 +19,7 @@ time-out key for keyboards where the function keys need a modifier.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any, Iterable, Sequence
 
@@ -101,6 +102,10 @@ class WorkbookApp(App[None]):
 
         self.home_screen = HomeScreen()
         self.push_screen(self.home_screen)
+        if os.environ.get("RELWORKBOOK_EXIT_AFTER_DRAW"):
+            # For scripts/bench.py only: leave once Home has been laid out and
+            # painted with its data (screen callbacks wait for a clean repaint).
+            self.home_screen.call_after_refresh(self.exit)
 
     def _remember_theme(self, theme: Theme) -> None:
         try:
