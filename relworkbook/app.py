@@ -168,7 +168,10 @@ class WorkbookApp(App[None]):
             isinstance(self.screen, FirstRunScreen) and self.home_screen is None
         ):
             # Before the names are in there is no home, sitting or exercise.
-            if action in ("home", "end_sitting", "command_palette"):
+            if action in (
+                "home", "end_sitting", "command_palette",
+                "history", "search", "trends", "commitments",
+            ):
                 return False
         return True
 
@@ -267,6 +270,32 @@ class WorkbookApp(App[None]):
             self.notify(f"No exercise called {exercise_id}.", severity="warning")
             return
         self.open_exercise(exercise)
+
+    # Looking back: the screens live in their own modules (history, search,
+    # trends, commitments) and take (store, catalog, couple).
+
+    def _look_back(self, module: str, cls: str, **kwargs: Any) -> None:
+        import importlib
+
+        try:
+            screen_type = getattr(importlib.import_module(f"{__package__}.screens.{module}"), cls)
+        except (ImportError, AttributeError) as error:
+            self.notify(f"That screen could not open: {error}", severity="error")
+            return
+        self.flush_all()
+        self.push_screen(screen_type(self.store, self.catalog, self.couple, **kwargs))
+
+    def action_history(self) -> None:
+        self._look_back("history", "HistoryScreen")
+
+    def action_search(self) -> None:
+        self._look_back("search", "SearchScreen")
+
+    def action_trends(self) -> None:
+        self._look_back("trends", "TrendsScreen")
+
+    def action_commitments(self) -> None:
+        self._look_back("commitments", "CommitmentsScreen", sitting_id=self.current_sitting_id())
 
     def action_end_sitting(self) -> None:
         from .screens.confirm import ConfirmScreen

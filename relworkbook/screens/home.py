@@ -39,6 +39,10 @@ class HomeScreen(Screen[None]):
         Binding("n", "app.next", "Next", id="home-next", show=False),
         Binding("w", "app.checkin", "Check-in", id="home-checkin", show=False),
         Binding("e", "app.edit_names", "Names", id="home-names", show=False),
+        Binding("h", "app.history", "History", id="home-history", show=False),
+        Binding("t", "app.trends", "Trends", id="home-trends", show=False),
+        Binding("m", "app.commitments", "Commitments", id="home-commitments", show=False),
+        Binding("slash", "app.search", "Search", id="home-search", show=False),
     ]
 
     def compose(self) -> ComposeResult:
@@ -168,6 +172,16 @@ class HomeScreen(Screen[None]):
                 options.append(
                     Option(f"  {mark}{exercise.title} · {exercise.minutes} min", id=f"ex:{exercise.id}")
                 )
+        options.extend(
+            [
+                None,
+                Option(Text("Looking back", style="bold underline"), id="look", disabled=True),
+                Option("  History: every sitting (h)", id="go:history"),
+                Option("  Trends (t)", id="go:trends"),
+                Option("  Commitments (m)", id="go:commitments"),
+                Option("  Search everything written (/)", id="go:search"),
+            ]
+        )
         olist = self.query_one("#home-list", OptionList)
         keep = olist.highlighted
         olist.clear_options()
@@ -251,6 +265,8 @@ class HomeScreen(Screen[None]):
             app.action_next()
         elif option_id == "checkin":
             app.action_checkin()
+        elif option_id.startswith("go:"):
+            getattr(app, f"action_{option_id[3:]}")()
         elif option_id.startswith("ex:"):
             app.action_open_exercise(option_id[3:])
         elif option_id.startswith("pending:"):
