@@ -22,6 +22,8 @@ class HideScreen(Screen[None]):
         yield Static("", id="hide-body")
 
     def on_mount(self) -> None:
+        # A toast would float over the blank page and give the workbook away.
+        self.app.clear_notifications()
         self.app.title_before_hide = self.app.title  # type: ignore[attr-defined]
         self.app.title = "Notes"
 
