@@ -82,10 +82,6 @@ def is_answered(prompt_type: str, value: Any) -> bool:
     return bool(value)
 
 
-def _required(prompt: Prompt) -> list[str]:
-    return [TOGETHER] if is_shared(prompt) else list(PARTNERS)
-
-
 def _answered_keys(answers: Iterable[Any], exercise: Exercise) -> set[tuple[str, str]]:
     """(prompt id, partner) pairs that hold a real answer, in any sitting."""
     types = {p.id: p.type for p in exercise.prompts}
@@ -97,20 +93,45 @@ def _answered_keys(answers: Iterable[Any], exercise: Exercise) -> set[tuple[str,
     return done
 
 
+# A check-in repeats every week: only this many recent sittings are looked at,
+# so the answer does not depend on (or cost) years of history.
+RECENT_SITTINGS = 26
+
+
 def exercise_done(store: Any, exercise: Exercise) -> bool:
     """Every non-optional prompt answered by everyone who should answer it.
 
     Answers may come from different sittings (a partner catching up later).
-    A check-in counts as done once it has been completed at least once.
+    A check-in is done when one of the recent sittings completed it, for the
+    partners who attended that sitting.
     """
+    if exercise.kind == "checkin":
+        return _checkin_done(store, exercise)
     done = _answered_keys(store.answers_for_exercise(exercise.id), exercise)
+    return _complete(done, exercise, PARTNERS)
+
+
+def _complete(done: set[tuple[str, str]], exercise: Exercise, partners: Sequence[str]) -> bool:
     for prompt in exercise.prompts:
         if prompt.optional:
             continue
-        for partner in _required(prompt):
-            if (prompt.id, partner) not in done:
-                return False
+        if is_shared(prompt):
+            needed = [TOGETHER] if (prompt.type != "turns" or len(partners) > 1) else []
+        else:
+            needed = list(partners)
+        if any((prompt.id, partner) not in done for partner in needed):
+            return False
     return True
+
+
+def _checkin_done(store: Any, exercise: Exercise) -> bool:
+    for sitting in store.list_sittings(limit=RECENT_SITTINGS):
+        if exercise.id not in sitting.exercises:
+            continue
+        answers = [a for a in store.answers_for_sitting(sitting.id) if a.exercise_id == exercise.id]
+        if _complete(_answered_keys(answers, exercise), exercise, _ordered(sitting.attendees)):
+            return True
+    return False
 
 
 def _ordered_steps(catalog: "Catalog") -> list[Any]:
@@ -153,11 +174,13 @@ def pending_for(store: Any, catalog: "Catalog", partner: str) -> list[tuple[int,
     for sitting in store.list_sittings():
         if partner in sitting.attendees or not sitting.attendees:
             continue
-        answers = store.answers_for_sitting(sitting.id)
+        answers: list[Any] | None = None
         for ex_id in sitting.exercises:
             exercise = catalog.exercise(ex_id)
             if exercise is None or exercise.kind == "checkin":
                 continue
+            if answers is None:
+                answers = store.answers_for_sitting(sitting.id)
             mine = _answered_keys((a for a in answers if a.exercise_id == ex_id), exercise)
             owed = [
                 p

@@ -153,3 +153,18 @@ def test_progress_does_not_import_textual():
     code = "import sys, relworkbook.progress; print('textual' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_checkin_done_by_a_recent_complete_sitting(store, catalog):
+    checkin = catalog.exercise("fx-checkin")
+    assert not progress.exercise_done(store, checkin)
+    sitting = store.start_sitting(("a",))
+    for prompt_id, ptype, value in (("communication", "scale", 6), ("closeness", "scale", 7), ("thanks", "text", "tea")):
+        store.save_answer(sitting.id, "fx-checkin", prompt_id, "a", value, prompt_type=ptype)
+    assert not progress.exercise_done(store, checkin)  # the shared commitment is missing
+    store.save_answer(
+        sitting.id, "fx-checkin", "next-step", "together", {"what": "walk", "owner": "both", "due": None},
+        prompt_type="commitment",
+    )
+    assert progress.exercise_done(store, checkin)  # complete for who was there
+    assert progress.step_progress(store, catalog)["weekly-meeting"] == (1, 1)
