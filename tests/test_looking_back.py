@@ -18,7 +18,7 @@ from textual.widgets import DataTable, Input, OptionList, Static, TextArea
 from relworkbook import demo, trends
 from relworkbook.catalog import load_catalog
 from relworkbook.screens.commitments import CommitmentsScreen
-from relworkbook.screens.history import HistoryScreen
+from relworkbook.screens.history import HistoryScreen, SittingTable
 from relworkbook.screens.revisions import RevisionsScreen
 from relworkbook.screens.search import SearchScreen, snippet_text
 from relworkbook.screens.sitting_view import (
@@ -94,6 +94,8 @@ def screen_text(app: App) -> str:
     for widget in app.screen.query("*"):
         if isinstance(widget, Static):
             parts.append(str(widget.content))
+        elif isinstance(widget, SittingTable):
+            parts.extend(" ".join(row) for row in widget.rows)
         elif isinstance(widget, DataTable):
             for row in range(widget.row_count):
                 parts.extend(str(cell) for cell in widget.get_row_at(row))
@@ -117,14 +119,16 @@ async def test_history_lists_every_sitting_newest_first(demo_store, catalog):
     app = Host(lambda: HistoryScreen(demo_store, catalog, demo_store.get_couple()))
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
-        table = app.screen.query_one("#history-table", DataTable)
+        table = app.screen.query_one(SittingTable)
         sittings = demo_store.list_sittings()
-        assert table.row_count == len(sittings) == 30
-        dates = [str(table.get_row_at(i)[0]) for i in range(table.row_count)]
+        assert len(table.rows) == len(sittings) == 30
+        dates = [row[0] for row in table.rows]
         assert dates == sorted(dates, reverse=True)
         assert dates[0] == sittings[0].started[:16].replace("T", " ")
-        # The exercises column names exercises by title.
-        assert catalog.exercise(sittings[0].exercises[0]).title in str(table.get_row_at(0)[2])
+        # The exercises column names exercises by title; the newest row is drawn on screen.
+        assert catalog.exercise(sittings[0].exercises[0]).title in table.rows[0][3]
+        drawn = screen_text(app).splitlines()
+        assert any(dates[0] in line and "Weekly check-in" in line for line in drawn[:6])
 
 
 async def test_opening_the_oldest_sitting_shows_both_partners(demo_store, catalog):
@@ -163,10 +167,8 @@ async def test_a_click_on_a_row_opens_that_sitting(demo_store, catalog):
     app = Host(lambda: HistoryScreen(demo_store, catalog, demo_store.get_couple()))
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
-        table = app.screen.query_one("#history-table", DataTable)
-        # Second data row: header is line 0 of the table.
-        await pilot.click(table, offset=(3, 2))
-        await pilot.click(table, offset=(3, 2))
+        table = app.screen.query_one(SittingTable)
+        await pilot.click(table, offset=(3, 1))  # the second row
         await pilot.pause()
         assert isinstance(app.screen, SittingViewScreen)
         assert app.screen.sitting_id == demo_store.list_sittings()[1].id
@@ -386,6 +388,7 @@ async def test_trends_show_the_summary_values(demo_store, catalog):
         assert app.screen.window == "1y"
         assert app.screen.summary.window == "1y"
         assert app.screen.summary.since == trends.window_start(NOW, "1y")
+        assert app.screen.summary.metrics == trends.summary(demo_store, catalog, "1y", NOW).metrics
 
 
 async def test_trends_with_no_ratings_say_so(small, catalog):

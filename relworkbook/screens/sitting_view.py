@@ -242,7 +242,7 @@ class SittingViewScreen(Screen[None]):
             return
         minutes = "still open" if sitting.ended is None else f"{sitting.minutes} min"
         yield Static(
-            f"{long_when(sitting.started)} \u00b7 {who_attended(self.couple, sitting.attendees)} \u00b7 {minutes}",
+            Text(f"{long_when(sitting.started)} \u00b7 {who_attended(self.couple, sitting.attendees)} \u00b7 {minutes}"),
             id="sv-heading",
         )
         with VerticalScroll(id="sv-body"):
@@ -266,7 +266,7 @@ class SittingViewScreen(Screen[None]):
             ex for ex in dict.fromkeys(a.exercise_id for a in answers) if ex not in sitting.exercises
         ]
         for exercise_id in exercise_ids:
-            yield Static(exercise_title(self.catalog, exercise_id), classes="sv-exercise")
+            yield Static(Text(exercise_title(self.catalog, exercise_id)), classes="sv-exercise")
             exercise = self.catalog.exercise(exercise_id) if self.catalog is not None else None
             prompt_ids = [p.id for p in exercise.prompts] if exercise is not None else []
             prompt_ids += [pid for (ex, pid) in by_prompt if ex == exercise_id and pid not in prompt_ids]

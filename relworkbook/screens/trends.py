@@ -45,6 +45,31 @@ def _day(iso: str) -> float:
     return float(date.fromisoformat(iso[:10]).toordinal())
 
 
+def thin(xs: list[float], ys: list[float], most: int) -> tuple[list[float], list[float]]:
+    """At most ``most`` points: long series averaged over equal stretches of time.
+
+    Plotext's drawing cost grows with the points, and a chart a few dozen
+    columns wide cannot show more than that many anyway.
+    """
+    if len(xs) <= most or most < 2:
+        return xs, ys
+    first, last = xs[0], xs[-1]
+    span = (last - first) or 1.0
+    sums: dict[int, list[float]] = {}
+    for x, y in zip(xs, ys):
+        slot = min(most - 1, int((x - first) / span * most))
+        acc = sums.setdefault(slot, [0.0, 0.0, 0.0])
+        acc[0] += x
+        acc[1] += y
+        acc[2] += 1
+    out_x, out_y = [], []
+    for slot in sorted(sums):
+        sx, sy, n = sums[slot]
+        out_x.append(sx / n)
+        out_y.append(sy / n)
+    return out_x, out_y
+
+
 def change_words(change: float | None, is_reliable: bool, threshold: float | None) -> str:
     if change is None:
         return "no earlier rating to compare"
@@ -109,6 +134,7 @@ class TrendsScreen(Screen[None]):
         self.window = window if window in trends.WINDOWS else "all"
         self.now = now
         self.summary: trends.TrendsSummary | None = None
+        self._all: trends.TrendsSummary | None = None
         # (kind, index) per list entry: ("metric", i) or ("instrument", i)
         self.entries: list[tuple[str, int]] = []
 
@@ -136,7 +162,7 @@ class TrendsScreen(Screen[None]):
         """Summarise once for the window, then refill the list and redraw."""
         self.window = window
         try:
-            self.summary = trends.summary(self.store, self.catalog, window, self.now)
+            self.summary = self._summarise(window)
         except Exception as error:  # one clear line, never a traceback
             self.summary = None
             self.query_one("#trends-stats", Static).update(f"Could not read the trends: {error}".splitlines()[0])
@@ -148,7 +174,7 @@ class TrendsScreen(Screen[None]):
         options = []
         for index, metric in enumerate(self.summary.metrics):
             self.entries.append(("metric", index))
-            options.append(Option(metric.title.split(" (", 1)[0], id=f"metric-{metric.key}"))
+            options.append(Option(Text(metric.title.split(" (", 1)[0]), id=f"metric-{metric.key}"))
         for index, instrument in enumerate(self.summary.instruments):
             self.entries.append(("instrument", index))
             options.append(Option(Text(instrument.title, style="bold"), id=f"instrument-{instrument.id}"))
@@ -156,6 +182,20 @@ class TrendsScreen(Screen[None]):
         if self.entries:
             listing.highlighted = keep if keep is not None and keep < len(self.entries) else 0
         self.show_entry()
+
+    def _summarise(self, window: str) -> trends.TrendsSummary:
+        """``trends.summary`` for the window, with the store read once per screen.
+
+        The whole-history summary (one store query) keeps every visible point;
+        another window is ``trends.summarise`` over those same points, which is
+        exactly what ``trends.summary`` would compute, minus the query.
+        """
+        if self._all is None:
+            self._all = trends.summary(self.store, self.catalog, "all", self.now)
+        if window == "all":
+            return self._all
+        since = trends.window_start(self.now, window)
+        return trends.summarise(self._all.points, self.catalog, window=window, since=since, names=self._all.names)
 
     @property
     def selected(self) -> tuple[str, Any] | None:
@@ -203,14 +243,16 @@ class TrendsScreen(Screen[None]):
             lo, hi, title = trend.min, trend.max, f"{trend.title} ({trend.method})"
         drawn = 0
         xs_all: list[float] = []
+        most = max(12, (plot.size.width or 80) - 8)
         for partner in trend.partners:
             if not partner.series:
                 continue
             xs = [_day(at) for at, _ in partner.series]
             ys = [value for _, value in partner.series]
-            xs_all.extend(xs)
+            xs_all.extend((xs[0], xs[-1]))
+            xs, ys = thin(xs, ys, most)
             plt.plot(
-                xs, ys, label=partner.name, marker="braille",
+                xs, ys, label=partner.name, marker="hd",
                 color=_rgb(self.couple, partner.partner, "cyan" if partner.partner == "a" else "orange"),
             )
             drawn += 1
