@@ -461,9 +461,12 @@ async def test_home_shows_progress_commitments_and_last_checkin(tmp_path):
     app = app_for(db)
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
-        glance = str(app.screen.query_one("#glance-checkin").render())
-        assert "Communication: Alex 7 · Sam 6" in glance
-        assert "Closeness: Alex waiting to reveal" in glance
+        lines = screen_text(app).splitlines()
+        row = next(line for line in lines if "Communication" in line and "▏" in line)
+        assert row.split("▏", 1)[1].split() == ["Communication", "7", "6"]
+        row = next(line for line in lines if "Closeness" in line and "▏" in line)
+        assert row.split("▏", 1)[1].split() == ["Closeness", "?", "-"]
+        assert "? waiting to reveal" in screen_text(app)
         commitments = str(app.screen.query_one("#glance-commitments").render())
         assert "Walk on Sunday" in commitments and "OVERDUE" in commitments
         assert commitments.count("OVERDUE") == 1

@@ -11,6 +11,8 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from rich.console import Group
+from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -191,47 +193,57 @@ class HomeScreen(Screen[None]):
         else:
             olist.action_first()
 
-    def _checkin_glance(self, store: Any, catalog: Any) -> Text:
-        text = Text("Last check-in\n", style="bold")
+    def _checkin_glance(self, store: Any, catalog: Any) -> Group | Text:
+        """The latest check-in's ratings, one row per rating, a column per partner."""
+        heading = Text("Last check-in", style="bold")
         checkin = catalog.checkin()
         if checkin is None:
-            text.append("This program has no check-in.", style="dim")
-            return text
+            return Text.assemble(heading, ("\nThis program has no check-in.", "dim"))
         found = None
         for sitting in store.list_sittings(limit=CHECKIN_LOOKBACK):
             if checkin.id in sitting.exercises:
                 found = sitting
                 break
         if found is None:
-            text.append("None yet. The weekly check-in takes about ten minutes.", style="dim")
-            return text
+            return Text.assemble(
+                heading, ("\nNone yet. The weekly check-in takes about ten minutes.", "dim")
+            )
         answers = [a for a in store.answers_for_sitting(found.id) if a.exercise_id == checkin.id]
-        text.append(f"{found.started[:10]}\n", style="dim")
-        shown = 0
+        heading.append(f"  {found.started[:10]}", style="dim")
+        table = Table(box=None, show_edge=False, pad_edge=False, padding=(0, 1), expand=False)
+        scales = {p.id for p in checkin.prompts if p.type == "scale"}
+        answers = [a for a in answers if a.prompt_id in scales]
+        columns = [p for p in (*PARTNERS, TOGETHER) if any(a.partner == p for a in answers)]
+        table.add_column("", ratio=1, min_width=8)
+        for partner in columns:
+            table.add_column(
+                Text(self._app.partner_name(partner), style="bold"), justify="right", no_wrap=True
+            )
+        waiting = False
         for prompt in checkin.prompts:
             if prompt.type != "scale":
                 continue
             given = {a.partner: a for a in answers if a.prompt_id == prompt.id}
-            if not given:
+            if not any(a.value is not None for a in given.values()):
                 continue
             title = short_title(catalog.metric_title(prompt.metric)) if prompt.metric else prompt.text
-            parts: list[str] = []
-            for partner in (*PARTNERS, TOGETHER):
+            cells: list[str] = []
+            for partner in columns:
                 answer = given.get(partner)
                 if answer is None or answer.value is None:
-                    continue
-                name = self._app.partner_name(partner)
-                if answer.private and not answer.revealed:
-                    parts.append(f"{name} waiting to reveal")
+                    cells.append("-")
+                elif answer.private and not answer.revealed:
+                    cells.append("?")
+                    waiting = True
                 else:
-                    parts.append(f"{name} {answer.value}")
-            if parts:
-                text.append(f"{title}: ", style="bold")
-                text.append(" · ".join(parts) + "\n")
-                shown += 1
-        if not shown:
-            text.append("No ratings were given.", style="dim")
-        return text
+                    cells.append(str(answer.value))
+            table.add_row(title, *cells)
+        if not table.row_count:
+            return Text.assemble(heading, ("\nNo ratings were given.", "dim"))
+        parts: list[Any] = [heading, table]
+        if waiting:
+            parts.append(Text("? waiting to reveal", style="dim"))
+        return Group(*parts)
 
     def _commitments(self, store: Any) -> Text:
         text = Text("Open commitments\n", style="bold")
