@@ -469,6 +469,8 @@ class ExerciseScreen(Screen[bool]):
         parts: list[Any] = [Static(prompt.text, classes="prompt-text")]
         if prompt.help:
             parts.append(Static(prompt.help, classes="muted"))
+        if prompt.optional:
+            parts.append(Static("Optional: Next skips it.", classes="muted"))
         if prompt.is_private:
             parts.append(Static("Private: hidden from the screen once you go on, until you both agree to reveal.", classes="muted"))
         if prompt.who == "each" and prompt.type != "turns":

@@ -74,6 +74,12 @@ class ScalePrompt(PromptWidget, can_focus=True):
         width: 1fr;
         height: auto;
     }
+    ScalePrompt > #middle {
+        width: 1fr;
+        height: auto;
+        text-align: center;
+        color: $text-muted;
+    }
     ScalePrompt > #ends > #high {
         text-align: right;
     }
@@ -111,6 +117,9 @@ class ScalePrompt(PromptWidget, can_focus=True):
         with Horizontal(id="ends"):
             yield Static(self._end_label(self.low), id="low", classes="end")
             yield Static(self._end_label(self.high), id="high", classes="end")
+        middle = [f"{n}: {label}" for n, label in sorted(self.prompt.labels) if self.low < n < self.high and label]
+        if middle:
+            yield Static("   ".join(middle), id="middle")
         with Horizontal(id="chosen-row"):
             yield Digits("", id="big")
             yield Static(self._chosen_text(), id="chosen")
