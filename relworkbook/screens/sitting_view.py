@@ -195,7 +195,6 @@ class SittingViewScreen(Screen[None]):
     }
     SittingViewScreen .sv-prompt {
         color: $text-muted;
-        margin: 1 0 0 0;
     }
     SittingViewScreen .sv-pair {
         height: auto;
