@@ -238,7 +238,7 @@ class TrendsScreen(Screen[None]):
             return
         kind, trend = chosen
         if kind == "metric":
-            lo, hi, title = trend.min, trend.max, trend.title
+            lo, hi, title = trend.min, trend.max, trend.title.split(" (", 1)[0]
         else:
             lo, hi, title = trend.min, trend.max, f"{trend.title} ({trend.method})"
         drawn = 0
