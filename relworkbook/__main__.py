@@ -120,11 +120,19 @@ def _run_app(db: Path, exercise_dirs: Sequence[Path]) -> None:
         raise CliError(f"{db} is a folder, not a workbook file. Give a file path with --db.")
     if not db.parent.is_dir():
         raise CliError(f"the folder {db.parent} does not exist. Create it first or pick another --db path.")
-    # Check the file before Textual takes the terminal, so a damaged file gets a plain line.
+    # Check the file before Textual takes the terminal, so a damaged file gets a
+    # plain line; then make the day's automatic backup (cheap when one exists).
     try:
-        Store.open(db).close()
+        store = Store.open(db)
     except WorkbookError as error:
         raise CliError(str(error)) from None
+    try:
+        store.auto_backup()
+    except WorkbookError as error:
+        # A backup that cannot be written must not keep the couple out of their workbook.
+        click.echo(f"relworkbook: no automatic backup today: {error}", err=True)
+    finally:
+        store.close()
     from .app import make_app
 
     app = make_app(db, exercise_dirs=exercise_dirs)

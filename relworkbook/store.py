@@ -163,10 +163,57 @@ def _storable(value: Any) -> Any:
     return value
 
 
+def find_backups(path: Path) -> list[tuple[Path, datetime]]:
+    """The backups of the workbook at ``path`` (made by ``backup()``), newest first.
+
+    Reads only the backup folder's names, so it works when the workbook itself
+    cannot be opened.
+    """
+    folder = paths.backups_dir(Path(path))
+    found = []
+    try:
+        entries = list(folder.iterdir()) if folder.is_dir() else []
+    except OSError:
+        return []
+    for entry in entries:
+        match = BACKUP_RE.match(entry.name)
+        if not match:
+            continue
+        try:
+            if not entry.is_file():
+                continue
+            when = datetime.strptime(match.group(1), "%Y%m%d-%H%M%S")
+        except (OSError, ValueError):
+            continue
+        found.append((when, int(match.group(2) or 1), entry))
+    found.sort(reverse=True)
+    return [(entry, when) for when, _n, entry in found]
+
+
+def _quoted(path: Path) -> str:
+    """A path ready to paste into a POSIX shell, always in single quotes."""
+    return "'" + str(path).replace("'", "'\"'\"'") + "'"
+
+
+def way_out(path: Path) -> str:
+    """The sentence that tells a person how to carry on when ``path`` cannot be used."""
+    backups = find_backups(path)
+    if not backups:
+        return (
+            f"There is no automatic backup of it in {paths.backups_dir(Path(path))}; "
+            "choose another file with --db."
+        )
+    newest, when = backups[0]
+    return (
+        f"The newest backup is {newest} from {when:%Y-%m-%d %H:%M}; "
+        f"open it with: relworkbook --db {_quoted(newest)}"
+    )
+
+
 def _damaged(path: Path) -> WorkbookError:
     return WorkbookError(
         f"{path} is not a relworkbook workbook (or it is damaged); it was left as it is. "
-        f"Open a backup from {paths.backups_dir(path)} or choose another file with --db."
+        + way_out(path)
     )
 
 
@@ -389,7 +436,7 @@ class Store:
             if tables and "migrations" not in tables:
                 raise WorkbookError(
                     f"{path} is an SQLite file of another program, not a relworkbook workbook; "
-                    "it was left as it is. Choose another file with --db."
+                    "it was left as it is. " + way_out(path)
                 )
             if migrations.unknown(conn):
                 raise WorkbookError(NEWER_VERSION)
@@ -1228,21 +1275,7 @@ class Store:
 
     def list_backups(self) -> list[tuple[Path, datetime]]:
         """Backups in the workbook's backup folder, newest first."""
-        folder = paths.backups_dir(self.path)
-        if not folder.is_dir():
-            return []
-        found = []
-        for entry in folder.iterdir():
-            match = BACKUP_RE.match(entry.name)
-            if not match or not entry.is_file():
-                continue
-            try:
-                when = datetime.strptime(match.group(1), "%Y%m%d-%H%M%S")
-            except ValueError:
-                continue
-            found.append((when, int(match.group(2) or 1), entry))
-        found.sort(reverse=True)
-        return [(entry, when) for when, _n, entry in found]
+        return find_backups(self.path)
 
     def auto_backup(self, keep: int = 7) -> Path | None:
         """At most one backup a day (none of an empty workbook); keep the newest ``keep``."""
