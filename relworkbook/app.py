@@ -64,6 +64,7 @@ class WorkbookApp(App[None]):
         self.home_screen: Screen | None = None
         # make_app opened the store, so the app closes it when it ends.
         self.owns_store = False
+        self._couple_seen = False  # once the names are in, they stay in
 
     # ------------------------------------------------------------------ start
 
@@ -96,6 +97,7 @@ class WorkbookApp(App[None]):
 
     def _first_run_done(self, couple: Couple | None) -> None:
         self._show_home()
+        self.refresh_bindings()
 
     def _show_home(self) -> None:
         from .screens.home import HomeScreen
@@ -124,6 +126,12 @@ class WorkbookApp(App[None]):
     @property
     def couple(self) -> Couple | None:
         return self.store.get_couple()
+
+    def has_couple(self) -> bool:
+        """Cheap enough for check_action, which runs on every key and refresh."""
+        if not self._couple_seen:
+            self._couple_seen = self.store.get_couple() is not None
+        return self._couple_seen
 
     def partner_name(self, key: str) -> str:
         couple = self.couple
@@ -164,7 +172,7 @@ class WorkbookApp(App[None]):
         if isinstance(self.screen, HideScreen):
             # While hidden, only the hide key (to come back) and quit do anything.
             return action in ("hide", "quit")
-        if self.couple is None or (
+        if not self.has_couple() or (
             isinstance(self.screen, FirstRunScreen) and self.home_screen is None
         ):
             # Before the names are in there is no home, sitting or exercise.
@@ -393,6 +401,11 @@ class WorkbookApp(App[None]):
 
         if answer_sitting_id == sitting_id:
             answer_sitting_id = None
+        # One exercise at a time: one opened from the palette replaces the one on screen.
+        self.flush_all()
+        if self.home_screen is not None:
+            while len(self.screen_stack) > 1 and self.screen is not self.home_screen:
+                self.pop_screen()
         screen = ExerciseScreen(
             self.store,
             self.catalog,

@@ -574,3 +574,19 @@ def _fits(app: WorkbookApp, width: int, height: int) -> None:
             assert any(a.allow_horizontal_scroll for a in ancestors), (widget, region)
         if region.bottom > height:
             assert any(a.allow_vertical_scroll for a in ancestors), (widget, region)
+
+
+async def test_an_exercise_opened_from_the_palette_replaces_the_one_on_screen(tmp_path):
+    app = app_for(workbook(tmp_path))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        first = await open_exercise(pilot, app, "fx-hopes")
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"saying it kindly")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen.exercise.id == "fx-i-statements"
+        assert first not in app.screen_stack
+        assert [type(s).__name__ for s in app.screen_stack[1:]] == ["HomeScreen", "ExerciseScreen"]
