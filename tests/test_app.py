@@ -522,6 +522,27 @@ async def test_theme_is_remembered_across_runs(tmp_path):
         assert again.theme == "nord"
 
 
+async def test_theme_chosen_through_the_palette_is_saved(tmp_path):
+    db = workbook(tmp_path)
+    app = app_for(db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"change theme")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await pilot.pause(0.3)
+        await pilot.press(*"gruvbox")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.theme == "gruvbox"
+    store = Store.open(db)
+    assert store.get_setting("theme") == "gruvbox"
+    store.close()
+
+
 def _opens(app: WorkbookApp):
     """Each main screen, pushed the way a person reaches it."""
     return [

@@ -259,7 +259,7 @@ class HomeScreen(Screen[None]):
             if commitment.due:
                 text.append(f", by {commitment.due}", style="dim")
                 if commitment.due < today:
-                    text.append(" OVERDUE", style="bold red")
+                    text.append(" OVERDUE", style=f"bold {self.app.current_theme.error or 'red'}")
             text.append(")\n", style="dim")
         if len(commitments) > MAX_COMMITMENTS:
             text.append(f"and {len(commitments) - MAX_COMMITMENTS} more", style="dim")
