@@ -113,6 +113,40 @@ def cli(ctx: click.Context, db: str | None, exercises: tuple[str, ...]) -> None:
         _run_app(_resolve_db(ctx, None), _exercise_dirs(ctx))
 
 
+@contextmanager
+def _only_window(db: Path) -> Iterator[None]:
+    """Hold an advisory lock on the workbook while the app runs.
+
+    Two windows on one workbook could type into the same answer and the later
+    save would replace the earlier one; so a second window is told plainly that
+    the workbook is in use. ``flock`` is separate from SQLite's own (POSIX)
+    locks, so the other commands (history, export, backup) still work while
+    the app is open, and the lock goes away with the process, even on a crash.
+    """
+    try:
+        import fcntl
+    except ImportError:  # not on this platform: SQLite's own locking still applies
+        yield
+        return
+    try:
+        fd = os.open(db, os.O_RDONLY)
+    except OSError as error:
+        raise CliError(f"cannot open {db}: {error.strerror or error}.") from None
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise CliError(
+                f"{db} is in use: it is open in another relworkbook window. "
+                "Close that window first (everything in it is saved), then try again."
+            ) from None
+        except OSError:
+            pass  # a filesystem without flock: carry on, as SQLite itself does
+        yield
+    finally:
+        os.close(fd)
+
+
 def _run_app(db: Path, exercise_dirs: Sequence[Path]) -> None:
     from .store import Store, WorkbookError
 
@@ -135,8 +169,9 @@ def _run_app(db: Path, exercise_dirs: Sequence[Path]) -> None:
         store.close()
     from .app import make_app
 
-    app = make_app(db, exercise_dirs=exercise_dirs)
-    app.run()
+    with _only_window(db):
+        app = make_app(db, exercise_dirs=exercise_dirs)
+        app.run()
     code = getattr(app, "return_code", 0) or 0
     if code:
         sys.exit(code)
