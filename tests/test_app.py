@@ -122,7 +122,11 @@ async def test_first_run_same_names_asks_to_tell_them_apart(tmp_path):
 
 
 async def test_edit_names_from_the_palette(tmp_path):
-    app = app_for(workbook(tmp_path))
+    db = workbook(tmp_path)
+    store = Store.open(db)
+    store.set_couple("Alex", "dodgerblue", "Sam", "darkorange")  # a colour not in the palette
+    store.close()
+    app = app_for(db)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         await pilot.press("ctrl+p")
@@ -138,6 +142,7 @@ async def test_edit_names_from_the_palette(tmp_path):
         await pilot.pause()
         assert isinstance(app.screen, HomeScreen)
         assert "Alexandra" in screen_text(app)
+        assert app.store.get_couple().a.colour == "dodgerblue"  # kept, not reset
 
 
 # ---------------------------------------------------------------- time-out and hide

@@ -43,8 +43,12 @@ def rich_colour(name: str) -> str:
         return ""
 
 
-def colour_options() -> list[tuple[Text, str]]:
-    return [(Text.assemble(("██ ", rich_colour(value)), label), value) for label, value in PALETTE]
+def colour_options(current: str | None = None) -> list[tuple[Text, str]]:
+    """The palette, plus a colour saved earlier that is not in it (a demo's, say)."""
+    choices = list(PALETTE)
+    if current and current not in dict((v, k) for k, v in PALETTE) and rich_colour(current):
+        choices.insert(0, ("Current colour", current))
+    return [(Text.assemble(("██ ", rich_colour(value)), label), value) for label, value in choices]
 
 
 def check_names(name_a: str, name_b: str, colour_a: Any, colour_b: Any) -> str:
@@ -77,7 +81,7 @@ class FirstRunScreen(Screen["Couple | None"]):
         if couple is not None:
             for partner in couple.partners:
                 names[partner.key] = partner.name
-                if partner.colour in dict((v, k) for k, v in PALETTE):
+                if rich_colour(partner.colour):
                     colours[partner.key] = partner.colour
         with VerticalScroll(id="first-run-body"):
             if self.first:
@@ -100,7 +104,7 @@ class FirstRunScreen(Screen["Couple | None"]):
                             id=f"name-{key}",
                         )
                         yield Select(
-                            colour_options(),
+                            colour_options(colours[key]),
                             value=colours[key],
                             allow_blank=False,
                             id=f"colour-{key}",
