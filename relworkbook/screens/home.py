@@ -109,7 +109,10 @@ class HomeScreen(Screen[None]):
             sitting = app.store.get_sitting(sitting_id)
             who = app.attendees or (sitting.attendees if sitting else ())
             names = " and ".join(app.partner_name(k) for k in who) or "?"
-            since = sitting.started[11:16] if sitting else ""
+            since = ""
+            if sitting is not None:
+                day, clock = sitting.started[:10], sitting.started[11:16]
+                since = clock if day == date.today().isoformat() else f"{day} {clock}"
             text.append(f" · sitting since {since}: {names}", style="dim")
         return text
 
