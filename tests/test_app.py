@@ -616,3 +616,24 @@ async def test_an_exercise_opened_from_the_palette_replaces_the_one_on_screen(tm
         assert app.screen.exercise.id == "fx-i-statements"
         assert first not in app.screen_stack
         assert [type(s).__name__ for s in app.screen_stack[1:]] == ["HomeScreen", "ExerciseScreen"]
+
+
+def test_plain_summary_hides_private_answers_until_revealed(tmp_path):
+    from relworkbook.catalog import load_catalog
+    from relworkbook.screens.sitting_end import plain_summary
+
+    db = workbook(tmp_path)
+    store = Store.open(db)
+    try:
+        catalog = load_catalog([FIXTURES], shipped=False)
+        sitting = store.start_sitting(("a", "b"))
+        store.save_answer(sitting.id, "fx-hopes", "hope", "a", "long walks", prompt_type="text")
+        store.save_answer(sitting.id, "fx-hopes", "ready", "b", "Not yet", prompt_type="choice", private=True)
+        text = plain_summary(store, catalog, sitting.id)
+        assert "What we hope for" in text and "Alex: long walks" in text
+        assert "Not yet" not in text and "Sam: (private" in text
+        store.save_answer(sitting.id, "fx-hopes", "ready", "a", "Ready", prompt_type="choice", private=True)
+        store.reveal(sitting.id, "fx-hopes", "ready")
+        assert "Sam: Not yet" in plain_summary(store, catalog, sitting.id)
+    finally:
+        store.close()
