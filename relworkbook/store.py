@@ -671,6 +671,31 @@ class Store:
         found = self._sittings("WHERE ended IS NULL", limit=1)
         return found[0] if found else None
 
+    # Lean questions the screens ask often; each is one query, not a walk over
+    # every sitting (ten years are 520 of them).
+
+    _BEFORE = "WHERE (started, id) < (SELECT started, id FROM sittings WHERE id = ?)"
+
+    def sittings_before(self, sitting_id: int, limit: int | None = None) -> list[Sitting]:
+        """Sittings that started before this one, newest first (as list_sittings orders them)."""
+        return self._sittings(self._BEFORE, (sitting_id,), limit=limit)
+
+    def exercises_before(self, sitting_id: int) -> set[str]:
+        """Ids of every exercise answered in a sitting that started before this one."""
+        return {row[0] for row in self._rows(
+            "SELECT DISTINCT exercise_id FROM answers WHERE sitting_id IN "
+            f"(SELECT id FROM sittings {self._BEFORE})",
+            (sitting_id,),
+        )}
+
+    def sittings_without(self, partner: str) -> list[Sitting]:
+        """Sittings someone attended but ``partner`` did not, newest first."""
+        return self._sittings(
+            "WHERE attendees NOT IN ('', '[]') AND NOT EXISTS "
+            "(SELECT 1 FROM json_each(sittings.attendees) WHERE json_each.value = ?)",
+            (partner,),
+        )
+
     # ----------------------------------------------------------------- answers
 
     def save_answer(
@@ -830,6 +855,15 @@ class Store:
 
     def answers_for_exercise(self, exercise_id: str) -> list[Answer]:
         return self._answers("WHERE a.exercise_id = ? ORDER BY a.sitting_id, a.id", (exercise_id,))
+
+    def answers_for_exercises(self, exercise_ids: Sequence[str]) -> list[Answer]:
+        """Answers to any of these exercises, in one query (Home's progress marks)."""
+        ids = list(dict.fromkeys(exercise_ids))
+        if not ids:
+            return []
+        return self._answers(
+            f"WHERE a.exercise_id IN ({','.join('?' * len(ids))}) ORDER BY a.sitting_id, a.id", ids
+        )
 
     def answers_for_prompt(self, exercise_id: str, prompt_id: str) -> list[Answer]:
         return self._answers(
@@ -1021,11 +1055,17 @@ class Store:
             hits.append(SearchHit(*row[:6], snippet))
         return hits
 
-    def metric_points(
+    def metric_rows(
         self, metric: str | None = None, since: str | None = None, *, include_unrevealed: bool = False
-    ) -> list[MetricPoint]:
-        """Scored answers in sitting order; unrevealed private ones only when asked for."""
-        clauses = ["a.metric IS NOT NULL", "a.number IS NOT NULL"]
+    ) -> list[tuple]:
+        """Scored answers in sitting order as plain tuples (the lean form trends use):
+
+        ``(sitting_id, started, partner, metric, number, exercise_id, prompt_id,
+        answer_id, private, revealed)``. Unrevealed private ones only when asked for.
+        """
+        # "+a.metric" keeps SQLite off the metric index: ten years of scored
+        # answers are most of the table, and one scan beats thousands of lookups.
+        clauses = ["+a.metric IS NOT NULL", "a.number IS NOT NULL"]
         params: list = []
         if metric is not None:
             clauses.append("a.metric = ?")
@@ -1034,32 +1074,35 @@ class Store:
             clauses.append("s.started >= ?")
             params.append(since)
         if not include_unrevealed:
-            clauses.append(self._VISIBLE)
+            clauses.append("(a.private = 0 OR r.sitting_id IS NOT NULL)")
         sql = (
             "SELECT a.sitting_id, s.started, a.partner, a.metric, a.number, a.exercise_id, a.prompt_id, a.id, "
-            f"a.private, {self._REVEALED} "
+            "a.private, a.private = 0 OR r.sitting_id IS NOT NULL "
             "FROM answers a JOIN sittings s ON s.id = a.sitting_id "
+            "LEFT JOIN reveals r ON r.sitting_id = a.sitting_id AND r.exercise_id = a.exercise_id "
+            "AND r.prompt_id = a.prompt_id "
             f"WHERE {' AND '.join(clauses)} ORDER BY s.started, a.sitting_id, a.id"
         )
+        return self._rows(sql, params)
+
+    def metric_points(
+        self, metric: str | None = None, since: str | None = None, *, include_unrevealed: bool = False
+    ) -> list[MetricPoint]:
+        """Scored answers in sitting order; unrevealed private ones only when asked for."""
         # Built without the frozen dataclass's __init__ (same fields, same
-        # equality): ten years are thousands of points and trends must stay
-        # inside their 50 ms.
+        # equality): ten years are thousands of points.
         points: list[MetricPoint] = []
         append = points.append
-        with self._lock:
-            try:
-                for sid, at, partner, key, number, exercise_id, prompt_id, answer_id, private, shown in (
-                    self.conn.execute(sql, params)
-                ):
-                    point = _new(MetricPoint)
-                    _set(point, "__dict__", {
-                        "sitting_id": sid, "at": at, "partner": partner, "metric": key, "value": number,
-                        "extra": {"exercise_id": exercise_id, "prompt_id": prompt_id, "answer_id": answer_id,
-                                  "private": bool(private), "revealed": (not private) or bool(shown)},
-                    })
-                    append(point)
-            except sqlite3.Error as error:
-                raise _translate(error, self.path) from None
+        for sid, at, partner, key, number, exercise_id, prompt_id, answer_id, private, shown in (
+            self.metric_rows(metric, since, include_unrevealed=include_unrevealed)
+        ):
+            point = _new(MetricPoint)
+            _set(point, "__dict__", {
+                "sitting_id": sid, "at": at, "partner": partner, "metric": key, "value": number,
+                "extra": {"exercise_id": exercise_id, "prompt_id": prompt_id, "answer_id": answer_id,
+                          "private": bool(private), "revealed": bool(shown)},
+            })
+            append(point)
         return points
 
     def metrics(self) -> list[str]:
