@@ -322,7 +322,7 @@ class TrendsSummary:
     names: dict[str, str]
     metrics: tuple[MetricTrend, ...]
     instruments: tuple[InstrumentTrend, ...]
-    points: tuple[MetricPoint, ...] = field(default=(), repr=False)  # within the window
+    points: Sequence[MetricPoint] = field(default=(), repr=False)  # within the window (a tuple or PointRows)
 
     @property
     def is_empty(self) -> bool:
@@ -345,12 +345,68 @@ def _names(store: Any) -> dict[str, str]:
 def summary(store: Any, catalog: Any, window: str = "all", now: datetime | date | str | None = None) -> TrendsSummary:
     """Every metric per partner, and every instrument total, from one store query."""
     since = window_start(now, window)
-    points = store.metric_points()
-    # The store already leaves unrevealed private numbers out; this guards a
-    # store that does not, at the cost of one cheap pass.
-    if not all(_visible(p) for p in points):
-        points = [p for p in points if _visible(p)]
+    lean = getattr(store, "metric_rows", None)
+    if lean is not None:
+        # Plain tuples straight from the cursor: MetricPoint objects are only
+        # built if someone reads ``summary.points`` (the CSV, for one).
+        rows = lean()
+        if not all(row[9] for row in rows):
+            rows = [row for row in rows if row[9]]
+        points: Sequence[MetricPoint] = PointRows(rows)
+    else:
+        points = store.metric_points()
+        # The store already leaves unrevealed private numbers out; this guards a
+        # store that does not, at the cost of one cheap pass.
+        if not all(_visible(p) for p in points):
+            points = [p for p in points if _visible(p)]
     return summarise(points, catalog, window=window, since=since, names=_names(store))
+
+
+class PointRows(Sequence):
+    """Metric points kept as the store's plain rows, made into ``MetricPoint`` on demand.
+
+    A row is ``(sitting_id, at, partner, metric, value, exercise_id, prompt_id,
+    answer_id, private, revealed)`` (``store.metric_rows``). Compares equal to
+    any sequence of the same points.
+    """
+
+    __slots__ = ("rows", "_points")
+
+    def __init__(self, rows: Sequence[tuple]) -> None:
+        self.rows = rows
+        self._points: tuple[MetricPoint, ...] | None = None
+
+    def _made(self) -> tuple[MetricPoint, ...]:
+        if self._points is None:
+            self._points = tuple(
+                MetricPoint(sid, at, partner, metric, value, {
+                    "exercise_id": exercise_id, "prompt_id": prompt_id, "answer_id": answer_id,
+                    "private": bool(private), "revealed": bool(shown),
+                })
+                for sid, at, partner, metric, value, exercise_id, prompt_id, answer_id, private, shown in self.rows
+            )
+        return self._points
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def __getitem__(self, index):  # type: ignore[override]
+        return self._made()[index]
+
+    def __iter__(self):
+        return iter(self._made())
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, PointRows):
+            return list(self.rows) == list(other.rows)
+        if isinstance(other, Sequence) and not isinstance(other, str):
+            return self._made() == tuple(other)
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"PointRows({len(self.rows)} points)"
 
 
 def summarise(points: Sequence[MetricPoint], catalog: Any, window: str = "all", since: str | None = None, names: dict[str, str] | None = None) -> TrendsSummary:
@@ -366,29 +422,38 @@ def summarise(points: Sequence[MetricPoint], catalog: Any, window: str = "all", 
         item_metric for exercise, instrument in pairs for _, item_metric in _instrument_items(instrument, exercise)
     }
 
+    if isinstance(points, PointRows):
+        rows_in: Iterable[tuple] = points.rows
+    else:
+        rows_in = (
+            (p.sitting_id, p.at, p.partner, p.metric, p.value, (p.extra or {}).get("exercise_id", ""))
+            for p in points
+        )
+
     # (metric, partner) -> sitting -> [at, sum, n]; likewise per exercise for instruments.
     grouped: dict[tuple[str, str], dict[int, list]] = {}
     by_exercise: dict[tuple[str, str, str], dict[int, list]] = {}
-    for p in points:
-        cells = grouped.get((p.metric, p.partner))
+    for row in rows_in:
+        sid, at, partner, metric, value, exercise_id = row[:6]
+        cells = grouped.get((metric, partner))
         if cells is None:
-            cells = grouped[(p.metric, p.partner)] = {}
-        cell = cells.get(p.sitting_id)
+            cells = grouped[(metric, partner)] = {}
+        cell = cells.get(sid)
         if cell is None:
-            cells[p.sitting_id] = [p.at, p.value, 1]
+            cells[sid] = [at, value, 1]
         else:
-            cell[1] += p.value
+            cell[1] += value
             cell[2] += 1
-        if p.metric in inst_metrics:
-            key = ((p.extra or {}).get("exercise_id", ""), p.metric, p.partner)
+        if metric in inst_metrics:
+            key = (exercise_id, metric, partner)
             cells = by_exercise.get(key)
             if cells is None:
                 cells = by_exercise[key] = {}
-            cell = cells.get(p.sitting_id)
+            cell = cells.get(sid)
             if cell is None:
-                cells[p.sitting_id] = [p.at, p.value, 1]
+                cells[sid] = [at, value, 1]
             else:
-                cell[1] += p.value
+                cell[1] += value
                 cell[2] += 1
 
     def rows_of(cells: dict[int, list]) -> list[tuple[str, int, float]]:
@@ -482,7 +547,10 @@ def summarise(points: Sequence[MetricPoint], catalog: Any, window: str = "all", 
             )
         )
 
-    shown = tuple(points) if since is None else tuple(p for p in points if p.at >= since)
+    if isinstance(points, PointRows):
+        shown: Sequence[MetricPoint] = points if since is None else PointRows([r for r in points.rows if r[1] >= since])
+    else:
+        shown = tuple(points) if since is None else tuple(p for p in points if p.at >= since)
     return TrendsSummary(
         window=window,
         since=since,
