@@ -387,12 +387,15 @@ def _metrics(store: Any, catalog: Any, sitting: Any, answers: list[Answer], earl
     return tuple(out)
 
 
-def _next_step(catalog: Any, sitting: Any, earlier: list[Any]) -> str:
+def _next_step(catalog: Any, sitting: Any, earlier: list[Any], done_before: set[str] | None = None) -> str:
     if catalog is None:
         return ""
     done = set(sitting.exercises)
-    for older in earlier:
-        done.update(older.exercises)
+    if done_before is not None:
+        done |= done_before
+    else:
+        for older in earlier:
+            done.update(older.exercises)
     for step in catalog.steps:
         for exercise in catalog.exercises_for(step.id):
             if exercise.kind == "checkin" or exercise.id in done:
@@ -416,10 +419,17 @@ def build_recap(store: Any, catalog: Any, sitting_id: int) -> Recap:
     names = _names(store)
     answers = store.answers_for_sitting(sitting_id)
     # Sittings before this one, newest first (list_sittings is newest first).
-    earlier = [
-        s for s in store.list_sittings()
-        if s.id != sitting.id and (s.started, s.id) < (sitting.started, sitting.id)
-    ]
+    if hasattr(store, "sittings_before"):
+        # Lean: only the sittings the metrics look back over, and the ids of
+        # exercises done before (ten years are 520 sittings).
+        earlier = store.sittings_before(sitting.id, limit=LOOK_BACK)
+        done_before: set[str] | None = store.exercises_before(sitting.id)
+    else:  # the bare contract: walk every sitting
+        earlier = [
+            s for s in store.list_sittings()
+            if s.id != sitting.id and (s.started, s.id) < (sitting.started, sitting.id)
+        ]
+        done_before = None
     if hasattr(store, "commitments_made_in"):
         made_rows = store.commitments_made_in(sitting_id)
         reviewed_rows = store.commitments_reviewed_in(sitting_id)
@@ -442,7 +452,7 @@ def build_recap(store: Any, catalog: Any, sitting_id: int) -> Recap:
         metrics=_metrics(store, catalog, sitting, answers, earlier, names),
         commitments_made=made,
         commitments_reviewed=reviewed,
-        next_step=_next_step(catalog, sitting, earlier),
+        next_step=_next_step(catalog, sitting, earlier, done_before),
         in_progress=sitting.ended is None,
     )
 
