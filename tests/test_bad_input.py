@@ -160,3 +160,76 @@ def test_strange_names_round_trip(tmp_path):
     with Store.open(tmp_path / "workbook.db") as store:
         couple = store.set_couple("  شادي  ", "royalblue", "👩‍🦰 Kim\u202e", "darkorange")
         assert couple.a.name == "شادي" and couple.b.name == "👩‍🦰 Kim\u202e"
+
+
+# ------------------------------------------------------- exercise files, fuzzed
+
+
+def test_structured_random_exercise_files_only_give_file_line_errors(tmp_path_factory):
+    """Exercise files that look almost right (the real field names, random values
+    and shapes) never crash the loader: each problem is FILE:LINE: message with a
+    line inside the file, the good file beside it still loads, and a file with
+    no problem is a usable exercise."""
+    import yaml
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    from relworkbook import progress
+    from relworkbook.catalog import format_errors
+    from test_catalog import GOOD, STEPS, make_pack
+
+    leaf = st.one_of(
+        st.none(), st.booleans(), st.integers(-3, 12), st.floats(allow_nan=True, allow_infinity=True),
+        st.text(max_size=12), st.sampled_from(["s1", "s2", "mood", "habits", "each", "private", "together",
+                                              "a", "b", "both", "sum", "mean", "p1", "p2", "{x}", "{}", ""]),
+    )
+    value = st.recursive(leaf, lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=6) | st.integers(0, 11), inner, max_size=3), max_leaves=8)
+    types = st.sampled_from(["text", "scale", "checklist", "choice", "template", "commitment", "turns", "nope", 3, None])
+
+    def field(name, good):
+        return st.tuples(st.just(name), st.one_of(st.just(good), value))
+
+    prompt = st.fixed_dictionaries(
+        {"id": st.sampled_from(["p1", "p2", "p3", "", 7]), "type": types},
+        optional={
+            "text": st.one_of(st.just("Q?"), value), "who": st.one_of(st.sampled_from(["each", "private", "together"]), value),
+            "min": value, "max": value, "labels": value, "metric": st.one_of(st.sampled_from(["mood", "habits", "nope"]), value),
+            "options": st.one_of(st.just(["x", "y"]), value), "template": st.one_of(st.just("I {a} {b}"), value),
+            "rounds": value, "help": value, "optional": value, "placeholder": value,
+        },
+    )
+    exercise = st.fixed_dictionaries(
+        {"id": st.one_of(st.just("fz"), value), "title": st.one_of(st.just("Fuzz"), value),
+         "step": st.one_of(st.just("s1"), value), "prompts": st.one_of(st.lists(prompt, max_size=4), value)},
+        optional={
+            "minutes": st.one_of(st.just(5), value), "kind": st.one_of(st.sampled_from(["exercise", "checkin"]), value),
+            "order": value, "intro": value, "tips": value, "extra-field": value,
+            "instruments": st.one_of(st.lists(st.fixed_dictionaries(
+                {"id": st.just("i1"), "title": st.just("T"), "prompts": st.one_of(st.just(["p1", "p2"]), value)},
+                optional={"method": value, "bands": value, "reliable_change": value, "note": value}), max_size=2), value),
+        },
+    )
+
+    @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+    @given(exercise, st.booleans())
+    def check(data, flow):
+        text = yaml.safe_dump(data, allow_unicode=True, default_flow_style=flow, sort_keys=False)
+        root = make_pack(tmp_path_factory.mktemp("structured"), {"s1/a.yaml": GOOD, "s1/b.yaml": text}, steps=STEPS)
+        catalog = load_dir(root)
+        assert catalog.exercise("ex") is not None, "one bad file stopped a good one from loading"
+        lines = len(text.splitlines()) + 1  # YAML, like splitlines, also breaks lines at NEL, LS and PS
+        for error in catalog.errors:
+            assert error.file.endswith("b.yaml"), error
+            assert 1 <= error.line <= lines, (error, text)
+            assert error.message and "\n" not in error.message
+            assert not error.message.startswith("could not read this file"), (error, text)  # an uncaught crash
+        assert format_errors(catalog.errors).count("b.yaml:") == len(catalog.errors)
+        loaded = [e for e in catalog.exercises if e.id != "ex"]
+        if not catalog.errors:
+            assert loaded, text
+        for ex in loaded:  # whatever loads is usable by the app
+            assert ex.prompts and ex.minutes > 0
+            progress.slots(ex, ("a", "b"))
+            progress.slots(ex, ("a",))
+
+    check()
