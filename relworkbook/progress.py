@@ -111,6 +111,32 @@ def exercise_done(store: Any, exercise: Exercise) -> bool:
     return _complete(done, exercise, PARTNERS)
 
 
+def done_exercises(store: Any, catalog: "Catalog") -> set[str]:
+    """Ids of every exercise ``exercise_done`` would call done, in two queries.
+
+    Home shows a mark on each exercise; asking one by one cost a query each.
+    """
+    exercises = list(catalog.exercises)
+    lean = getattr(store, "answer_cells", None)
+    if lean is None:
+        return {ex.id for ex in exercises if exercise_done(store, ex)}
+    import json
+
+    plain = {ex.id: ex for ex in exercises if ex.kind != "checkin"}
+    types = {ex_id: {p.id: p.type for p in ex.prompts} for ex_id, ex in plain.items()}
+    answered: dict[str, set[tuple[str, str]]] = {ex_id: set() for ex_id in plain}
+    for exercise_id, prompt_id, partner, value in lean(list(plain)):
+        keys = answered[exercise_id]
+        if (prompt_id, partner) in keys:
+            continue  # already answered in some sitting: no need to decode this one
+        ptype = types[exercise_id].get(prompt_id)
+        if ptype is not None and is_answered(ptype, json.loads(value)):
+            keys.add((prompt_id, partner))
+    done = {ex_id for ex_id, ex in plain.items() if _complete(answered[ex_id], ex, PARTNERS)}
+    done.update(ex.id for ex in exercises if ex.kind == "checkin" and _checkin_done(store, ex))
+    return done
+
+
 def _complete(done: set[tuple[str, str]], exercise: Exercise, partners: Sequence[str]) -> bool:
     for prompt in exercise.prompts:
         if prompt.optional:
@@ -145,20 +171,25 @@ def _ordered_exercises(catalog: "Catalog", step_id: str) -> list[Exercise]:
 def step_progress(store: Any, catalog: "Catalog") -> dict[str, tuple[int, int]]:
     """step id -> (exercises done, exercises in the step)."""
     out: dict[str, tuple[int, int]] = {}
+    finished = done_exercises(store, catalog)
     for step in _ordered_steps(catalog):
         exercises = _ordered_exercises(catalog, step.id)
-        done = sum(1 for ex in exercises if exercise_done(store, ex))
+        done = sum(1 for ex in exercises if ex.id in finished)
         out[step.id] = (done, len(exercises))
     return out
 
 
-def next_exercise(store: Any, catalog: "Catalog") -> Exercise | None:
-    """The first unfinished exercise in program order; once all are done, the check-in."""
+def next_exercise(store: Any, catalog: "Catalog", done: set[str] | None = None) -> Exercise | None:
+    """The first unfinished exercise in program order; once all are done, the check-in.
+
+    ``done`` (from ``done_exercises``) saves asking the store again.
+    """
     for step in _ordered_steps(catalog):
         for exercise in _ordered_exercises(catalog, step.id):
             if exercise.kind == "checkin":
                 continue
-            if not exercise_done(store, exercise):
+            finished = exercise.id in done if done is not None else exercise_done(store, exercise)
+            if not finished:
                 return exercise
     return catalog.checkin()
 
@@ -171,7 +202,9 @@ def pending_for(store: Any, catalog: "Catalog", partner: str) -> list[tuple[int,
     check-in is about its own week, and the next one asks again.
     """
     out: list[tuple[int, Exercise]] = []
-    for sitting in store.list_sittings():
+    # Only the sittings this partner missed (a handful), not every sitting.
+    lean = getattr(store, "sittings_without", None)
+    for sitting in lean(partner) if lean is not None else store.list_sittings():
         if partner in sitting.attendees or not sitting.attendees:
             continue
         answers: list[Any] | None = None

@@ -856,13 +856,19 @@ class Store:
     def answers_for_exercise(self, exercise_id: str) -> list[Answer]:
         return self._answers("WHERE a.exercise_id = ? ORDER BY a.sitting_id, a.id", (exercise_id,))
 
-    def answers_for_exercises(self, exercise_ids: Sequence[str]) -> list[Answer]:
-        """Answers to any of these exercises, in one query (Home's progress marks)."""
+    def answer_cells(self, exercise_ids: Sequence[str]) -> list[tuple[str, str, str, str]]:
+        """``(exercise_id, prompt_id, partner, value as stored JSON)`` for these exercises, in one query.
+
+        The lean form Home's progress marks need: no Answer objects, and only
+        the values the caller decides to decode.
+        """
         ids = list(dict.fromkeys(exercise_ids))
         if not ids:
             return []
-        return self._answers(
-            f"WHERE a.exercise_id IN ({','.join('?' * len(ids))}) ORDER BY a.sitting_id, a.id", ids
+        return self._rows(
+            "SELECT exercise_id, prompt_id, partner, value FROM answers "
+            f"WHERE exercise_id IN ({','.join('?' * len(ids))})",
+            ids,
         )
 
     def answers_for_prompt(self, exercise_id: str, prompt_id: str) -> list[Answer]:
