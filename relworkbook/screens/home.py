@@ -61,9 +61,14 @@ class HomeScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.refresh_view()
+        # The ScreenResume that follows the first mount would read it all again.
+        self._just_mounted = True
         self.query_one("#home-list", OptionList).focus()
 
     def on_screen_resume(self) -> None:
+        if getattr(self, "_just_mounted", False):
+            self._just_mounted = False
+            return
         self.refresh_view()
 
     # ------------------------------------------------------------ content
@@ -117,7 +122,7 @@ class HomeScreen(Screen[None]):
         return text
 
     def _fill_list(self, store: Any, catalog: Any) -> None:
-        from ..progress import exercise_done, get_resume, next_exercise, pending_for
+        from ..progress import done_exercises, get_resume, next_exercise, pending_for
 
         options: list[Option | None] = []
         resume = get_resume(store)
@@ -129,7 +134,8 @@ class HomeScreen(Screen[None]):
                     id="continue",
                 )
             )
-        upcoming = next_exercise(store, catalog)
+        done = done_exercises(store, catalog)
+        upcoming = next_exercise(store, catalog, done)
         if upcoming is not None and upcoming.kind != "checkin":
             options.append(
                 Option(
@@ -159,7 +165,6 @@ class HomeScreen(Screen[None]):
                 )
         if options:
             options.append(None)
-        done = {ex.id for ex in catalog.exercises if exercise_done(store, ex)}
         for step in sorted(catalog.steps, key=lambda s: (s.order, s.id)):
             exercises = catalog.exercises_for(step.id)
             if not exercises:
