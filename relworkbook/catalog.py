@@ -18,6 +18,7 @@ Nothing here imports Textual; ``yaml`` is imported on first use.
 from __future__ import annotations
 
 import os
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Sequence
@@ -161,7 +162,83 @@ def load_catalog(extra_dirs: Sequence[Path | str] = (), *, shipped: bool = True)
 
         dirs.append(shipped_exercises_dir())
     dirs.extend(extra_dirs)
-    return _assemble(dirs)
+    return _load_cached(dirs)
+
+
+# --------------------------------------------------------------------------- the parsed-catalogue cache
+
+# Reading forty YAML files (and importing PyYAML) was a third of the app's
+# start-up. The assembled Catalog is kept in one owner-only file in the data
+# folder, with the size and modification time of every file under each
+# exercise folder (and of the code that parses them); any change to any of
+# them, a file added or removed, and the files are read again.
+
+CACHE_NAME = "catalog.pickle"
+_CACHE_FORMAT = 1
+
+
+def _tree_stamp(folder: Path | str) -> tuple:
+    base = Path(folder)
+    found: list[tuple[str, int, int]] = []
+    try:
+        for root, dirnames, filenames in os.walk(base):
+            dirnames.sort()
+            for name in sorted(filenames):
+                path = os.path.join(root, name)
+                st = os.stat(path)
+                found.append((path, st.st_mtime_ns, st.st_size))
+    except OSError:
+        return (str(base), None)
+    return (str(base), base.is_dir(), tuple(found))
+
+
+def _cache_key(dirs: Sequence[Path | str]) -> tuple:
+    code = []
+    for module in (__file__, os.path.join(os.path.dirname(__file__), "model.py")):
+        try:
+            st = os.stat(module)
+            code.append((module, st.st_mtime_ns, st.st_size))
+        except OSError:
+            code.append((module, None))
+    return (_CACHE_FORMAT, sys.version, tuple(code), tuple(_tree_stamp(d) for d in dirs))
+
+
+def _cache_file() -> Path:
+    from .paths import data_dir
+
+    return data_dir() / "cache" / CACHE_NAME
+
+
+def _load_cached(dirs: Sequence[Path | str]) -> Catalog:
+    import pickle
+
+    try:
+        key = _cache_key(dirs)
+        path = _cache_file()
+    except Exception:
+        return _assemble(dirs)
+    try:
+        st = os.stat(path)
+        # Only a file this user wrote and nobody else can change is trusted.
+        owner = os.getuid() if hasattr(os, "getuid") else st.st_uid
+        if st.st_uid == owner and not st.st_mode & 0o022:
+            with open(path, "rb") as handle:
+                stored_key, catalog = pickle.load(handle)
+            if stored_key == key and isinstance(catalog, Catalog):
+                return catalog
+    except Exception:  # missing, damaged or from another version: read the files
+        pass
+    catalog = _assemble(dirs)
+    try:
+        from .paths import make_private_dir, write_private
+
+        make_private_dir(path.parent)
+        tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+        write_private(tmp, pickle.dumps((key, catalog), protocol=pickle.HIGHEST_PROTOCOL))
+        os.replace(tmp, path)
+    except Exception:  # a read-only data folder only costs the next start its speed
+        pass
+    return catalog
 
 
 def load_dir(path: Path | str) -> Catalog:
