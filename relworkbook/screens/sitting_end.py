@@ -1,22 +1,19 @@
-"""The end of a sitting: what was done, read back once before leaving.
+"""The end of a sitting: its recap, read back once before leaving.
 
-Uses ``recap.build_recap`` and ``recap.render_text`` when the recap module is
-there; otherwise a plain summary of the answers (private ones only once
-revealed).
+``SittingEndScreen`` is a ``RecapScreen`` (screens/recap.py) built from
+``recap.build_recap``; if the recap cannot be made, a plain summary of the
+answers stands in (private ones only once revealed). ``recap_text`` is the
+plain-text recap for anything that wants one.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from rich.text import Text
-from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, VerticalScroll
-from textual.screen import Screen
-from textual.widgets import Button, Footer, Static
 
 from ..model import TOGETHER
+from .recap import RecapScreen
 
 
 def recap_text(store: Any, catalog: Any, sitting_id: int, width: int = 80) -> str:
@@ -76,37 +73,38 @@ def plain_summary(store: Any, catalog: Any, sitting_id: int) -> str:
     return "\n".join(lines).rstrip() + "\n"
 
 
-class SittingEndScreen(Screen[None]):
+class SittingEndScreen(RecapScreen):
+    """The recap, shown once as a sitting ends; Enter or Escape goes Home."""
+
     BINDINGS = [Binding("escape,enter", "close", "Home", id="sitting-end-close")]
 
-    def __init__(self, sitting_id: int) -> None:
-        super().__init__()
-        self.sitting_id = sitting_id
+    title_text = "Sitting ended"
+    close_label = "Back to Home"
 
-    def compose(self) -> ComposeResult:
+    def __init__(self, sitting_id: int, store: Any = None, catalog: Any = None, couple: Any = None) -> None:
+        super().__init__(store, catalog, couple, sitting_id)
+
+    def load(self) -> None:
         app: Any = self.app
+        # Read at compose time: the app's store, catalogue and names.
+        if self.store is None:
+            self.store = app.store
+        if self.catalog is None:
+            self.catalog = app.catalog
+        if self.couple is None:
+            self.couple = getattr(app, "couple", None)
+        super().load()
+
+    def note(self) -> str:
+        return "Everything is saved. s saves this recap as HTML and Markdown."
+
+    def fallback(self) -> str:
+        # Without a recap, still show what was written (private answers kept hidden).
         try:
-            body = recap_text(app.store, app.catalog, self.sitting_id, width=app.size.width - 4)
-        except Exception as error:  # a recap problem must not hide that the sitting ended
-            body = f"The sitting is saved, but its summary could not be made: {error}"
-        with VerticalScroll(id="sitting-end-body"):
-            yield Static("Sitting ended", classes="screen-title")
-            yield Static(
-                "Everything is saved. To print this later: relworkbook recap --last",
-                classes="muted",
-            )
-            yield Static(Text(body), id="recap")
-            with Horizontal(classes="dialog-buttons"):
-                yield Button("Back to Home", id="home", variant="primary")
-        yield Footer()
-
-    def on_mount(self) -> None:
-        # Focus the text, not the button, so the top of the recap stays in view.
-        self.query_one("#sitting-end-body").focus()
-
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        event.stop()
-        self.action_close()
+            summary = plain_summary(self.store, self.catalog, self.sitting_id)
+        except Exception as error:
+            summary = f"The sitting is saved, but its summary could not be made: {error}"
+        return f"{self.problem}\n\n{summary}" if self.problem else summary
 
     def action_close(self) -> None:
         self.app.pop_screen()
