@@ -1,0 +1,235 @@
+"""The fast paths give the same answers as the slow ones they replaced.
+
+Speed itself is measured by ``make bench`` (scripts/bench.py), never here:
+these tests check behaviour only. Each lean query is compared with the plain
+walk over every sitting or answer that it replaced, on a real demo workbook
+(with solo sittings, private answers, reveals and repeats), and the parsed
+catalogue cache is checked to notice every kind of change to the files.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import stat
+from pathlib import Path
+
+import pytest
+
+from relworkbook import paths, progress, recap, trends
+from relworkbook.catalog import CACHE_NAME, load_catalog
+from relworkbook.demo import generate
+from relworkbook.store import Store
+
+
+@pytest.fixture(scope="module")
+def demo_db(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("lean")
+    db = folder / "demo.db"
+    old = os.environ.get("RELWORKBOOK_HOME")
+    os.environ["RELWORKBOOK_HOME"] = str(folder)
+    try:
+        catalog = load_catalog()
+        with Store.open(db) as store:
+            generate(store, catalog, weeks=80, seed=3)
+    finally:
+        if old is None:
+            os.environ.pop("RELWORKBOOK_HOME", None)
+        else:
+            os.environ["RELWORKBOOK_HOME"] = old
+    return db
+
+
+@pytest.fixture
+def store(demo_db, tmp_path):
+    copy = tmp_path / "demo.db"
+    shutil.copy(demo_db, copy)
+    with Store.open(copy) as opened:
+        yield opened
+
+
+@pytest.fixture
+def catalog():
+    return load_catalog()
+
+
+def _before(store, sitting):
+    return [s for s in store.list_sittings() if (s.started, s.id) < (sitting.started, sitting.id)]
+
+
+def test_sittings_before_match_the_full_list(store):
+    every = store.list_sittings()
+    for sitting in (every[0], every[len(every) // 2], every[-1]):
+        expected = _before(store, sitting)
+        assert store.sittings_before(sitting.id) == expected
+        assert store.sittings_before(sitting.id, limit=5) == expected[:5]
+        assert store.exercises_before(sitting.id) == {ex for s in expected for ex in s.exercises}
+    assert store.sittings_before(every[-1].id) == []  # the oldest has none before it
+
+
+def test_sittings_without_a_partner_match_the_full_list(store):
+    every = store.list_sittings()
+    solo = [s for s in every if len(s.attendees) == 1]
+    assert solo, "the demo should hold some solo sittings"
+    for partner in ("a", "b"):
+        expected = [s for s in every if s.attendees and partner not in s.attendees]
+        assert store.sittings_without(partner) == expected
+
+
+def test_pending_is_the_same_with_and_without_the_lean_query(store, catalog):
+    class Plain:  # the store contract without the lean method
+        def __init__(self, inner):
+            self.inner = inner
+
+        def __getattr__(self, name):
+            if name == "sittings_without":
+                raise AttributeError(name)
+            return getattr(self.inner, name)
+
+    for partner in ("a", "b"):
+        assert progress.pending_for(store, catalog, partner) == progress.pending_for(Plain(store), catalog, partner)
+
+
+def test_done_exercises_agree_with_exercise_done(store, catalog):
+    expected = {ex.id for ex in catalog.exercises if progress.exercise_done(store, ex)}
+    assert progress.done_exercises(store, catalog) == expected
+    assert 0 < len(expected) < len(catalog.exercises) + 1
+    first_open = next(
+        (ex for step in sorted(catalog.steps, key=lambda s: (s.order, s.id))
+         for ex in sorted(catalog.exercises_for(step.id), key=lambda e: (e.order, e.id))
+         if ex.kind != "checkin" and ex.id not in expected),
+        catalog.checkin(),
+    )
+    assert progress.next_exercise(store, catalog, expected) == progress.next_exercise(store, catalog) == first_open
+    steps = progress.step_progress(store, catalog)
+    assert sum(done for done, _ in steps.values()) == len(expected)
+
+
+def test_an_empty_draft_does_not_count_as_done(tmp_path, catalog):
+    exercise = next(ex for ex in catalog.exercises if ex.kind != "checkin" and ex.prompts[0].type == "text")
+    with Store.open(tmp_path / "w.db") as store:
+        sitting = store.start_sitting(("a", "b"))
+        store.save_answer(sitting.id, exercise.id, exercise.prompts[0].id, "a", "  ", prompt_type="text")
+        assert exercise.id not in progress.done_exercises(store, catalog)
+        assert progress.exercise_done(store, exercise) is False
+
+
+def test_metric_rows_and_points_agree(store):
+    rows = store.metric_rows()
+    points = store.metric_points()
+    assert len(rows) == len(points) > 0
+    for row, point in zip(rows, points):
+        assert (row[0], row[1], row[2], row[3], row[4]) == (point.sitting_id, point.at, point.partner, point.metric, point.value)
+        assert point.extra == {"exercise_id": row[5], "prompt_id": row[6], "answer_id": row[7],
+                               "private": bool(row[8]), "revealed": bool(row[9])}
+        assert row[9]  # unrevealed ones are left out
+    hidden = store.metric_rows(include_unrevealed=True)
+    assert len(hidden) >= len(rows)
+    assert {r[7] for r in rows} <= {r[7] for r in hidden}
+    assert all(r[9] for r in hidden if not r[8])  # public answers always count as revealed
+    # A window and one metric, as the screens ask.
+    some = rows[len(rows) // 2]
+    assert store.metric_rows(some[3], since=some[1]) == [r for r in rows if r[3] == some[3] and r[1] >= some[1]]
+
+
+def test_trends_summary_from_rows_equals_the_one_from_points(store, catalog):
+    lean = trends.summary(store, catalog, window="all")
+    from_points = trends.summarise(store.metric_points(), catalog, window="all", since=None, names=lean.names)
+    assert lean.metrics == from_points.metrics
+    assert lean.instruments == from_points.instruments
+    assert lean.points == from_points.points and len(lean.points) == len(from_points.points)
+    assert trends.render_csv(lean) == trends.render_csv(from_points)
+    # Re-summarising the summary's own points (the trends screen's window switch).
+    since = lean.points[len(lean.points) // 2].at
+    again = trends.summarise(lean.points, catalog, window="1y", since=since, names=lean.names)
+    plain = trends.summarise(tuple(from_points.points), catalog, window="1y", since=since, names=lean.names)
+    assert again.metrics == plain.metrics and again.instruments == plain.instruments
+    assert list(again.points) == list(plain.points)
+
+
+def test_recap_with_lean_queries_equals_the_full_walk(store, catalog):
+    class Plain:
+        def __init__(self, inner):
+            self.inner = inner
+
+        def __getattr__(self, name):
+            if name in ("sittings_before", "exercises_before"):
+                raise AttributeError(name)
+            return getattr(self.inner, name)
+
+    every = store.list_sittings()
+    for sitting in (every[0], every[len(every) // 3], every[-1]):
+        lean = recap.build_recap(store, catalog, sitting.id)
+        full = recap.build_recap(Plain(store), catalog, sitting.id)
+        assert lean == full
+        for fmt in recap.FORMATS:
+            assert recap.render(lean, fmt) == recap.render(full, fmt)
+
+
+# ---------------------------------------------------------------- catalogue cache
+
+
+def _pack(tmp_path: Path) -> Path:
+    pack = tmp_path / "pack"
+    shutil.copytree(Path(__file__).parent / "fixtures" / "exercises", pack)
+    return pack
+
+
+def _first_exercise_file(pack: Path) -> Path:
+    return next(p for p in sorted(pack.rglob("*.yaml")) if p.name not in ("steps.yaml", "support.yaml"))
+
+
+def test_catalogue_cache_is_private_and_gives_the_same_catalogue(tmp_path):
+    first = load_catalog()
+    cache = paths.data_dir() / "cache" / CACHE_NAME
+    assert cache.is_file()
+    assert stat.S_IMODE(cache.stat().st_mode) == 0o600
+    assert load_catalog() == first
+
+
+def test_catalogue_cache_notices_an_edit_a_new_file_and_a_removal(tmp_path):
+    pack = _pack(tmp_path)
+    before = load_catalog([pack], shipped=False)
+    target = _first_exercise_file(pack)
+    text = target.read_text()
+    old_title = next(line for line in text.splitlines() if line.startswith("title:"))
+    target.write_text(text.replace(old_title, "title: A title changed by the test", 1))
+    edited = load_catalog([pack], shipped=False)
+    changed = [ex for ex in edited.exercises if ex.title == "A title changed by the test"]
+    assert len(changed) == 1
+
+    extra = target.with_name("zz-added.yaml")
+    extra.write_text(text.replace("id: " + changed[0].id, "id: zz-added-by-test", 1))
+    added = load_catalog([pack], shipped=False)
+    assert added.exercise("zz-added-by-test") is not None
+
+    extra.unlink()
+    target.write_text(text)
+    assert load_catalog([pack], shipped=False) == before
+
+
+def test_a_damaged_or_foreign_cache_is_ignored(tmp_path):
+    expected = load_catalog()
+    cache = paths.data_dir() / "cache" / CACHE_NAME
+    cache.write_bytes(b"not a pickle at all")
+    assert load_catalog() == expected
+    # Anyone else able to write it: not trusted, the files are read instead.
+    os.chmod(cache, 0o666)
+    assert load_catalog() == expected
+    assert stat.S_IMODE(cache.stat().st_mode) == 0o600  # rewritten, owner-only
+
+
+def test_start_up_imports_stay_light():
+    """What the app imports to show Home: no YAML, no sqlite-utils, no plotext."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, relworkbook.app, relworkbook.screens.home, relworkbook.catalog, relworkbook.progress;"
+        "from relworkbook.catalog import load_catalog; load_catalog(); load_catalog();"
+        "print(sorted(m for m in ('yaml', 'sqlite_utils', 'plotext', 'textual_plotext') if m in sys.modules))"
+    )
+    env = dict(os.environ)
+    load_catalog()  # make sure the cache exists in this test's data folder
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True)
+    assert out.stdout.strip() == "[]"
