@@ -322,9 +322,7 @@ def test_second_window_is_told_the_workbook_is_in_use(tmp_path):
         first.wait_for("Press PgDn")
         first.send(PAGE_DOWN)
         first.wait_for(exercise.prompts[0].text[:24])
-        first.settle()
-        first.send(b"windowonewords")
-        first.wait_for("windowonewords")
+        first.type_into_text_box("windowonewords")
         first.linger(1.2)
     finally:
         first.kill()
