@@ -148,7 +148,7 @@ def _only_window(db: Path) -> Iterator[None]:
 
 
 def _run_app(db: Path, exercise_dirs: Sequence[Path]) -> None:
-    from .store import Store, WorkbookError
+    from .store import DamagedWorkbook, Store, WorkbookError
 
     if db.is_dir():
         raise CliError(f"{db} is a folder, not a workbook file. Give a file path with --db.")
@@ -162,6 +162,8 @@ def _run_app(db: Path, exercise_dirs: Sequence[Path]) -> None:
         raise CliError(str(error)) from None
     try:
         store.auto_backup()
+    except DamagedWorkbook as error:
+        raise CliError(str(error)) from None
     except WorkbookError as error:
         # A backup that cannot be written must not keep the couple out of their workbook.
         click.echo(f"relworkbook: no automatic backup today: {error}", err=True)

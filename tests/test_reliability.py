@@ -22,7 +22,7 @@ from textual.widgets import TextArea
 
 from relworkbook import paths
 from relworkbook.app import make_app
-from relworkbook.store import Store, WorkbookError
+from relworkbook.store import Store, WorkbookError, find_backups
 from test_crash_pty import CTRL_P, ENTER, PAGE_DOWN, Terminal, text_exercise
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -391,3 +391,32 @@ def test_backup_command_on_demand(tmp_path):
     assert made.is_file() and stat.S_IMODE(made.stat().st_mode) == 0o600
     with Store.open(made) as copy:
         assert copy.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+def test_damage_inside_a_readable_file_is_found_before_the_days_backup(tmp_path):
+    """Garbage in the middle of a file whose header is sound: SQLite opens it, so
+    the day's quick_check finds it; the app does not start on it, no damaged
+    copy joins the backups, and the way out names yesterday's good backup."""
+    db = tmp_path / "workbook.db"
+    store = workbook_with_answers(db)
+    sitting = store.open_sitting()
+    for n in range(300):
+        store.save_answer(sitting.id, "ex", f"p{n}", "a", f"words {n} " * 40, prompt_type="text")
+    good = store.backup()
+    store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    store.close()
+    yesterday = good.with_name("workbook-20200101-090000.db")
+    good.rename(yesterday)
+    data = bytearray(db.read_bytes())
+    page = 4096
+    middle = len(data) // page // 2
+    for n in (middle, middle + 1):
+        data[n * page + 8 : n * page + 400] = b"\xa5" * 392
+    db.write_bytes(bytes(data))
+    with Store.open(db):  # the header is sound: SQLite itself opens it
+        pass
+    before = digest(db)
+    line = one_line(run("--db", str(db), home=tmp_path / "home"))
+    assert "damaged" in line and line.endswith(f"open it with: relworkbook --db '{yesterday}'")
+    assert digest(db) == before
+    assert [p for p, _ in find_backups(db)] == [yesterday]  # no damaged copy was added
