@@ -296,6 +296,13 @@ class WorkbookApp(App[None]):
     def action_history(self) -> None:
         self._look_back("history", "HistoryScreen")
 
+    def action_last_recap(self) -> None:
+        last = self.store.last_sitting()
+        if last is None:
+            self.notify("No sittings yet: a recap appears once you have done an exercise.")
+            return
+        self._look_back("recap", "RecapScreen", sitting_id=last.id, db_path=self.db_path)
+
     def action_search(self) -> None:
         self._look_back("search", "SearchScreen")
 

@@ -1,7 +1,7 @@
 """The command palette's workbook commands (ctrl+p): every action, by name.
 
 One provider, ``WorkbookCommands``, offers the app-wide actions (home, continue,
-next, check-in, end sitting, time-out, hide, history, search, trends,
+next, check-in, end sitting, time-out, hide, history, last recap, search, trends,
 commitments, safety, help, names and colours, theme) and one "Start exercise: <title>" per exercise in the catalogue. Each
 command calls the same ``action_*`` method its key does, so a key and its
 command can never drift apart.
@@ -24,6 +24,7 @@ APP_COMMANDS: tuple[tuple[str, str, str], ...] = (
     ("Time-out", "Take a break: a calm screen and a timer; everything is saved (f2)", "time_out"),
     ("Hide the screen", "Blank the screen at once; the same key brings it back (f12)", "hide"),
     ("History: every sitting", "Read any past sitting, newest first; correct an answer", "history"),
+    ("Recap of the last sitting", "What was written, how the numbers moved, what comes next; save it as files", "last_recap"),
     ("Search everything written", "Full-text search over every answer", "search"),
     ("Trends", "Each rating over time, per partner, with the change and the gap", "trends"),
     ("Commitments", "Every promise made; mark them kept, partly or not kept", "commitments"),

@@ -171,6 +171,7 @@ class HistoryScreen(Screen[None]):
     BINDINGS = [
         Binding("escape", "back", "Back", id="history-back"),
         Binding("slash", "search", "Search", id="history-search"),
+        Binding("r", "recap", "Recap", id="history-recap"),
     ]
 
     def __init__(self, store: Any, catalog: Any, couple: Couple | None) -> None:
@@ -223,7 +224,7 @@ class HistoryScreen(Screen[None]):
         heading = (
             "No sittings yet: they appear here once you start an exercise."
             if not count
-            else f"{count} sitting{'s' if count != 1 else ''}, newest first. Enter or a click opens one; / searches."
+            else f"{count} sitting{'s' if count != 1 else ''}, newest first. Enter or a click opens one; r shows its recap; / searches."
         )
         self.query_one("#history-heading", Static).update(heading)
         if keep is not None and keep in self.sitting_ids:
@@ -242,6 +243,17 @@ class HistoryScreen(Screen[None]):
 
     def open_sitting(self, sitting_id: int) -> None:
         self.app.push_screen(SittingViewScreen(self.store, self.catalog, self.couple, sitting_id))
+
+    def action_recap(self) -> None:
+        sitting_id = self.selected_sitting_id()
+        if sitting_id is None:
+            self.notify("No sitting to show a recap of yet.")
+            return
+        from .recap import RecapScreen
+
+        self.app.push_screen(
+            RecapScreen(self.store, self.catalog, self.couple, sitting_id, db_path=getattr(self.app, "db_path", None))
+        )
 
     def action_search(self) -> None:
         from .search import SearchScreen

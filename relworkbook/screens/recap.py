@@ -256,7 +256,7 @@ class RecapScreen(Screen[None]):
         Binding("s", "save", "Save as files", id="recap-save"),
     ]
 
-    title_text = "Recap"
+    title_text = ""  # the recap's own first line says what it is
     close_label = "Back"
 
     def __init__(
@@ -290,12 +290,13 @@ class RecapScreen(Screen[None]):
             self.problem = f"The recap could not be made: {error}"
 
     def note(self) -> str:
-        return "s saves it as HTML and Markdown (to print or keep)."
+        return "s saves this recap as HTML and Markdown, to print or keep."
 
     def compose(self) -> ComposeResult:
         self.load()
         with VerticalScroll(id="recap-body"):
-            yield Static(self.title_text, classes="screen-title", id="recap-title")
+            if self.title_text:
+                yield Static(self.title_text, classes="screen-title", id="recap-title")
             yield Static(self.note(), classes="muted paragraph", id="recap-note")
             if self.recap is not None:
                 yield RecapView(self.recap, self.couple, id="recap")

@@ -214,6 +214,7 @@ class SittingViewScreen(Screen[None]):
         Binding("escape", "back", "Back", id="sitting-back"),
         Binding("e", "edit", "Correct", id="sitting-edit"),
         Binding("v", "revisions", "Versions", id="sitting-versions"),
+        Binding("r", "recap", "Recap", id="sitting-recap"),
     ]
 
     def __init__(
@@ -247,7 +248,12 @@ class SittingViewScreen(Screen[None]):
         with VerticalScroll(id="sv-body"):
             yield from self._compose_answers(sitting)
         with Horizontal(id="sv-actions"):
-            for button_id, label in (("sv-edit", "Correct (e)"), ("sv-versions", "Versions (v)"), ("sv-back", "Back")):
+            for button_id, label in (
+                ("sv-edit", "Correct (e)"),
+                ("sv-versions", "Versions (v)"),
+                ("sv-back", "Back"),
+                ("sv-recap", "Recap (r)"),  # last: at 40 columns it is the one cut off, and r still works
+            ):
                 button = Button(label, id=button_id, compact=True)
                 button.can_focus = False  # a click keeps the chosen answer focused
                 yield button
@@ -364,9 +370,20 @@ class SittingViewScreen(Screen[None]):
 
         self.app.push_screen(RevisionsScreen(self.store, self.catalog, self.couple, block.answer_id))
 
+    def action_recap(self) -> None:
+        from .recap import RecapScreen
+
+        self.app.push_screen(
+            RecapScreen(
+                self.store, self.catalog, self.couple, self.sitting_id, db_path=getattr(self.app, "db_path", None)
+            )
+        )
+
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()
-        if event.button.id == "sv-edit":
+        if event.button.id == "sv-recap":
+            self.action_recap()
+        elif event.button.id == "sv-edit":
             self.action_edit()
         elif event.button.id == "sv-versions":
             self.action_revisions()
