@@ -229,6 +229,8 @@ def _load_cached(dirs: Sequence[Path | str]) -> Catalog:
     except Exception:  # missing, damaged or from another version: read the files
         pass
     catalog = _assemble(dirs)
+    if not path.parent.parent.is_dir():
+        return catalog  # never create the data folder itself just for a cache
     try:
         from .paths import make_private_dir, write_private
 

@@ -169,6 +169,20 @@ def test_recap_with_lean_queries_equals_the_full_walk(store, catalog):
 # ---------------------------------------------------------------- catalogue cache
 
 
+@pytest.fixture
+def data_folder():
+    """The cache lives in the data folder, which the app makes on first run."""
+    folder = paths.data_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def test_no_data_folder_is_made_just_for_the_cache(tmp_path):
+    assert not paths.data_dir().exists()
+    assert load_catalog().exercises
+    assert not paths.data_dir().exists()
+
+
 def _pack(tmp_path: Path) -> Path:
     pack = tmp_path / "pack"
     shutil.copytree(Path(__file__).parent / "fixtures" / "exercises", pack)
@@ -179,7 +193,7 @@ def _first_exercise_file(pack: Path) -> Path:
     return next(p for p in sorted(pack.rglob("*.yaml")) if p.name not in ("steps.yaml", "support.yaml"))
 
 
-def test_catalogue_cache_is_private_and_gives_the_same_catalogue(tmp_path):
+def test_catalogue_cache_is_private_and_gives_the_same_catalogue(tmp_path, data_folder):
     first = load_catalog()
     cache = paths.data_dir() / "cache" / CACHE_NAME
     assert cache.is_file()
@@ -187,7 +201,7 @@ def test_catalogue_cache_is_private_and_gives_the_same_catalogue(tmp_path):
     assert load_catalog() == first
 
 
-def test_catalogue_cache_notices_an_edit_a_new_file_and_a_removal(tmp_path):
+def test_catalogue_cache_notices_an_edit_a_new_file_and_a_removal(tmp_path, data_folder):
     pack = _pack(tmp_path)
     before = load_catalog([pack], shipped=False)
     target = _first_exercise_file(pack)
@@ -208,7 +222,7 @@ def test_catalogue_cache_notices_an_edit_a_new_file_and_a_removal(tmp_path):
     assert load_catalog([pack], shipped=False) == before
 
 
-def test_a_damaged_or_foreign_cache_is_ignored(tmp_path):
+def test_a_damaged_or_foreign_cache_is_ignored(tmp_path, data_folder):
     expected = load_catalog()
     cache = paths.data_dir() / "cache" / CACHE_NAME
     cache.write_bytes(b"not a pickle at all")
@@ -219,7 +233,7 @@ def test_a_damaged_or_foreign_cache_is_ignored(tmp_path):
     assert stat.S_IMODE(cache.stat().st_mode) == 0o600  # rewritten, owner-only
 
 
-def test_start_up_imports_stay_light():
+def test_start_up_imports_stay_light(data_folder):
     """What the app imports to show Home: no YAML, no sqlite-utils, no plotext."""
     import subprocess
     import sys
