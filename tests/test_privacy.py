@@ -294,3 +294,17 @@ async def test_no_screen_shows_an_unrevealed_answer(private_workbook):
     assert seen_any, "the sitting view never opened: the check would prove nothing"
     for text in screens:
         assert SECRET not in text
+
+
+def test_the_data_folder_made_by_the_app_is_owner_only(tmp_path):
+    home = tmp_path / "home"
+    db = tmp_path / "workbook.db"
+    with Store.open(db) as store:
+        store.set_couple("Alex", "royalblue", "Sam", "darkorange")
+    # Loading the catalogue (and its cache) never creates the data folder ...
+    assert run("trends", "--db", str(db), home=home, umask=0o022).returncode == 0
+    assert not home.exists()
+    # ... and the default workbook's folder, when made, is the owner's alone.
+    run("history", home=home, umask=0o022)
+    assert home.is_dir() and mode(home) == 0o700
+    assert all(mode(p) == 0o700 for p in home.rglob("*") if p.is_dir())
