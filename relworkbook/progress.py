@@ -9,6 +9,11 @@ A *slot* is one answer to give: a prompt and who gives it. ``each`` and
 ``together`` prompt gives one shared slot (partner ``"together"``); a ``turns``
 prompt is one shared slot too (speaker and listener alternate inside its
 widget), and needs both partners, so a solo sitting skips it.
+
+A *run* is a stretch of private prompts next to each other in the exercise.
+A run is answered partner by partner: a answers every prompt of it, then b
+does, so the keyboard changes hands once each way, and the answers are
+revealed together at its end. A lone private prompt is a run of one.
 """
 
 from __future__ import annotations
@@ -42,15 +47,56 @@ def is_shared(prompt: Prompt) -> bool:
     return prompt.type == "turns" or prompt.who == "together"
 
 
+def in_run(prompt: Prompt) -> bool:
+    """A prompt answered privately by each partner (so part of a private run)."""
+    return prompt.is_private and not is_shared(prompt)
+
+
+def private_runs(exercise: Exercise) -> list[tuple[Prompt, ...]]:
+    """The runs of private prompts next to each other, in exercise order."""
+    runs: list[tuple[Prompt, ...]] = []
+    current: list[Prompt] = []
+    for prompt in exercise.prompts:
+        if in_run(prompt):
+            current.append(prompt)
+            continue
+        if current:
+            runs.append(tuple(current))
+            current = []
+    if current:
+        runs.append(tuple(current))
+    return runs
+
+
+def run_of(exercise: Exercise, prompt_id: str) -> tuple[Prompt, ...]:
+    """The run a private prompt belongs to (empty for any other prompt)."""
+    for run in private_runs(exercise):
+        if any(p.id == prompt_id for p in run):
+            return run
+    return ()
+
+
 def slots(exercise: Exercise, attendees: Sequence[str], *, own_only: bool = False) -> list[Slot]:
     """The answers to give in this exercise, in order, for these attendees.
 
-    ``own_only`` keeps only each/private slots: a partner catching up on a
-    sitting they missed answers their own part, not the shared prompts.
+    ``each`` prompts go a, b prompt by prompt; a run of private prompts goes
+    partner by partner (a answers the whole run, then b). ``own_only`` keeps
+    only each/private slots: a partner catching up on a sitting they missed
+    answers their own part, not the shared prompts.
     """
     present = _ordered(attendees)
     out: list[Slot] = []
+    run: list[Prompt] = []
+
+    def close_run() -> None:
+        out.extend(Slot(prompt, p) for p in present for prompt in run)
+        run.clear()
+
     for prompt in exercise.prompts:
+        if in_run(prompt):
+            run.append(prompt)
+            continue
+        close_run()
         if is_shared(prompt):
             if own_only or not present:
                 continue
@@ -59,6 +105,7 @@ def slots(exercise: Exercise, attendees: Sequence[str], *, own_only: bool = Fals
             out.append(Slot(prompt, TOGETHER))
         else:
             out.extend(Slot(prompt, p) for p in present)
+    close_run()
     return out
 
 

@@ -302,9 +302,10 @@ async def test_checkin_reviews_commitments_and_scales_by_keys_and_mouse(store, c
         await pilot.press("pagedown")
         await pilot.pause()
         assert answer(store, sitting.id, "fx-checkin", "communication", "a") == 7
-        # the next scale: arrows, then a click on a point
-        await pilot.press("enter")
-        await pilot.pause()
+        # the next scale is in the same private run: no second hand-over, straight to it
+        assert isinstance(app.screen, ExerciseScreen)
+        assert isinstance(app.screen.focused, ScalePrompt) and app.screen.focused.value is None
+        # arrows, then a click on a point
         await pilot.press("right", "right", "right")
         await pilot.pause()
         assert app.screen.query_one(ScalePrompt).value == 3
@@ -559,3 +560,293 @@ async def test_a_given_private_answer_can_be_replaced_but_is_never_shown(store, 
         await pilot.press("pagedown")
         await pilot.pause()
         assert answer(store, sitting.id, "fx-hopes", "ready", "a") == "Ready"
+
+
+# ------------------------------------------------------- a run of private prompts
+
+RUN_EXERCISE = """\
+id: fx-run
+title: Three quiet questions
+step: weekly-meeting
+order: 5
+minutes: 5
+intro: Three private questions in a row, between two open ones.
+prompts:
+  - {id: warm, type: text, text: What went well?}
+  - id: calm
+    type: scale
+    who: private
+    text: How calm was your week?
+    min: 1
+    max: 10
+    labels: {1: Stormy, 10: Still water}
+  - {id: worry, type: text, who: private, text: What is on your mind?}
+  - {id: ready, type: choice, who: private, text: Ready to talk about it?, options: [Yes, Not yet]}
+  - {id: plan, type: text, who: together, text: One plan for next week?}
+"""
+
+
+@pytest.fixture
+def run_catalog(tmp_path):
+    """The fixture pack plus one exercise with a run of three private prompts."""
+    import shutil
+
+    folder = tmp_path / "pack"
+    shutil.copytree(FIXTURES, folder)
+    (folder / "weekly-meeting" / "run.yaml").write_text(RUN_EXERCISE, encoding="utf-8")
+    return load_dir(folder)
+
+
+class CountingHost(Host):
+    """A Host that keeps every screen pushed, to count hand-overs and reveals."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.pushed: list = []
+
+    def push_screen(self, screen, *args, **kwargs):
+        self.pushed.append(screen)
+        return super().push_screen(screen, *args, **kwargs)
+
+    def count(self, kind) -> int:
+        return sum(isinstance(s, kind) for s in self.pushed)
+
+
+async def test_a_run_of_private_prompts_has_one_handover_each_way_and_one_reveal(store, run_catalog):
+    sitting = store.start_sitting(("a", "b"))
+    app = CountingHost(store, run_catalog, "fx-run", sitting.id, ("a", "b"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("pagedown")
+        await type_text(pilot, "the garden")
+        await pilot.press("pagedown")
+        await pilot.pause()
+        await type_text(pilot, "dinner")
+        await pilot.press("pagedown")
+        await pilot.pause()
+
+        # one hand-over for Alex's whole run
+        assert isinstance(app.screen, HandoverScreen)
+        assert "Alex, please take the keyboard. Sam, please look away." in shown(app)
+        assert "3 private questions" in shown(app)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "prompt 2 of 5" in shown(app) and badge(app).partner == "a"
+        await pilot.press("6")
+        await pilot.pause()
+        await pilot.press("pagedown")
+        await pilot.pause()
+        assert isinstance(app.screen, ExerciseScreen) and badge(app).partner == "a"
+        await type_text(pilot, "money worries")
+        await pilot.press("pagedown")
+        await pilot.pause()
+        # Back within the run: Alex's own answer, to change (the same person is at the keys)
+        await pilot.press("pageup")
+        await pilot.pause()
+        assert isinstance(app.screen, ExerciseScreen)
+        assert app.screen.query_one(TextArea).text == "money worries"
+        await pilot.press("pageup")
+        await pilot.pause()
+        assert app.screen.query_one(ScalePrompt).value == 6
+        await pilot.press("7")
+        await pilot.pause()
+        await pilot.press("pagedown", "pagedown")
+        await pilot.pause()
+        await pilot.press("enter")  # RadioSet: "Yes"
+        await pilot.pause()
+        assert app.count(HandoverScreen) == 1  # Alex's three answers, one hand-over
+        await pilot.press("pagedown")
+        await pilot.pause()
+        assert answer(store, sitting.id, "fx-run", "calm", "a") == 7
+        assert answer(store, sitting.id, "fx-run", "worry", "a") == "money worries"
+        assert answer(store, sitting.id, "fx-run", "ready", "a") == "Yes"
+
+        # one hand-over to Sam, who never sees anything of Alex's run
+        assert isinstance(app.screen, HandoverScreen)
+        assert "Sam, please take the keyboard. Alex, please look away." in shown(app)
+        assert "money worries" not in all_text(app)
+        await pilot.press("enter")
+        await pilot.pause()
+        for step in ("calm", "worry", "ready"):
+            assert isinstance(app.screen, ExerciseScreen) and badge(app).partner == "b"
+            assert "money worries" not in all_text(app)
+            assert not app.screen.query(AnswerView)
+            if step == "calm":
+                assert app.screen.query_one(ScalePrompt).value is None
+                await pilot.press("4")
+            elif step == "worry":
+                assert app.screen.query_one(TextArea).text == ""
+                await type_text(pilot, "sleep")
+            else:
+                assert app.screen.query_one(RadioSet).pressed_index == -1
+                await pilot.press("down", "enter")  # "Not yet"
+            await pilot.pause()
+            await pilot.press("pagedown")
+            await pilot.pause()
+        assert app.count(HandoverScreen) == 2
+
+        # one reveal for the whole run; nothing shows until both agree
+        assert isinstance(app.screen, RevealScreen) and app.count(RevealScreen) == 1
+        assert "3 private questions" in shown(app)
+        assert "money worries" not in all_text(app) and "sleep" not in all_text(app)
+        await pilot.press("1")
+        await pilot.pause()
+        assert not any(store.is_revealed(sitting.id, "fx-run", p) for p in ("calm", "worry", "ready"))
+        await pilot.press("2")
+        await pilot.pause()
+        assert all(store.is_revealed(sitting.id, "fx-run", p) for p in ("calm", "worry", "ready"))
+        text = shown(app)
+        assert "How calm was your week?" in text and "What is on your mind?" in text
+        assert "7 / 10" in text and "4 / 10" in text
+        assert "money worries" in text and "sleep" in text and "Not yet" in text
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ExerciseScreen) and badge(app).partner == "together"
+        await type_text(pilot, "a walk")
+        await pilot.press("pagedown")
+        await pilot.pause()
+        assert app.result is True
+    assert app.count(HandoverScreen) == 2 and app.count(RevealScreen) == 1
+    assert answer(store, sitting.id, "fx-run", "calm", "b") == 4
+    assert answer(store, sitting.id, "fx-run", "worry", "b") == "sleep"
+    assert progress.exercise_done(store, run_catalog.exercise("fx-run"))
+
+
+async def test_back_across_the_handover_is_locked_and_not_now_reveals_the_run_later(store, run_catalog):
+    sitting = store.start_sitting(("a", "b"))
+    for prompt_id, value, kind in (("calm", 3, "scale"), ("worry", "the move", "text"), ("ready", "Yes", "choice")):
+        store.save_answer(sitting.id, "fx-run", prompt_id, "a", value, prompt_type=kind, private=True)
+    slot_of = [(s.prompt.id, s.partner) for s in progress.slots(run_catalog.exercise("fx-run"), ("a", "b"))]
+    start = slot_of.index(("calm", "b"))
+    app = CountingHost(store, run_catalog, "fx-run", sitting.id, ("a", "b"), start_slot=start)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, HandoverScreen) and "Sam, please take" in shown(app)
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.press("8")
+        await pilot.pause()
+        # Sam goes back: over the hand-over, Alex's answer is only "in, hidden"
+        await pilot.press("pageup")
+        await pilot.pause()
+        assert isinstance(app.screen, ExerciseScreen)
+        assert "Alex's answer is in" in shown(app)
+        assert "Yes" not in all_text(app) and "the move" not in all_text(app)
+        assert not app.screen.query(RadioSet)
+        await pilot.press("pageup")
+        await pilot.pause()
+        assert "Alex's answer is in" in shown(app) and "the move" not in all_text(app)
+        await pilot.press("pagedown", "pagedown")
+        await pilot.pause()
+        # Sam's scale is given now: locked too (Sam has to take the keys again to change it)
+        assert "Sam's answer is in" in shown(app) and not app.screen.query(ScalePrompt)
+        await pilot.press("pagedown")
+        await pilot.pause()
+        assert isinstance(app.screen, HandoverScreen) and "Sam, please take" in shown(app)
+        await pilot.press("enter")
+        await pilot.pause()
+        await type_text(pilot, "work")
+        await pilot.press("pagedown")
+        await pilot.pause()
+        await pilot.press("enter", "pagedown")
+        await pilot.pause()
+        assert isinstance(app.screen, RevealScreen)
+        await pilot.press("escape")  # not now
+        await pilot.pause()
+        assert not any(store.is_revealed(sitting.id, "fx-run", p) for p in ("calm", "worry", "ready"))
+        assert isinstance(app.screen, ExerciseScreen) and badge(app).partner == "together"
+        # later: back to a locked page of the run; v reveals the whole run at once
+        await pilot.press("pageup")
+        await pilot.pause()
+        assert "Sam's answer is in" in shown(app) and "Reveal now (v)" in shown(app)
+        await pilot.press("v")
+        await pilot.pause()
+        assert isinstance(app.screen, RevealScreen) and len(app.screen.prompts) == 3
+        await pilot.press("2", "1")
+        await pilot.pause()
+        assert all(store.is_revealed(sitting.id, "fx-run", p) for p in ("calm", "worry", "ready"))
+        assert "the move" in shown(app) and "work" in shown(app) and "3 / 10" in shown(app)
+        assert app.count(RevealScreen) == 2
+
+
+async def test_a_solo_run_has_one_handover_and_no_reveal(store, run_catalog):
+    sitting = store.start_sitting(("b",))
+    app = CountingHost(store, run_catalog, "fx-run", sitting.id, ("b",))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("pagedown")
+        await type_text(pilot, "ok")
+        await pilot.press("pagedown")
+        await pilot.pause()
+        assert isinstance(app.screen, HandoverScreen)
+        assert "Sam, the next 3 answers are private" in shown(app)
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.press("5", "pagedown")
+        await pilot.pause()
+        await type_text(pilot, "rest")
+        await pilot.press("pagedown")
+        await pilot.pause()
+        await pilot.press("enter", "pagedown")
+        await pilot.pause()
+        assert isinstance(app.screen, ExerciseScreen) and badge(app).partner == "together"
+        await type_text(pilot, "early nights")
+        await pilot.press("pagedown")
+        await pilot.pause()
+        assert app.result is True
+    assert app.count(HandoverScreen) == 1 and app.count(RevealScreen) == 0
+    assert [answer(store, sitting.id, "fx-run", p, "b") for p in ("calm", "worry", "ready")] == [5, "rest", "Yes"]
+    assert store.find_answer(sitting.id, "fx-run", "calm", "a") is None
+    assert not store.is_revealed(sitting.id, "fx-run", "calm")
+
+
+async def test_resume_in_the_middle_of_a_run(db, run_catalog):
+    store = Store.open(db)
+    store.set_couple("Alex", "#cc3366", "Sam", "dodgerblue")
+    sitting = store.start_sitting(("a", "b"))
+    app = CountingHost(store, run_catalog, "fx-run", sitting.id, ("a", "b"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("pagedown", "pagedown", "pagedown")  # nothing to say to the open question
+        await pilot.pause()
+        await pilot.press("enter")  # Alex takes the keys
+        await pilot.pause()
+        await pilot.press("9", "pagedown")
+        await pilot.pause()
+        await type_text(pilot, "half a tho")
+        await pilot.pause(0.6)  # the draft is saved
+        app.exit()
+    store.close()
+
+    store = Store.open(db)
+    resume = progress.get_resume(store)
+    slots = progress.slots(run_catalog.exercise("fx-run"), resume["attendees"])
+    assert (slots[resume["slot"]].prompt.id, slots[resume["slot"]].partner) == ("worry", "a")
+    app = CountingHost(
+        store, run_catalog, "fx-run", resume["sitting_id"], resume["attendees"], start_slot=resume["slot"],
+    )
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        # a fresh start: Alex takes the keys again, for the two questions left
+        assert isinstance(app.screen, HandoverScreen) and "Alex, please take" in shown(app)
+        assert "2 private questions" in shown(app)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen.query_one(TextArea).text == "half a tho"
+        await type_text(pilot, "ught")
+        await pilot.press("pageup")  # Alex's own earlier answer, in the same run
+        await pilot.pause()
+        assert app.screen.query_one(ScalePrompt).value == 9
+        await pilot.press("pagedown")
+        await pilot.pause()
+        assert app.screen.query_one(TextArea).text == "half a thought"
+        await pilot.press("pagedown")
+        await pilot.pause()
+        await pilot.press("enter", "pagedown")
+        await pilot.pause()
+        assert isinstance(app.screen, HandoverScreen) and "Sam, please take" in shown(app)
+        assert "half a thought" not in all_text(app)
+        assert app.count(HandoverScreen) == 2
+    assert answer(store, sitting.id, "fx-run", "worry", "a") == "half a thought"
+    assert answer(store, sitting.id, "fx-run", "ready", "a") == "Yes"
+    store.close()

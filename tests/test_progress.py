@@ -57,6 +57,38 @@ def test_slot_order_each_private_together_turns():
     assert _keys(progress.slots(ex, ("b",), own_only=True)) == [("e", "b"), ("p", "b")]
 
 
+def test_a_run_of_private_prompts_goes_partner_by_partner():
+    ex = _ex(
+        Prompt("e", "text", "?", who="each"),
+        Prompt("p1", "scale", "?", who="private", min=1, max=10),
+        Prompt("p2", "text", "?", who="private"),
+        Prompt("p3", "choice", "?", who="private", options=("x", "y")),
+        Prompt("t", "text", "?", who="together"),
+        Prompt("q", "scale", "?", who="private", min=1, max=10),
+        Prompt("e2", "text", "?", who="each"),
+        Prompt("r1", "text", "?", who="private"),
+        Prompt("r2", "text", "?", who="private"),
+    )
+    # one hand-over each way per run: a answers the whole run, then b
+    assert _keys(progress.slots(ex, ("a", "b"))) == [
+        ("e", "a"), ("e", "b"),
+        ("p1", "a"), ("p2", "a"), ("p3", "a"), ("p1", "b"), ("p2", "b"), ("p3", "b"),
+        ("t", "together"),
+        ("q", "a"), ("q", "b"),
+        ("e2", "a"), ("e2", "b"),
+        ("r1", "a"), ("r2", "a"), ("r1", "b"), ("r2", "b"),
+    ]
+    assert _keys(progress.slots(ex, ("b",))) == [
+        ("e", "b"), ("p1", "b"), ("p2", "b"), ("p3", "b"), ("t", "together"), ("q", "b"),
+        ("e2", "b"), ("r1", "b"), ("r2", "b"),
+    ]
+    assert [tuple(p.id for p in run) for run in progress.private_runs(ex)] == [
+        ("p1", "p2", "p3"), ("q",), ("r1", "r2"),
+    ]
+    assert [p.id for p in progress.run_of(ex, "p2")] == ["p1", "p2", "p3"]
+    assert progress.run_of(ex, "e") == ()
+
+
 def test_is_answered_per_type():
     assert not progress.is_answered("text", "   ")
     assert progress.is_answered("text", "hi")

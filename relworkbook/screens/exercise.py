@@ -11,6 +11,13 @@ slot with ``progress.set_resume``; ``flush_saves()`` is for the shell to call
 before a time-out or quit. Private prompts go through ``HandoverScreen``; a
 private answer leaves the screen once given and is only shown again by
 ``RevealScreen``, after both partners agree.
+
+Private prompts next to each other form a *run* (``progress.private_runs``),
+answered partner by partner: one hand-over to the first partner, who answers
+the whole run (Back may return to their own earlier answers in it, since the
+same person is at the keyboard), one hand-over to the second, then one reveal
+for the whole run. Crossing a hand-over going back shows only "the answer is
+in, hidden".
 """
 
 from __future__ import annotations
@@ -171,6 +178,10 @@ class ExerciseScreen(Screen[bool]):
         self._started = self._sitting_start()
         self._busy = False
         self._locked = False  # showing "answer is in, hidden until the reveal"
+        # (first prompt id of a private run, partner) once that partner has taken the
+        # keyboard for the run through a hand-over; None whenever anyone else might be there.
+        self._at_keys: tuple[str, str] | None = None
+        self._runs = {p.id: run for run in progress.private_runs(exercise) for p in run}
 
     # ------------------------------------------------------------------ layout
 
@@ -236,10 +247,12 @@ class ExerciseScreen(Screen[bool]):
         index = self.slot_index
         self.flush_saves(leaving=True)
         if index is not None and self.slots[index].prompt.is_private and self._widget_slot == index:
-            reveal = self._reveal_due(index)
+            # Reveal once, on leaving the last slot of the run.
+            reveal = self._last_of_run(index) and bool(self._due(index))
             # The given private answer leaves the screen before anything else happens.
             await self._clear_body()
             if reveal:
+                self._at_keys = None
                 self._open_reveal(index, then=self._advance)
                 return
         await self._advance()
@@ -292,7 +305,7 @@ class ExerciseScreen(Screen[bool]):
             return self._locked_page()
         if action == "reveal_now":
             index = self.slot_index
-            return self._locked_page() and index is not None and self._reveal_due(index)
+            return self._locked_page() and index is not None and bool(self._due(index))
         if action == "back":
             return self.pos > 0
         return True
@@ -312,6 +325,8 @@ class ExerciseScreen(Screen[bool]):
         try:
             await self._clear_body()
             page = self.page
+            if not (isinstance(page, int) and self._keeps_keys(page)):
+                self._at_keys = None
             progress.set_resume(
                 self.store,
                 self.sitting_id,
@@ -432,18 +447,47 @@ class ExerciseScreen(Screen[bool]):
         self._set_header(slot.partner, where)
         body = self.query_one("#body")
         if prompt.is_private:
+            if not fresh and self._keeps_keys(index):
+                # The same partner, still at the keyboard in this run: their own answer, to edit.
+                self._resume_slot = None
+                await self._mount_answer(index, load=True)
+                return
+            self._at_keys = None
             resuming = self._resume_slot == index
             if not fresh and not resuming and self._given(slot.partner, index):
                 await self._show_locked(index)
                 return
             await body.mount(Static(f"Waiting for {self._who(slot.partner)} to take the keyboard.", classes="muted para"))
             others = len(self.attendees) > 1
+            count = 1 if fresh else self._left_in_run(index)
             self.app.push_screen(
-                HandoverScreen(self.couple, slot.partner, others_present=others),
+                HandoverScreen(self.couple, slot.partner, others_present=others, count=count),
                 callback=lambda ready: self._after_handover(index, ready, fresh),
             )
             return
         await self._mount_answer(index, load=True)
+
+    def _run_key(self, index: int) -> str | None:
+        run = self._runs.get(self.slots[index].prompt.id)
+        return run[0].id if run else None
+
+    def _keeps_keys(self, index: int) -> bool:
+        """Whether slot ``index`` belongs to the partner who took the keyboard for its run."""
+        slot = self.slots[index]
+        return slot.prompt.is_private and self._at_keys == (self._run_key(index), slot.partner)
+
+    def _run_slots(self, index: int) -> list[int]:
+        """Indices of this partner's slots in the run of slot ``index``, in order."""
+        key, partner = self._run_key(index), self.slots[index].partner
+        return [i for i, s in enumerate(self.slots) if s.partner == partner and self._run_key(i) == key and key]
+
+    def _left_in_run(self, index: int) -> int:
+        """How many private answers this partner gives in a row from slot ``index``."""
+        return len([i for i in self._run_slots(index) if i >= index]) or 1
+
+    def _last_of_run(self, index: int) -> bool:
+        key = self._run_key(index)
+        return key is not None and not any(self._run_key(i) == key for i in range(index + 1, len(self.slots)))
 
     async def _after_handover(self, index: int, ready: bool | None, fresh: bool) -> None:
         if self.slot_index != index:
@@ -460,6 +504,7 @@ class ExerciseScreen(Screen[bool]):
         # only a draft (nothing given yet, or the slot being resumed) is.
         load = not fresh and (self._resume_slot == index or not self._given(slot.partner, index))
         self._resume_slot = None
+        self._at_keys = (self._run_key(index) or slot.prompt.id, slot.partner)
         await self._mount_answer(index, load=load)
 
     async def _mount_answer(self, index: int, *, load: bool) -> None:
@@ -503,7 +548,7 @@ class ExerciseScreen(Screen[bool]):
             ),
         ]
         buttons = [Button("Answer again (r)", id="answer-again")]
-        if self._reveal_due(index):
+        if self._due(index):
             buttons.append(Button("Reveal now (v)", id="reveal-now", variant="primary"))
         parts.append(Horizontal(*buttons, classes="buttons"))
         await body.mount_all(parts)
@@ -520,22 +565,21 @@ class ExerciseScreen(Screen[bool]):
 
     # ---- reveal
 
-    def _reveal_due(self, index: int) -> bool:
-        """Both private answers are in and not yet revealed, and this is the prompt's last slot here."""
-        prompt = self.slots[index].prompt
-        if not prompt.is_private:
-            return False
-        later = [s for s in self.slots[index + 1 :] if s.prompt.id == prompt.id]
-        if later and self._widget_slot == index:
-            return False
-        if not all(progress.is_answered(prompt.type, self._saved(p, prompt.id)) for p in ("a", "b")):
-            return False
-        return not self.store.is_revealed(self.answer_sitting_id, self.exercise.id, prompt.id)
+    def _due(self, index: int) -> list:
+        """The prompts of this slot's private run with both answers in and not yet revealed."""
+        run = self._runs.get(self.slots[index].prompt.id, ())
+        due = []
+        for prompt in run:
+            if not all(progress.is_answered(prompt.type, self._saved(p, prompt.id)) for p in ("a", "b")):
+                continue
+            if not self.store.is_revealed(self.answer_sitting_id, self.exercise.id, prompt.id):
+                due.append(prompt)
+        return due
 
     def _open_reveal(self, index: int, then: Any = None) -> None:
-        prompt = self.slots[index].prompt
-        answers = {p: self._saved(p, prompt.id) for p in ("a", "b")}
-        screen = RevealScreen(self.store, self.couple, prompt, self.answer_sitting_id, self.exercise.id, answers)
+        prompts = self._due(index)
+        answers = {prompt.id: {p: self._saved(p, prompt.id) for p in ("a", "b")} for prompt in prompts}
+        screen = RevealScreen(self.store, self.couple, prompts, self.answer_sitting_id, self.exercise.id, answers)
 
         async def done(_revealed: bool | None) -> None:
             if then is not None:
@@ -547,7 +591,7 @@ class ExerciseScreen(Screen[bool]):
 
     async def action_reveal_now(self) -> None:
         index = self.slot_index
-        if index is not None and self._reveal_due(index):
+        if index is not None and self._locked_page() and self._due(index):
             self._open_reveal(index)
 
     # ------------------------------------------------------------------ saving

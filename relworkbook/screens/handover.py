@@ -5,13 +5,15 @@ shows through) and names who takes the keys and who looks away; it returns
 True when that partner is ready, False to go back.
 
 ``RevealScreen`` asks both partners to agree, one confirmation each; only when
-both have agreed does it call ``store.reveal`` and show the two answers side by
-side. It returns True if revealed, False for "not now" (the answers stay hidden).
+both have agreed does it call ``store.reveal`` for every prompt it holds (a
+whole run of private prompts at once) and show each prompt with the two answers
+side by side. It returns True if revealed, False for "not now" (the answers
+stay hidden).
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Sequence
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -75,28 +77,39 @@ class HandoverScreen(Screen[bool]):
     }
     """
 
-    def __init__(self, couple: Couple | None, partner: str, *, others_present: bool = True) -> None:
+    def __init__(
+        self, couple: Couple | None, partner: str, *, others_present: bool = True, count: int = 1
+    ) -> None:
         super().__init__()
         self.couple = couple
         self.partner = partner
         self.others_present = others_present
+        self.count = max(1, int(count))  # private questions this partner answers in a row
 
     def compose(self) -> ComposeResult:
         other = "b" if self.partner == "a" else "a"
         name, other_name = _name(self.couple, self.partner), _name(self.couple, other)
+        several = self.count > 1
         if self.others_present:
             text = f"{name}, please take the keyboard. {other_name}, please look away."
+            if several:
+                text += f"\n{self.count} private questions, one after another."
+        elif several:
+            text = f"{name}, the next {self.count} answers are private. They stay hidden until you both agree to reveal them."
         else:
             text = f"{name}, this answer is private. It stays hidden until you both agree to reveal it."
+        note = (
+            "Each answer disappears from the screen once you go on; Back returns to your own."
+            if several
+            else "Your answer disappears from the screen once you finish it."
+        )
         with Vertical(id="box"):
             with Center():
                 badge = PartnerBadge(self.couple, id="handover-badge")
                 badge.show(self.partner)
                 yield badge
             yield Static(text, id="handover-text")
-            yield Static(
-                "Your answer disappears from the screen once you finish it.", id="handover-note"
-            )
+            yield Static(note, id="handover-note")
             with Horizontal():
                 yield Button(f"I'm {name}, ready (Enter)", id="ready", variant="primary")
                 yield Button("Back (Esc)", id="back")
@@ -150,6 +163,14 @@ class RevealScreen(Screen[bool]):
     RevealScreen #side-by-side {
         height: 1fr;
     }
+    RevealScreen #side-by-side > .reveal-prompt {
+        height: auto;
+        text-style: bold;
+        margin-top: 1;
+    }
+    RevealScreen #side-by-side > .row {
+        height: auto;
+    }
     RevealScreen .column {
         width: 1fr;
         height: auto;
@@ -164,28 +185,40 @@ class RevealScreen(Screen[bool]):
         self,
         store: Any,
         couple: Couple | None,
-        prompt: Prompt,
+        prompts: Prompt | Sequence[Prompt],
         sitting_id: int,
         exercise_id: str,
         answers: dict[str, Any],
     ) -> None:
+        """``prompts``: one prompt or a run of them; ``answers``: prompt id -> partner -> value
+        (for a single prompt, partner -> value also works)."""
         super().__init__()
         self.store = store
         self.couple = couple
-        self.prompt = prompt
+        if isinstance(prompts, Prompt):
+            prompts = [prompts]
+            if answers and set(answers) <= {"a", "b"}:
+                answers = {prompts[0].id: answers}
+        self.prompts: list[Prompt] = list(prompts)
         self.sitting_id = sitting_id
         self.exercise_id = exercise_id
-        self.answers = answers  # partner -> value
+        self.answers: dict[str, dict[str, Any]] = answers  # prompt id -> partner -> value
         self.agreed: set[str] = set()
         self.revealed = False
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="reveal-box"):
-            yield Static(
-                f"Both private answers are in: \u201c{self.prompt.text}\u201d\n"
-                "They are shown only when you both agree.",
-                id="reveal-title",
+        if len(self.prompts) == 1:
+            title = (
+                f"Both private answers are in: \u201c{self.prompts[0].text}\u201d\n"
+                "They are shown only when you both agree."
             )
+        else:
+            title = (
+                f"Both of you have answered the {len(self.prompts)} private questions.\n"
+                "Your answers are shown only when you both agree."
+            )
+        with Vertical(id="reveal-box"):
+            yield Static(title, id="reveal-title")
             with Horizontal(id="agree-row"):
                 for key, number in (("a", 1), ("b", 2)):
                     yield Button(f"{_name(self.couple, key)} agrees ({number})", id=f"agree-{key}")
@@ -230,19 +263,26 @@ class RevealScreen(Screen[bool]):
             self.query_one(f"#agree-{other}", Button).focus()
 
     def _reveal(self) -> None:
-        self.store.reveal(self.sitting_id, self.exercise_id, self.prompt.id)
+        for prompt in self.prompts:
+            self.store.reveal(self.sitting_id, self.exercise_id, prompt.id)
         self.revealed = True
         self.query_one("#agree-row").display = False
         self.query_one("#after-row").display = True
         area = self.query_one("#side-by-side", VerticalScroll)
-        row = Horizontal(classes="row")
-        row.styles.height = "auto"
-        area.mount(row)
-        for key in ("a", "b"):
-            badge = PartnerBadge(self.couple)
-            badge.show(key)
-            column = Vertical(badge, Static(format_answer(self.prompt, self.answers.get(key), self.couple)), classes="column")
-            row.mount(column)
+        parts: list[Any] = []
+        several = len(self.prompts) > 1
+        for prompt in self.prompts:
+            if several:
+                parts.append(Static(prompt.text, classes="reveal-prompt"))
+            given = self.answers.get(prompt.id, {})
+            columns = []
+            for key in ("a", "b"):
+                badge = PartnerBadge(self.couple)
+                badge.show(key)
+                answer = format_answer(prompt, given.get(key), self.couple, out_of=True)
+                columns.append(Vertical(badge, Static(answer), classes="column"))
+            parts.append(Horizontal(*columns, classes="row"))
+        area.mount_all(parts)
         self.query_one("#continue", Button).focus()
         self.refresh_bindings()
 

@@ -19,14 +19,18 @@ def _name(couple: Couple | None, key: str) -> str:
     return couple.name(key)
 
 
-def format_answer(prompt: Prompt, value: Any, couple: Couple | None = None) -> Text:
-    """A readable rendering of any answer value (never raises on odd data)."""
+def format_answer(prompt: Prompt, value: Any, couple: Couple | None = None, *, out_of: bool = False) -> Text:
+    """A readable rendering of any answer value (never raises on odd data).
+
+    ``out_of`` shows a scale as "7 / 10" rather than a bare "7".
+    """
     if value is None or value == "" or value == [] or value == {}:
         return Text("(nothing yet)", style="dim")
     try:
         if prompt.type == "scale":
             label = prompt.label_for(int(value))
-            return Text(f"{value}" + (f"  ({label})" if label else ""), style="bold")
+            number = f"{value} / {prompt.max}" if out_of and prompt.max is not None else f"{value}"
+            return Text(number + (f"  ({label})" if label else ""), style="bold")
         if prompt.type == "checklist":
             return Text("\n".join(f"\u2022 {item}" for item in value) or "(none ticked)")
         if prompt.type == "template":
