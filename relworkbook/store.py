@@ -1066,12 +1066,19 @@ class Store:
         return hits
 
     def metric_rows(
-        self, metric: str | None = None, since: str | None = None, *, include_unrevealed: bool = False
+        self,
+        metric: str | None = None,
+        since: str | None = None,
+        *,
+        include_unrevealed: bool = False,
+        short: bool = False,
     ) -> list[tuple]:
         """Scored answers in sitting order as plain tuples (the lean form trends use):
 
         ``(sitting_id, started, partner, metric, number, exercise_id, prompt_id,
         answer_id, private, revealed)``. Unrevealed private ones only when asked for.
+        ``short=True`` stops after ``exercise_id`` (all a summary needs; each
+        column of thousands of rows is thousands of Python objects).
         """
         # "+a.metric" keeps SQLite off the metric index: ten years of scored
         # answers are most of the table, and one scan beats thousands of lookups.
@@ -1085,9 +1092,11 @@ class Store:
             params.append(since)
         if not include_unrevealed:
             clauses.append("(a.private = 0 OR r.sitting_id IS NOT NULL)")
+        columns = "a.sitting_id, s.started, a.partner, a.metric, a.number, a.exercise_id"
+        if not short:
+            columns += ", a.prompt_id, a.id, a.private, a.private = 0 OR r.sitting_id IS NOT NULL"
         sql = (
-            "SELECT a.sitting_id, s.started, a.partner, a.metric, a.number, a.exercise_id, a.prompt_id, a.id, "
-            "a.private, a.private = 0 OR r.sitting_id IS NOT NULL "
+            f"SELECT {columns} "
             "FROM answers a JOIN sittings s ON s.id = a.sitting_id "
             "LEFT JOIN reveals r ON r.sitting_id = a.sitting_id AND r.exercise_id = a.exercise_id "
             "AND r.prompt_id = a.prompt_id "

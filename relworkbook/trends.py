@@ -349,10 +349,7 @@ def summary(store: Any, catalog: Any, window: str = "all", now: datetime | date 
     if lean is not None:
         # Plain tuples straight from the cursor: MetricPoint objects are only
         # built if someone reads ``summary.points`` (the CSV, for one).
-        rows = lean()
-        if not all(row[9] for row in rows):
-            rows = [row for row in rows if row[9]]
-        points: Sequence[MetricPoint] = PointRows(rows)
+        points: Sequence[MetricPoint] = PointRows(lean(short=True))  # visible ones only
     else:
         points = store.metric_points()
         # The store already leaves unrevealed private numbers out; this guards a
@@ -366,8 +363,9 @@ class PointRows(Sequence):
     """Metric points kept as the store's plain rows, made into ``MetricPoint`` on demand.
 
     A row is ``(sitting_id, at, partner, metric, value, exercise_id, prompt_id,
-    answer_id, private, revealed)`` (``store.metric_rows``). Compares equal to
-    any sequence of the same points.
+    answer_id, private, revealed)`` (``store.metric_rows``), or its first six
+    (``short=True``: then ``extra`` holds only the exercise id). Compares equal
+    to any sequence of the same points.
     """
 
     __slots__ = ("rows", "_points")
@@ -379,11 +377,11 @@ class PointRows(Sequence):
     def _made(self) -> tuple[MetricPoint, ...]:
         if self._points is None:
             self._points = tuple(
-                MetricPoint(sid, at, partner, metric, value, {
-                    "exercise_id": exercise_id, "prompt_id": prompt_id, "answer_id": answer_id,
-                    "private": bool(private), "revealed": bool(shown),
-                })
-                for sid, at, partner, metric, value, exercise_id, prompt_id, answer_id, private, shown in self.rows
+                MetricPoint(row[0], row[1], row[2], row[3], row[4], {
+                    "exercise_id": row[5], "prompt_id": row[6], "answer_id": row[7],
+                    "private": bool(row[8]), "revealed": bool(row[9]),
+                } if len(row) >= 10 else {"exercise_id": row[5]})
+                for row in self.rows
             )
         return self._points
 

@@ -123,6 +123,7 @@ def test_metric_rows_and_points_agree(store):
         assert point.extra == {"exercise_id": row[5], "prompt_id": row[6], "answer_id": row[7],
                                "private": bool(row[8]), "revealed": bool(row[9])}
         assert row[9]  # unrevealed ones are left out
+    assert store.metric_rows(short=True) == [row[:6] for row in rows]
     hidden = store.metric_rows(include_unrevealed=True)
     assert len(hidden) >= len(rows)
     assert {r[7] for r in rows} <= {r[7] for r in hidden}
