@@ -214,7 +214,7 @@ class RevealScreen(Screen[bool]):
             )
         else:
             title = (
-                f"Both of you have answered the {len(self.prompts)} private questions.\n"
+                f"You have both answered {len(self.prompts)} private questions.\n"
                 "Your answers are shown only when you both agree."
             )
         with Vertical(id="reveal-box"):
