@@ -146,15 +146,30 @@ class WorkbookApp(App[None]):
         sitting = self.store.open_sitting()
         return sitting.id if sitting is not None else None
 
-    def flush_all(self) -> None:
-        """Save whatever any screen is holding: called before anything that covers it."""
+    def flush_all(self) -> bool:
+        """Save whatever any screen is holding: called before anything that covers it.
+
+        False when something could not be written (the screen holding it has
+        said why and keeps it): callers that would close that screen stay put.
+        """
+        saved = True
         for screen in list(self.screen_stack):
             flush = getattr(screen, "flush_saves", None)
             if callable(flush):
                 try:
-                    flush()
+                    if flush() is False:
+                        saved = False
                 except Exception as error:
+                    saved = False
                     self.notify(f"Could not save: {error}", severity="error")
+        return saved
+
+    def _unsaved_stay(self) -> None:
+        self.notify(
+            "An answer is not saved yet, so it stays open: fix the problem above, then try again.",
+            severity="warning",
+            timeout=10,
+        )
 
     def refresh_home(self) -> None:
         if self.home_screen is not None and self.home_screen.is_mounted:
@@ -225,7 +240,9 @@ class WorkbookApp(App[None]):
     def action_home(self) -> None:
         if self.home_screen is None:
             return
-        self.flush_all()
+        if not self.flush_all():
+            self._unsaved_stay()
+            return
         while len(self.screen_stack) > 1 and self.screen is not self.home_screen:
             self.pop_screen()
         self.refresh_home()
@@ -338,7 +355,9 @@ class WorkbookApp(App[None]):
     def end_sitting(self, sitting_id: int) -> None:
         from .screens.sitting_end import SittingEndScreen
 
-        self.flush_all()
+        if not self.flush_all():
+            self._unsaved_stay()
+            return
         # Leave any exercise first, so nothing writes into a closed sitting.
         if self.home_screen is not None:
             while len(self.screen_stack) > 1 and self.screen is not self.home_screen:
@@ -409,7 +428,9 @@ class WorkbookApp(App[None]):
         if answer_sitting_id == sitting_id:
             answer_sitting_id = None
         # One exercise at a time: one opened from the palette replaces the one on screen.
-        self.flush_all()
+        if not self.flush_all():
+            self._unsaved_stay()
+            return
         if self.home_screen is not None:
             while len(self.screen_stack) > 1 and self.screen is not self.home_screen:
                 self.pop_screen()
@@ -447,7 +468,21 @@ class WorkbookApp(App[None]):
         return rows
 
     async def action_quit(self) -> None:
-        self.flush_all()
+        import time
+
+        if not self.flush_all():
+            # Quitting now would lose the words on screen: stay open and say so,
+            # unless this is the second quit in a row (the problem may not be fixable now).
+            asked = getattr(self, "_quit_unsaved_at", None)
+            if asked is None or time.monotonic() - asked > 15:
+                self._quit_unsaved_at = time.monotonic()
+                self.notify(
+                    "An answer is not saved yet, so the workbook stays open: fix the problem above, "
+                    "or quit again to leave without it.",
+                    severity="warning",
+                    timeout=15,
+                )
+                return
         await super().action_quit()
 
 

@@ -850,3 +850,130 @@ async def test_resume_in_the_middle_of_a_run(db, run_catalog):
     assert answer(store, sitting.id, "fx-run", "worry", "a") == "half a thought"
     assert answer(store, sitting.id, "fx-run", "ready", "a") == "Yes"
     store.close()
+
+
+# ------------------------------------------------- the first key after a move
+
+
+def burst(app: App, *keys: str) -> None:
+    """Keys as a fast typist sends them: all queued at once, none waiting for the screen.
+
+    (``pilot.press`` waits for the app to go idle after every key, which hides
+    a focus change that comes one refresh late.)
+    """
+    from textual import events
+
+    for key in keys:
+        char = " " if key == "space" else (key if len(key) == 1 else None)
+        event = events.Key(key, char)
+        event.set_sender(app)
+        app._driver.send_message(event)
+
+
+async def test_keys_right_after_pgdn_go_into_the_answer_not_the_next_button(store, catalog):
+    """PgDn then typing at once, with no pause: a space must not press Next, no letter is lost."""
+    sitting = store.start_sitting(("a", "b"))
+    app = Host(store, catalog, "fx-hopes", sitting.id, ("a", "b"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen.focused, Button) and screen.focused.id == "next"  # the intro
+        burst(app, "pagedown", "space", "4", "x", "space", "y")
+        await pilot.pause()
+        assert "prompt 1 of 3" in shown(app) and badge(app).partner == "a"  # not skipped
+        area = screen.query_one("#answer").query_one(TextArea)
+        assert area.text == " 4x y"
+        assert screen.focused is area
+        # Straight on to Sam's slot: the first keys land there too.
+        burst(app, "pagedown", "space", "7")
+        await pilot.pause()
+        assert badge(app).partner == "b" and "prompt 1 of 3" in shown(app)
+        assert screen.query_one("#answer").query_one(TextArea).text == " 7"
+        assert answer(store, sitting.id, "fx-hopes", "hope", "a") == " 4x y"
+
+
+# ------------------------------------------------- a long answer, shown short
+
+
+async def test_a_very_long_answer_is_shown_short_to_the_other_partner_and_kept_whole(store, catalog):
+    from relworkbook.widgets.answer_view import SHOW_AT_MOST
+
+    sitting = store.start_sitting(("a", "b"))
+    huge = "".join(f"line {n} of a very long answer\n" for n in range(40000))  # about 1 MB
+    assert len(huge) > 1_000_000
+    store.save_answer(sitting.id, "fx-hopes", "hope", "a", huge, prompt_type="text")
+    app = Host(store, catalog, "fx-hopes", sitting.id, ("a", "b"), start_slot=1)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert badge(app).partner == "b"
+        view = app.screen.query_one(AnswerView)
+        text = str(view.content)
+        assert text.startswith("Alex answered:\nline 0 of a very long answer")
+        assert len(text) < SHOW_AT_MOST + 200
+        rest = len(huge) - SHOW_AT_MOST
+        assert f"{rest:,} more characters" in text and "History" in text
+        assert "line 39999" not in text
+    # The stored answer is never cut.
+    assert answer(store, sitting.id, "fx-hopes", "hope", "a") == huge
+
+
+def test_a_short_answer_is_shown_whole():
+    prompt = load_dir(FIXTURES).exercise("fx-hopes").prompts[0]
+    view = AnswerView(prompt, "x" * 2000, "Alex answered:")
+    assert str(view.content) == "Alex answered:\n" + "x" * 2000
+
+
+# ------------------------------------------------- a write that fails
+
+
+async def test_a_failed_save_keeps_the_text_on_screen_and_nothing_moves_on(tmp_path):
+    """Disk full while answering: one notice, PgDn / PgUp / Esc / quit stay put, then it all saves."""
+    from relworkbook.app import make_app
+
+    db = tmp_path / "workbook.db"
+    with Store.open(db) as s:
+        s.set_couple("Alex", "#cc3366", "Sam", "dodgerblue")
+        s.start_sitting(("a", "b"))
+    app = make_app(db, [FIXTURES], shipped=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        app.action_open_exercise("fx-hopes")
+        await pilot.pause()
+        await pilot.click("#both")
+        await pilot.pause()
+        await pilot.press("pagedown")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, ExerciseScreen) and badge(app).partner == "a"
+        sitting_id = screen.answer_sitting_id
+        store = app.store
+        store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        pages = store.conn.execute("PRAGMA page_count").fetchone()[0]
+        store.conn.execute(f"PRAGMA max_page_count = {pages}")  # the disk is full
+        words = "a long answer that does not fit " * 2000
+        area = screen.query_one("#answer").query_one(TextArea)
+        area.insert(words)
+        await pilot.pause(0.6)  # the autosave fails
+        area.insert("and more ")
+        await pilot.pause(0.6)  # and again: the same notice is not repeated
+        await pilot.pause()
+        errors = [n for n in app._notifications if n.severity == "error"]
+        assert len(errors) == 1 and "full" in errors[0].message and "\n" not in errors[0].message
+
+        for key in ("pagedown", "escape"):
+            await pilot.press(key)
+            await pilot.pause()
+            assert app.screen is screen and screen.page == 0 and badge(app).partner == "a"
+            assert area.text == words + "and more "
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+        assert app.is_running and app.screen is screen
+        assert any("stays open" in n.message for n in app._notifications)
+        assert answer(store, sitting_id, "fx-hopes", "hope", "a") is None
+
+        # Room again: the next move saves everything and goes on.
+        store.conn.execute("PRAGMA max_page_count = 1000000")
+        await pilot.press("pagedown")
+        await pilot.pause()
+        assert badge(app).partner == "b"
+        assert answer(store, sitting_id, "fx-hopes", "hope", "a") == words + "and more "

@@ -189,11 +189,6 @@ def test_full_disk_is_a_clear_error_and_keeps_what_was_saved(tmp_path):
         assert again.find_answer(sitting.id, "fx-hopes", "hope", "a").value == "our first answer"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="exercise.py flush_saves does not catch WorkbookError: a failed autosave ends the app "
-    "(fix described in docs/reliability.md, 'Known gaps')",
-)
 async def test_full_disk_while_typing_is_a_notification_and_the_text_stays(tmp_path):
     db = tmp_path / "workbook.db"
     workbook_with_answers(db).close()

@@ -23,6 +23,7 @@ in, hidden".
 from __future__ import annotations
 
 import datetime as dt
+import time
 from typing import Any
 
 from rich.text import Text
@@ -36,10 +37,12 @@ from textual.widgets.option_list import Option
 
 from .. import progress
 from ..model import TOGETHER, Commitment, Couple, Exercise
+from ..store import WorkbookError
 from ..widgets import AnswerView, PartnerBadge, PromptWidget, TurnsPrompt, widget_for
 from .handover import HandoverScreen, RevealScreen
 
 SAVE_DELAY = 0.4  # seconds of quiet before a draft is written
+ERROR_QUIET = 5.0  # seconds before the same failed autosave is reported again
 STATUS_WORDS = {"kept": "kept", "partly": "partly kept", "not_kept": "not kept", "open": "not reviewed yet"}
 
 
@@ -175,6 +178,7 @@ class ExerciseScreen(Screen[bool]):
         self._widget_slot: int | None = None
         self._dirty = False
         self._save_timer: Timer | None = None
+        self._last_error: tuple[str, float] | None = None  # (message, monotonic time shown)
         self._started = self._sitting_start()
         self._busy = False
         self._locked = False  # showing "answer is in, hidden until the reveal"
@@ -245,7 +249,8 @@ class ExerciseScreen(Screen[bool]):
             self.notify(self.widget.error, severity="warning")
             return
         index = self.slot_index
-        self.flush_saves(leaving=True)
+        if not self.flush_saves(leaving=True):
+            return  # not saved: the text stays on screen, the error is shown
         if index is not None and self.slots[index].prompt.is_private and self._widget_slot == index:
             # Reveal once, on leaving the last slot of the run.
             reveal = self._last_of_run(index) and bool(self._due(index))
@@ -267,17 +272,20 @@ class ExerciseScreen(Screen[bool]):
     async def action_back(self) -> None:
         if self._busy or self.pos == 0:
             return
-        self.flush_saves(leaving=True)
+        if not self.flush_saves(leaving=True):
+            return
         self.pos -= 1
         await self._show_page()
 
     def action_leave(self) -> None:
-        self.flush_saves(leaving=True)
+        if not self.flush_saves(leaving=True):
+            return
         self.dismiss(False)
 
     async def _finish(self) -> None:
-        self.flush_saves(leaving=True)
-        progress.clear_resume(self.store)
+        if not self.flush_saves(leaving=True):
+            return
+        self._remember(progress.clear_resume, self.store)
         self.dismiss(True)
 
     async def on_button_pressed(self, event: Button.Pressed) -> None:
@@ -327,7 +335,8 @@ class ExerciseScreen(Screen[bool]):
             page = self.page
             if not (isinstance(page, int) and self._keeps_keys(page)):
                 self._at_keys = None
-            progress.set_resume(
+            self._remember(
+                progress.set_resume,
                 self.store,
                 self.sitting_id,
                 self.exercise.id,
@@ -535,7 +544,9 @@ class ExerciseScreen(Screen[bool]):
         self.widget = widget
         self._widget_slot = index
         self._dirty = False
-        self.call_after_refresh(widget.focus_first)
+        # At once, not after a refresh: the very next key must reach the answer,
+        # not the Next button (a space there would skip the prompt).
+        widget.focus_first()
 
     async def _show_locked(self, index: int) -> None:
         slot = self.slots[index]
@@ -602,7 +613,7 @@ class ExerciseScreen(Screen[bool]):
             return
         self._dirty = True
         self._stop_timer()
-        self._save_timer = self.set_timer(SAVE_DELAY, self.flush_saves)
+        self._save_timer = self.set_timer(SAVE_DELAY, self._autosave)
 
     def on_turns_prompt_turn_changed(self, event: TurnsPrompt.TurnChanged) -> None:
         event.stop()
@@ -614,12 +625,39 @@ class ExerciseScreen(Screen[bool]):
             self._save_timer.stop()
             self._save_timer = None
 
-    def flush_saves(self, leaving: bool = False) -> None:
-        """Write the answer on screen now if it changed (or, when leaving a slot, if it is a first answer)."""
+    def _autosave(self) -> None:
+        self.flush_saves(quiet=True)
+
+    def _report(self, error: WorkbookError, *, quiet: bool = False) -> None:
+        """Show a failed write as one line; ``quiet`` skips a repeat of the same error within a few seconds."""
+        message = str(error).strip().splitlines()[0] if str(error).strip() else "The workbook could not be written."
+        now = time.monotonic()
+        if quiet and self._last_error is not None:
+            last, when = self._last_error
+            if last == message and now - when < ERROR_QUIET:
+                return
+        self._last_error = (message, now)
+        self.notify(message, title="Not saved yet", severity="error", timeout=10)
+
+    def _remember(self, write: Any, *args: Any, **kwargs: Any) -> None:
+        """Record where we are; a failure only costs the resume point, so it is reported quietly."""
+        try:
+            write(*args, **kwargs)
+        except WorkbookError as error:
+            self._report(error, quiet=True)
+
+    def flush_saves(self, leaving: bool = False, *, quiet: bool = False) -> bool:
+        """Write the answer on screen now if it changed (or, when leaving a slot, if it is a first answer).
+
+        Returns False when the write failed (disk full, file read-only, workbook
+        in use): the error is shown, the answer stays on screen and unsaved,
+        and the next change or move tries again. ``quiet`` (the autosave timer)
+        does not repeat the same error within a few seconds.
+        """
         self._stop_timer()
         widget, index = self.widget, self._widget_slot
         if widget is None or index is None:
-            return
+            return True
         slot = self.slots[index]
         prompt = slot.prompt
         value = widget.value
@@ -627,27 +665,34 @@ class ExerciseScreen(Screen[bool]):
             # Moving on from an untouched slot still records a real answer
             # (a checklist with nothing ticked means "none of these").
             if not leaving or not progress.is_answered(prompt.type, value):
-                return
+                return True
             if self._saved(slot.partner, prompt.id) is not None:
-                return
+                return True
         number = None
         if prompt.is_scored:
             if prompt.type == "scale" and isinstance(value, int):
                 number = value
             elif prompt.type == "checklist" and isinstance(value, list):
                 number = len(value)
-        self.store.save_answer(
-            self.answer_sitting_id,
-            self.exercise.id,
-            prompt.id,
-            slot.partner,
-            value,
-            prompt_type=prompt.type,
-            private=prompt.is_private,
-            metric=prompt.metric if prompt.is_scored else None,
-            number=number,
-        )
+        try:
+            self.store.save_answer(
+                self.answer_sitting_id,
+                self.exercise.id,
+                prompt.id,
+                slot.partner,
+                value,
+                prompt_type=prompt.type,
+                private=prompt.is_private,
+                metric=prompt.metric if prompt.is_scored else None,
+                number=number,
+            )
+        except WorkbookError as error:
+            self._dirty = True
+            self._report(error, quiet=quiet)
+            return False
         self._dirty = False
+        self._last_error = None
+        return True
 
     def on_unmount(self) -> None:
         # Normally already saved (leaving flushes); this covers a screen popped from outside.

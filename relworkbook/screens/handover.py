@@ -22,7 +22,7 @@ from textual.screen import Screen
 from textual.widgets import Button, Footer, Static
 
 from ..model import Couple, Prompt
-from ..widgets.answer_view import format_answer
+from ..widgets.answer_view import format_answer, shorten
 from ..widgets.badge import PartnerBadge
 
 
@@ -279,7 +279,7 @@ class RevealScreen(Screen[bool]):
             for key in ("a", "b"):
                 badge = PartnerBadge(self.couple)
                 badge.show(key)
-                answer = format_answer(prompt, given.get(key), self.couple, out_of=True)
+                answer = shorten(format_answer(prompt, given.get(key), self.couple, out_of=True))
                 columns.append(Vertical(badge, Static(answer), classes="column"))
             parts.append(Horizontal(*columns, classes="row"))
         area.mount_all(parts)

@@ -10,6 +10,8 @@ from textual.widgets import Static
 from ..model import Couple, Prompt, answer_text
 from .template import fill_template
 
+SHOW_AT_MOST = 2000  # characters of an answer shown while answering; History shows it whole
+
 
 def _name(couple: Couple | None, key: str) -> str:
     if key == "both":
@@ -61,6 +63,24 @@ def format_answer(prompt: Prompt, value: Any, couple: Couple | None = None, *, o
     return Text(answer_text(prompt.type, value))
 
 
+def shorten(text: Text, limit: int = SHOW_AT_MOST) -> Text:
+    """The first ``limit`` characters of a rendered answer, and how much more there is.
+
+    Only the copy on screen is cut (a megabyte takes seconds to lay out);
+    the stored answer is never touched.
+    """
+    more = len(text) - limit
+    if more <= 0:
+        return text
+    short = text.copy()
+    short.right_crop(more)
+    short.append(
+        f"\n\u2026 {more:,} more characters; the whole answer is kept and shown in History.",
+        style="italic dim",
+    )
+    return short
+
+
 class AnswerView(Static):
     """One partner's given answer, with their name on top."""
 
@@ -77,5 +97,5 @@ class AnswerView(Static):
 
     def __init__(self, prompt: Prompt, value: Any, title: str, couple: Couple | None = None, **kwargs) -> None:
         body = Text(f"{title}\n", style="bold")
-        body.append_text(format_answer(prompt, value, couple))
+        body.append_text(shorten(format_answer(prompt, value, couple)))
         super().__init__(body, **kwargs)

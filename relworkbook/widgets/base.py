@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from textual.message import Message
-from textual.widget import Widget
+from textual.widget import NoScreen, Widget
 
 from ..model import Couple, Prompt
 
@@ -70,13 +70,19 @@ class PromptWidget(Widget):
         return None
 
     def focus_first(self) -> None:
-        """Put the keyboard in the first control."""
-        for widget in self.query("*"):
-            if widget.focusable:
-                widget.focus()
-                return
-        if self.focusable:
-            self.focus()
+        """Put the keyboard in the first control, at once.
+
+        Not ``Widget.focus()``, which waits for the app's queue: keys already
+        typed would reach whatever had focus before (the Next button, where a
+        space presses it).
+        """
+        target = next((w for w in self.query("*") if w.focusable), self if self.focusable else None)
+        if target is None:
+            return
+        try:
+            self.screen.set_focus(target)
+        except NoScreen:
+            target.focus()
 
     def partner_name(self, key: str) -> str:
         if self.couple is None:
