@@ -20,6 +20,7 @@ time-out key for keyboards where the function keys need a modifier.
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 from typing import Any, Iterable, Sequence
 
@@ -181,14 +182,18 @@ class WorkbookApp(App[None]):
     # -------------------------------------------------------------- checks
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        from .screens.hide import HideScreen
-        from .screens.first_run import FirstRunScreen
-
-        if isinstance(self.screen, HideScreen):
+        # Runs for every key and footer refresh: look at the screens' modules
+        # only if they are loaded (no such screen can be showing otherwise),
+        # so Home's first paint does not import the names form.
+        hide = sys.modules.get(f"{__package__}.screens.hide")
+        first_run = sys.modules.get(f"{__package__}.screens.first_run")
+        if hide is not None and isinstance(self.screen, hide.HideScreen):
             # While hidden, only the hide key (to come back) and quit do anything.
             return action in ("hide", "quit")
         if not self.has_couple() or (
-            isinstance(self.screen, FirstRunScreen) and self.home_screen is None
+            first_run is not None
+            and isinstance(self.screen, first_run.FirstRunScreen)
+            and self.home_screen is None
         ):
             # Before the names are in there is no home, sitting or exercise.
             if action in (
