@@ -1,0 +1,368 @@
+"""The command line: parse, resolve paths, open the store, run.
+
+``python -m relworkbook`` with no sub-command is handled by ``start.py``
+without importing click; this module gets everything else, and the plain
+start too when it comes through ``cli`` (the same checks, from ``start``).
+
+Every failure a person can cause (a missing file, a folder given as ``--db``, a
+damaged workbook, a broken exercise file) ends as one line on stderr and a
+non-zero exit, never a traceback. Textual is imported only when the app opens.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator, Sequence
+
+import click
+
+from . import paths, start
+
+EXIT_ERROR = 1
+EXIT_USAGE = 2
+
+
+class CliError(click.ClickException):
+    """One line for the person, exit status 1."""
+
+    exit_code = EXIT_ERROR
+
+    def show(self, file=None) -> None:  # noqa: D401 - click's signature
+        click.echo(f"relworkbook: {self.message}", err=True)
+
+
+def _resolve_db(ctx: click.Context, db: str | None) -> Path:
+    """The workbook path: this command's --db, the group's --db, or the default."""
+    chosen = db or (ctx.obj or {}).get("db")
+    if chosen:
+        return Path(chosen).expanduser()
+    try:
+        return start.default_db()
+    except start.StartError as error:
+        raise CliError(str(error)) from None
+
+
+def _exercise_dirs(ctx: click.Context, extra: Sequence[str] = ()) -> list[Path]:
+    dirs = list((ctx.obj or {}).get("exercises", ())) + list(extra)
+    try:
+        return start.exercise_dirs(dirs)
+    except start.StartError as error:
+        raise CliError(str(error)) from None
+
+
+@contextmanager
+def _open_store(db: Path, *, create: bool = True, must_exist: bool = False) -> Iterator:
+    from .store import Store, WorkbookError
+
+    if must_exist and not db.exists():
+        raise CliError(f"no workbook at {db}. Check the path, or run `relworkbook` to start one.")
+    try:
+        store = Store.open(db, create=create)
+    except WorkbookError as error:
+        raise CliError(str(error)) from None
+    try:
+        yield store
+    except WorkbookError as error:
+        raise CliError(str(error)) from None
+    finally:
+        store.close()
+
+
+def _load_catalog(dirs: Sequence[Path]):
+    from .catalog import load_catalog
+
+    return load_catalog(dirs)
+
+
+def _write_output(text: str, output: str | None) -> None:
+    """Print to stdout, or write an owner-only file."""
+    if not output or output == "-":
+        click.echo(text, nl=not text.endswith("\n"))
+        return
+    target = Path(output).expanduser()
+    if target.is_dir():
+        raise CliError(f"{target} is a folder; give a file name for --output.")
+    try:
+        paths.write_private(target, text)
+    except OSError as error:
+        raise CliError(f"cannot write {target}: {error.strerror or error}.") from None
+    click.echo(f"Wrote {target}", err=True)
+
+
+@click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--db", "db", metavar="PATH", help="The workbook file (default: workbook.db in the user data folder, or $RELWORKBOOK_HOME).")
+@click.option("--exercises", "exercises", metavar="DIR", multiple=True, help="Add a folder of your own exercises to the shipped program (repeatable).")
+@click.version_option(package_name="relworkbook")
+@click.pass_context
+def cli(ctx: click.Context, db: str | None, exercises: tuple[str, ...]) -> None:
+    """A guided relationship-repair workbook for two partners at one keyboard.
+
+    With no command, opens the workbook.
+    """
+    ctx.ensure_object(dict)
+    ctx.obj["db"] = db
+    ctx.obj["exercises"] = exercises
+    if ctx.invoked_subcommand is None:
+        _run_app(_resolve_db(ctx, None), _exercise_dirs(ctx))
+
+
+def _run_app(db: Path, exercise_dirs: Sequence[Path]) -> None:
+    """The app on this workbook (start.run_app), its one-line errors as click's."""
+    try:
+        start.run_app(db, exercise_dirs)
+    except start.StartError as error:
+        raise CliError(str(error)) from None
+
+
+@cli.command()
+@click.argument("dirs", nargs=-1, type=click.Path(file_okay=False, path_type=Path))
+@click.option("--exercises", "extra", metavar="DIR", multiple=True, help="A counsellor's pack to check together with the shipped program.")
+@click.pass_context
+def validate(ctx: click.Context, dirs: tuple[Path, ...], extra: tuple[str, ...]) -> None:
+    """Check exercise files; print FILE:LINE: message for each problem.
+
+    With no DIR, checks the shipped program (plus any --exercises packs). A DIR
+    without its own steps.yaml is checked together with the shipped program.
+    """
+    from .catalog import format_errors, validate_dirs
+
+    packs = _exercise_dirs(ctx, extra)
+    for folder in dirs:
+        if not folder.is_dir():
+            raise CliError(f"{folder} does not exist or is not a folder.")
+    targets: list[Path] = list(dirs) + packs
+    # A folder with its own steps.yaml is a whole program and is checked alone;
+    # a pack without one adds to the shipped program and is checked on top of it.
+    standalone = bool(dirs) and any((Path(d) / "steps.yaml").is_file() for d in targets)
+    if not standalone:
+        targets.insert(0, paths.shipped_exercises_dir())
+    errors = validate_dirs(targets, shipped=False)
+    if errors:
+        click.echo(format_errors(errors))
+        click.echo(f"{len(errors)} problem{'s' if len(errors) != 1 else ''} found.", err=True)
+        sys.exit(EXIT_ERROR)
+    click.echo(f"OK: {', '.join(str(t) for t in targets)}", err=True)
+
+
+@cli.command()
+@click.option("--db", metavar="PATH", help="Write the demo workbook here (must not hold a workbook yet).")
+@click.option("--weeks", type=click.IntRange(1, 2000), default=12, show_default=True, help="Weeks of weekly check-ins.")
+@click.option("--seed", type=int, default=0, show_default=True, help="Same seed, same workbook.")
+@click.pass_context
+def demo(ctx: click.Context, db: str | None, weeks: int, seed: int) -> None:
+    """Make a workbook for Alex and Sam with N weeks of sample history.
+
+    With no --db, uses a temporary file and opens the app on it.
+    """
+    from .demo import generate
+
+    catalog = _load_catalog(_exercise_dirs(ctx))
+    target_dir: str | None = None
+    if db:
+        target = Path(db).expanduser()
+        if target.is_dir():
+            raise CliError(f"{target} is a folder, not a workbook file.")
+    else:
+        target_dir = tempfile.mkdtemp(prefix="relworkbook-demo-")
+        target = Path(target_dir) / "demo.db"
+    try:
+        with _open_store(target) as store:
+            if not store.is_empty():
+                raise CliError(f"{target} already holds a workbook; pick a new file for the demo.")
+            generate(store, catalog, weeks=weeks, seed=seed)
+        if db:
+            click.echo(f"Demo workbook with {weeks} weeks written to {target}", err=True)
+        else:
+            _run_app(target, _exercise_dirs(ctx))
+    finally:
+        if target_dir:
+            shutil.rmtree(target_dir, ignore_errors=True)
+
+
+@cli.command()
+@click.option("--db", metavar="PATH", help="The workbook file.")
+@click.option("--search", "search", metavar="WORDS", help="Full-text search over everything written.")
+@click.pass_context
+def history(ctx: click.Context, db: str | None, search: str | None) -> None:
+    """List sittings, newest first (or search what was written)."""
+    path = _resolve_db(ctx, db)
+    catalog = None
+    with _open_store(path, must_exist=True) as store:
+        couple = store.get_couple()
+
+        def name(key: str) -> str:
+            return couple.name(key) if couple else key
+
+        def title(exercise_id: str) -> str:
+            nonlocal catalog
+            if catalog is None:
+                catalog = _load_catalog(_exercise_dirs(ctx))
+            exercise = catalog.exercise(exercise_id)
+            return exercise.title if exercise else exercise_id
+
+        if search is not None:
+            hits = store.search(search)
+            if not hits:
+                click.echo("No matches.")
+                return
+            for hit in hits:
+                snippet = " ".join(hit.snippet.split())
+                click.echo(f"#{hit.sitting_id} {hit.sitting_started[:10]}  {title(hit.exercise_id)} · {name(hit.partner)}")
+                click.echo(f"    {snippet}")
+            return
+        sittings = store.list_sittings()
+        if not sittings:
+            click.echo("No sittings yet.")
+            return
+        click.echo(f"{'#':>5}  {'date':<16}  {'who':<20}  {'min':>4}  exercises")
+        for sitting in sittings:
+            who = " & ".join(name(k) for k in sitting.attendees) or "-"
+            done = ", ".join(title(e) for e in sitting.exercises) or "-"
+            started = sitting.started.replace("T", " ")[:16]
+            click.echo(f"{sitting.id:>5}  {started:<16}  {who[:20]:<20}  {sitting.minutes:>4}  {done}")
+
+
+@cli.command()
+@click.option("--db", metavar="PATH", help="The workbook file.")
+@click.option("--session", "session", type=int, metavar="ID", help="The sitting to recap (see `relworkbook history`).")
+@click.option("--last", is_flag=True, help="The most recent sitting (the default).")
+@click.option("--format", "fmt", type=click.Choice(["text", "markdown", "html"]), default="text", show_default=True)
+@click.option("--output", metavar="FILE", help="Write to FILE (owner-only) instead of stdout.")
+@click.option("--print", "to_printer", is_flag=True, help="Send the recap to the system printer (lp or lpr).")
+@click.pass_context
+def recap(ctx: click.Context, db: str | None, session: int | None, last: bool, fmt: str, output: str | None, to_printer: bool) -> None:
+    """Print the recap of a sitting as text, Markdown or HTML."""
+    from . import recap as recap_mod
+
+    if session is not None and last:
+        raise click.UsageError("give --session ID or --last, not both.")
+    path = _resolve_db(ctx, db)
+    with _open_store(path, must_exist=True) as store:
+        if session is None:
+            sitting = store.last_sitting()
+            if sitting is None:
+                raise CliError("this workbook has no sittings yet, so there is nothing to recap.")
+        else:
+            sitting = store.get_sitting(session)
+            if sitting is None:
+                raise CliError(f"no sitting #{session} in this workbook; `relworkbook history` lists them.")
+        catalog = _load_catalog(_exercise_dirs(ctx))
+        built = recap_mod.build_recap(store, catalog, sitting.id)
+        text = recap_mod.render(built, fmt)
+    if to_printer:
+        _print(text, fmt)
+        return
+    _write_output(text, output)
+
+
+def _print(text: str, fmt: str) -> None:
+    printer = shutil.which("lp") or shutil.which("lpr")
+    if printer is None:
+        raise CliError(
+            "no system printer command (lp or lpr) was found. Save the recap with "
+            "--format html --output recap.html and print it from a browser."
+        )
+    suffix = {"html": ".html", "markdown": ".md"}.get(fmt, ".txt")
+    handle, name = tempfile.mkstemp(suffix=suffix, prefix="relworkbook-recap-")
+    os.close(handle)
+    try:
+        paths.write_private(Path(name), text)
+        result = subprocess.run([printer, name], capture_output=True, text=True)
+    finally:
+        os.unlink(name)
+    if result.returncode != 0:
+        reason = (result.stderr or result.stdout).strip().splitlines()
+        raise CliError(f"the printer refused the recap: {reason[-1] if reason else 'no reason given'}.")
+    click.echo("Sent to the printer.", err=True)
+
+
+@cli.command()
+@click.option("--db", metavar="PATH", help="The workbook file.")
+@click.option("--format", "fmt", type=click.Choice(["text", "csv"]), default="text", show_default=True)
+@click.option("--window", type=click.Choice(["3m", "1y", "all"]), default="all", show_default=True, help="Last 3 months, last year, or everything.")
+@click.pass_context
+def trends(ctx: click.Context, db: str | None, fmt: str, window: str) -> None:
+    """Print each metric per partner: latest, change, gap, reliable change."""
+    from . import trends as trends_mod
+
+    path = _resolve_db(ctx, db)
+    with _open_store(path, must_exist=True) as store:
+        catalog = _load_catalog(_exercise_dirs(ctx))
+        summary = trends_mod.summary(store, catalog, window=window)
+        if fmt == "csv":
+            text = trends_mod.render_csv(summary)
+        else:
+            text = trends_mod.render_text(summary)
+    click.echo(text, nl=not text.endswith("\n"))
+
+
+@cli.command("export")
+@click.option("--db", metavar="PATH", help="The workbook file.")
+@click.option("--output", metavar="FILE", help="Write to FILE (owner-only) instead of stdout.")
+@click.pass_context
+def export_cmd(ctx: click.Context, db: str | None, output: str | None) -> None:
+    """Write everything as JSON, private answers included."""
+    path = _resolve_db(ctx, db)
+    with _open_store(path, must_exist=True) as store:
+        data = store.export_data()
+    _write_output(json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n", output)
+
+
+@cli.command("import")
+@click.option("--db", metavar="PATH", help="The workbook file to fill (new or empty).")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.pass_context
+def import_cmd(ctx: click.Context, db: str | None, file: Path) -> None:
+    """Load a JSON export into a new or empty workbook."""
+    from .store import WorkbookError
+
+    if not file.is_file():
+        raise CliError(f"{file} does not exist or is not a file.")
+    try:
+        data = json.loads(file.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError) as error:
+        raise CliError(f"{file} is not a relworkbook JSON export ({error.__class__.__name__}).") from None
+    path = _resolve_db(ctx, db)
+    with _open_store(path) as store:
+        if not store.is_empty():
+            raise CliError(f"{path} is not empty; import into a new file with --db NEW.db.")
+        try:
+            store.import_data(data)
+        except WorkbookError:
+            raise
+        except (KeyError, TypeError, ValueError) as error:
+            raise CliError(f"{file} is not a complete relworkbook export ({error}).") from None
+    click.echo(f"Imported {file} into {path}", err=True)
+
+
+@cli.command()
+@click.option("--db", metavar="PATH", help="The workbook file.")
+@click.pass_context
+def backup(ctx: click.Context, db: str | None) -> None:
+    """Write a consistent, owner-only copy beside the workbook."""
+    path = _resolve_db(ctx, db)
+    with _open_store(path, must_exist=True) as store:
+        target = store.backup()
+    click.echo(f"Backup written to {target}")
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """The click command line (start.main sends here all but the plain start)."""
+    try:
+        cli.main(args=list(argv) if argv is not None else None, prog_name="relworkbook", standalone_mode=True)
+    except KeyboardInterrupt:
+        click.echo("relworkbook: interrupted.", err=True)
+        sys.exit(130)
+    except SystemExit:
+        raise
+    except Exception as error:  # the last guard: a line, not a traceback
+        detail = str(error).splitlines()[0] if str(error) else error.__class__.__name__
+        click.echo(f"relworkbook: unexpected problem ({error.__class__.__name__}: {detail}). Please report it.", err=True)
+        sys.exit(EXIT_ERROR)

@@ -1,0 +1,172 @@
+"""The plain start, ``relworkbook [--db PATH] [--exercises DIR ...]``, without click.
+
+Opening the workbook is what people do many times a week, so its path imports
+nothing it does not use: the two options are read here by hand and anything
+else (``--help``, ``--version``, a sub-command, a mistake) goes to the click
+command line in ``cli.py``, which gives the same errors for the same options.
+Every failure a person can cause ends as one line on stderr and exit status 1.
+"""
+
+from __future__ import annotations
+
+import gc
+import os
+import sys
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator, Sequence
+
+from . import paths
+
+EXIT_ERROR = 1
+
+
+class StartError(Exception):
+    """One line for the person, exit status 1 (``cli.CliError`` for click)."""
+
+
+def plain_start_args(argv: Sequence[str]) -> tuple[str | None, list[str]] | None:
+    """(--db, [--exercises ...]) when argv is only those options, else None."""
+    db: str | None = None
+    exercises: list[str] = []
+    i = 0
+    while i < len(argv):
+        token = argv[i]
+        name, eq, value = token.partition("=")
+        if name not in ("--db", "--exercises"):
+            return None
+        if not eq:
+            if i + 1 >= len(argv) or argv[i + 1].startswith("-"):
+                return None  # a missing value: click says so
+            value = argv[i + 1]
+            i += 1
+        i += 1
+        if name == "--db":
+            db = value
+        else:
+            exercises.append(value)
+    return db, exercises
+
+
+def default_db() -> Path:
+    try:
+        paths.make_private_dir(paths.data_dir())
+    except OSError as error:
+        raise StartError(
+            f"cannot create the data folder {paths.data_dir()}: {error.strerror or error}. "
+            "Set RELWORKBOOK_HOME or use --db PATH."
+        ) from None
+    return paths.default_db()
+
+
+def exercise_dirs(dirs: Sequence[str]) -> list[Path]:
+    for folder in dirs:
+        if not Path(folder).is_dir():
+            raise StartError(f"exercise folder {folder} does not exist or is not a folder.")
+    return [Path(d) for d in dirs]
+
+
+@contextmanager
+def only_window(db: Path) -> Iterator[None]:
+    """Hold an advisory lock on the workbook while the app runs.
+
+    Two windows on one workbook could type into the same answer and the later
+    save would replace the earlier one; so a second window is told plainly that
+    the workbook is in use. ``flock`` is separate from SQLite's own (POSIX)
+    locks, so the other commands (history, export, backup) still work while
+    the app is open, and the lock goes away with the process, even on a crash.
+    """
+    try:
+        import fcntl
+    except ImportError:  # not on this platform: SQLite's own locking still applies
+        yield
+        return
+    try:
+        fd = os.open(db, os.O_RDONLY)
+    except OSError as error:
+        raise StartError(f"cannot open {db}: {error.strerror or error}.") from None
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise StartError(
+                f"{db} is in use: it is open in another relworkbook window. "
+                "Close that window first (everything in it is saved), then try again."
+            ) from None
+        except OSError:
+            pass  # a filesystem without flock: carry on, as SQLite itself does
+        yield
+    finally:
+        os.close(fd)
+
+
+def run_app(db: Path, dirs: Sequence[Path]) -> None:
+    # Start-up allocates tens of thousands of long-lived objects (modules,
+    # classes, the stylesheet); the cycle collector walking them again and
+    # again cost ~50 ms. Collect nothing until they are loaded, then move them
+    # out of the collector's sight (gc.freeze) and let it work on the rest.
+    gc.disable()
+    try:
+        _start_app(db, dirs)
+    finally:
+        gc.enable()
+
+
+def _start_app(db: Path, dirs: Sequence[Path]) -> None:
+    from .store import DamagedWorkbook, Store, WorkbookError
+
+    if db.is_dir():
+        raise StartError(f"{db} is a folder, not a workbook file. Give a file path with --db.")
+    if not db.parent.is_dir():
+        raise StartError(f"the folder {db.parent} does not exist. Create it first or pick another --db path.")
+    # Check the file before Textual takes the terminal, so a damaged file gets a
+    # plain line; then make the day's automatic backup (cheap when one exists).
+    try:
+        store = Store.open(db)
+    except WorkbookError as error:
+        raise StartError(str(error)) from None
+    try:
+        store.auto_backup()
+    except DamagedWorkbook as error:
+        raise StartError(str(error)) from None
+    except WorkbookError as error:
+        # A backup that cannot be written must not keep the couple out of their workbook.
+        print(f"relworkbook: no automatic backup today: {error}", file=sys.stderr)
+    finally:
+        store.close()
+    from .app import make_app
+
+    with only_window(db):
+        app = make_app(db, exercise_dirs=dirs)
+        gc.freeze()
+        gc.enable()
+        app.run()
+    code = getattr(app, "return_code", 0) or 0
+    if code:
+        sys.exit(code)
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    args = list(sys.argv[1:] if argv is None else argv)
+    plain = plain_start_args(args)
+    if plain is None:
+        from .cli import main as cli_main
+
+        cli_main(args)
+        return
+    db, dirs = plain
+    try:
+        path = Path(db).expanduser() if db else default_db()
+        run_app(path, exercise_dirs(dirs))
+    except StartError as error:
+        print(f"relworkbook: {error}", file=sys.stderr)
+        sys.exit(EXIT_ERROR)
+    except KeyboardInterrupt:
+        print("relworkbook: interrupted.", file=sys.stderr)
+        sys.exit(130)
+    except SystemExit:
+        raise
+    except Exception as error:  # the last guard: a line, not a traceback
+        detail = str(error).splitlines()[0] if str(error) else error.__class__.__name__
+        print(f"relworkbook: unexpected problem ({error.__class__.__name__}: {detail}). Please report it.", file=sys.stderr)
+        sys.exit(EXIT_ERROR)
