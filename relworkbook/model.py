@@ -39,6 +39,8 @@ BLANK_RE = re.compile(r"\{([^{}]*)\}")
 
 @dataclass(frozen=True)
 class Step:
+    """One step of the program (root cause, communication, ...): its title, place and introduction."""
+
     id: str
     title: str
     order: int
@@ -115,6 +117,8 @@ class Metric:
 
 @dataclass(frozen=True)
 class Band:
+    """A named range of an instrument's total, shown beside the latest total."""
+
     name: str
     min: float
     max: float
@@ -142,6 +146,8 @@ class Instrument:
 
 @dataclass(frozen=True)
 class Exercise:
+    """One exercise: its prompts, where it sits in the program, and how it is scored."""
+
     id: str
     title: str
     step: str
@@ -185,6 +191,8 @@ class LoadError:
 
 @dataclass(frozen=True)
 class Partner:
+    """One partner: key ``a`` or ``b``, the name they chose, their colour."""
+
     key: str  # "a" or "b"
     name: str
     colour: str
@@ -192,6 +200,8 @@ class Partner:
 
 @dataclass(frozen=True)
 class Couple:
+    """The two partners of this workbook."""
+
     a: Partner
     b: Partner
 
@@ -210,6 +220,8 @@ class Couple:
 
 @dataclass(frozen=True)
 class Sitting:
+    """One sitting at the keyboard: when, who was there, what they worked on."""
+
     id: int
     started: str  # ISO 8601, local time, seconds
     ended: str | None
@@ -220,6 +232,8 @@ class Sitting:
 
 @dataclass(frozen=True)
 class Answer:
+    """One partner's latest answer to one prompt in one sitting."""
+
     id: int
     sitting_id: int
     exercise_id: str
@@ -238,6 +252,8 @@ class Answer:
 
 @dataclass(frozen=True)
 class Revision:
+    """One version of an answer: a correction adds a version, none is ever lost."""
+
     answer_id: int
     revision: int
     value: Any
@@ -247,6 +263,8 @@ class Revision:
 
 @dataclass(frozen=True)
 class Commitment:
+    """Something a partner said they would do, and how it went."""
+
     id: int
     sitting_id: int
     exercise_id: str
@@ -262,6 +280,8 @@ class Commitment:
 
 @dataclass(frozen=True)
 class SearchHit:
+    """One full-text search match, with a snippet around the words found."""
+
     answer_id: int
     sitting_id: int
     sitting_started: str
@@ -273,6 +293,8 @@ class SearchHit:
 
 @dataclass(frozen=True)
 class MetricPoint:
+    """One scored answer: a partner's number for a metric in a sitting."""
+
     sitting_id: int
     at: str  # sitting start, ISO
     partner: str

@@ -2,8 +2,10 @@
 
 Everything here works on ``MetricPoint`` lists (what ``store.metric_points``
 returns) and on the catalogue; nothing speaks SQL and nothing imports Textual.
-``summary`` makes ONE store query and does the rest in Python, so ten years of
-weekly sittings stay well inside the 50 ms budget.
+``summary`` reads the scores once, as columns (``store.score_columns``: one
+list of sitting ids and one of numbers per metric, partner and exercise), and
+works per sitting, mostly inside dict, sort and zip, so ten years of weekly
+sittings take about 10 ms, well inside the 50 ms budget.
 
 Conventions used throughout:
 
@@ -41,6 +43,7 @@ import csv
 import io
 import math
 import textwrap
+from bisect import bisect_left
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any, Iterable, Sequence
@@ -322,7 +325,7 @@ class TrendsSummary:
     names: dict[str, str]
     metrics: tuple[MetricTrend, ...]
     instruments: tuple[InstrumentTrend, ...]
-    points: Sequence[MetricPoint] = field(default=(), repr=False)  # within the window (a tuple or PointRows)
+    points: Sequence[MetricPoint] = field(default=(), repr=False)  # within the window (a tuple or ScorePoints)
 
     @property
     def is_empty(self) -> bool:
@@ -345,11 +348,11 @@ def _names(store: Any) -> dict[str, str]:
 def summary(store: Any, catalog: Any, window: str = "all", now: datetime | date | str | None = None) -> TrendsSummary:
     """Every metric per partner, and every instrument total, from one store query."""
     since = window_start(now, window)
-    lean = getattr(store, "metric_rows", None)
-    if lean is not None:
-        # Plain tuples straight from the cursor: MetricPoint objects are only
+    columns = getattr(store, "score_columns", None)
+    if columns is not None:
+        # The store's columns as they come: ``MetricPoint`` objects are only
         # built if someone reads ``summary.points`` (the CSV, for one).
-        points: Sequence[MetricPoint] = PointRows(lean(short=True))  # visible ones only
+        points: Sequence[MetricPoint] = ScorePoints(*columns())  # visible ones only
     else:
         points = store.metric_points()
         # The store already leaves unrevealed private numbers out; this guards a
@@ -359,34 +362,55 @@ def summary(store: Any, catalog: Any, window: str = "all", now: datetime | date 
     return summarise(points, catalog, window=window, since=since, names=_names(store))
 
 
-class PointRows(Sequence):
-    """Metric points kept as the store's plain rows, made into ``MetricPoint`` on demand.
+# (metric, partner, exercise_id, sitting ids, numbers): one per metric, partner
+# and exercise, the two lists paired item by item (``store.score_columns``).
+ScoreGroup = tuple[str, str, str, list[int], list[float]]
 
-    A row is ``(sitting_id, at, partner, metric, value, exercise_id, prompt_id,
-    answer_id, private, revealed)`` (``store.metric_rows``), or its first six
-    (``short=True``: then ``extra`` holds only the exercise id). Compares equal
-    to any sequence of the same points.
+
+class ScorePoints(Sequence):
+    """Metric points kept as the store's columns, made into ``MetricPoint`` on demand.
+
+    ``started`` maps a sitting id to its start; ``groups`` are ``ScoreGroup``
+    rows; with ``since``, only sittings from then on count. Made points run in
+    sitting order (start, then id), then partner, metric and exercise, and
+    carry their exercise id in ``extra``. Compares equal to any sequence of the
+    same points in the same order.
     """
 
-    __slots__ = ("rows", "_points")
+    __slots__ = ("started", "groups", "since", "_points")
 
-    def __init__(self, rows: Sequence[tuple]) -> None:
-        self.rows = rows
+    def __init__(self, started: dict[int, str], groups: Sequence[ScoreGroup], since: str | None = None) -> None:
+        self.started = started
+        self.groups = groups
+        self.since = since
         self._points: tuple[MetricPoint, ...] | None = None
+
+    def window(self, since: str | None) -> ScorePoints:
+        """The same columns, counting only sittings from ``since`` on."""
+        return ScorePoints(self.started, self.groups, since)
 
     def _made(self) -> tuple[MetricPoint, ...]:
         if self._points is None:
-            self._points = tuple(
-                MetricPoint(row[0], row[1], row[2], row[3], row[4], {
-                    "exercise_id": row[5], "prompt_id": row[6], "answer_id": row[7],
-                    "private": bool(row[8]), "revealed": bool(row[9]),
-                } if len(row) >= 10 else {"exercise_id": row[5]})
-                for row in self.rows
-            )
+            started, since = self.started, self.since
+            made = []
+            for metric, partner, exercise_id, sids, values in self.groups:
+                rank = _partner_rank(partner)
+                for sid, value in zip(sids, values):
+                    at = started[sid]
+                    if since is None or at >= since:
+                        point = MetricPoint(sid, at, partner, metric, value, {"exercise_id": exercise_id})
+                        made.append(((at, sid, rank, metric, exercise_id), point))
+            made.sort(key=lambda pair: pair[0])
+            self._points = tuple(point for _, point in made)
         return self._points
 
     def __len__(self) -> int:
-        return len(self.rows)
+        if self._points is not None:
+            return len(self._points)
+        if self.since is None:
+            return sum(len(group[3]) for group in self.groups)
+        started, since = self.started, self.since
+        return sum(1 for group in self.groups for sid in group[3] if started[sid] >= since)
 
     def __getitem__(self, index):  # type: ignore[override]
         return self._made()[index]
@@ -395,8 +419,6 @@ class PointRows(Sequence):
         return iter(self._made())
 
     def __eq__(self, other: object) -> bool:
-        if isinstance(other, PointRows):
-            return list(self.rows) == list(other.rows)
         if isinstance(other, Sequence) and not isinstance(other, str):
             return self._made() == tuple(other)
         return NotImplemented
@@ -404,128 +426,152 @@ class PointRows(Sequence):
     __hash__ = None  # type: ignore[assignment]
 
     def __repr__(self) -> str:
-        return f"PointRows({len(self.rows)} points)"
+        return f"ScorePoints({len(self)} points)"
+
+
+def _columns(points: Sequence[MetricPoint]) -> tuple[dict[int, str], list[ScoreGroup]]:
+    """Points as ``(started, groups)``, the form ``summarise`` works on."""
+    if isinstance(points, ScorePoints) and points.since is None:
+        return points.started, list(points.groups)
+    started: dict[int, str] = {}
+    index: dict[tuple[str, str, str], tuple[list[int], list[float]]] = {}
+    for p in points:
+        started[p.sitting_id] = p.at
+        key = (p.metric, p.partner, (p.extra or {}).get("exercise_id", ""))
+        column = index.get(key)
+        if column is None:
+            column = index[key] = ([], [])
+        column[0].append(p.sitting_id)
+        column[1].append(float(p.value))
+    return started, [(m, partner, e, sids, values) for (m, partner, e), (sids, values) in index.items()]
+
+
+def _sitting_means(parts: Sequence[tuple[str, list[int], list[float]]]) -> dict[int, float]:
+    """One value per sitting: the mean of the answers in ``parts`` ((exercise, ids, numbers)) there.
+
+    Mostly one exercise gives one answer per sitting, and the dict is built in C;
+    the loop only visits the smaller exercises and repeats.
+    """
+    parts = sorted(parts, key=lambda part: (-len(part[1]), part[0]))
+    _, sids, values = parts[0]
+    totals = dict(zip(sids, values))
+    if len(totals) == len(sids):
+        if len(parts) == 1:
+            return totals
+        rest = parts[1:]
+    else:  # repeats inside the largest: count everything the long way
+        totals = {}
+        rest = parts
+    counts: dict[int, int] = {}
+    for _, sids, values in rest:
+        for sid, value in zip(sids, values):
+            if sid in totals:
+                totals[sid] += value
+                counts[sid] = counts.get(sid, 1) + 1
+            else:
+                totals[sid] = value
+    for sid, n in counts.items():
+        totals[sid] /= n
+    return totals
 
 
 def summarise(points: Sequence[MetricPoint], catalog: Any, window: str = "all", since: str | None = None, names: dict[str, str] | None = None) -> TrendsSummary:
     """``summary`` without the store: latest, change and gap use all points; series use the window.
 
-    One pass over the points groups them per (metric, partner) and sitting, and
-    per (exercise, metric, partner) for the metrics instruments need; the rest
-    works on those per-sitting rows (hundreds, not thousands).
+    The points are grouped per metric, partner and exercise (``store.score_columns``
+    hands them over that way); each metric's per-partner series is the mean per
+    sitting over its exercises, and each instrument reads its own exercise's
+    columns. The work is per sitting (hundreds), mostly inside dict and sort.
     """
     names = dict(names or {"a": "Partner A", "b": "Partner B", "together": "Together"})
     pairs = list(catalog.instruments()) if catalog is not None else []
-    inst_metrics = {
-        item_metric for exercise, instrument in pairs for _, item_metric in _instrument_items(instrument, exercise)
-    }
+    started, groups = _columns(points)
 
-    if isinstance(points, PointRows):
-        rows_in: Iterable[tuple] = points.rows
-    else:
-        rows_in = (
-            (p.sitting_id, p.at, p.partner, p.metric, p.value, (p.extra or {}).get("exercise_id", ""))
-            for p in points
-        )
+    # metric -> partner -> [(exercise, ids, numbers)]; and (exercise, metric, partner) -> (ids, numbers).
+    by_metric: dict[str, dict[str, list[tuple[str, list[int], list[float]]]]] = {}
+    by_exercise: dict[tuple[str, str, str], tuple[list[int], list[float]]] = {}
+    for metric, partner, exercise_id, sids, values in groups:
+        if not sids:
+            continue
+        by_metric.setdefault(metric, {}).setdefault(partner, []).append((exercise_id, sids, values))
+        by_exercise[(exercise_id, metric, partner)] = (sids, values)
 
-    # (metric, partner) -> sitting -> [at, sum, n]; likewise per exercise for instruments.
-    grouped: dict[tuple[str, str], dict[int, list]] = {}
-    by_exercise: dict[tuple[str, str, str], dict[int, list]] = {}
-    for row in rows_in:
-        sid, at, partner, metric, value, exercise_id = row[:6]
-        cells = grouped.get((metric, partner))
-        if cells is None:
-            cells = grouped[(metric, partner)] = {}
-        cell = cells.get(sid)
-        if cell is None:
-            cells[sid] = [at, value, 1]
-        else:
-            cell[1] += value
-            cell[2] += 1
-        if metric in inst_metrics:
-            key = (exercise_id, metric, partner)
-            cells = by_exercise.get(key)
-            if cells is None:
-                cells = by_exercise[key] = {}
-            cell = cells.get(sid)
-            if cell is None:
-                cells[sid] = [at, value, 1]
-            else:
-                cell[1] += value
-                cell[2] += 1
+    def in_order(means: dict[int, float]) -> tuple[list[int], list[str], list[float]]:
+        """Sitting ids, starts and values in sitting order (start, then id), all in C."""
+        sids = sorted(means)
+        sids.sort(key=started.__getitem__)  # stable: ties keep id order
+        return sids, list(map(started.__getitem__, sids)), list(map(means.__getitem__, sids))
 
-    def rows_of(cells: dict[int, list]) -> list[tuple[str, int, float]]:
-        rows = [(at, sid, total / n) for sid, (at, total, n) in cells.items()]
-        rows.sort()
-        return rows
+    def first_in_window(ats: Sequence[str]) -> int:
+        return 0 if since is None else bisect_left(ats, since)
 
     thresholds = metric_thresholds(catalog)
     declared = list(getattr(catalog, "metrics", ()) or ())
     known = {m.key for m in declared}
     order: list[tuple[str, str, int, int]] = [(m.key, m.title, m.min, m.max) for m in declared]
     # Metrics the workbook holds that the catalogue no longer declares (an older pack).
-    for key in sorted({k for k, _ in grouped if k not in known}):
-        values = [row[1] for (m, _), cells in grouped.items() if m == key for row in cells.values()]
+    for key in sorted(k for k in by_metric if k not in known):
+        values = [v for parts in by_metric[key].values() for _, _, column in parts for v in column]
         order.append((key, key, int(min(values)), int(max(values))))
 
     metrics: list[MetricTrend] = []
     for key, title, lo, hi in order:
         threshold = thresholds.get(key)
-        per_partner = {partner: rows_of(cells) for (m, partner), cells in grouped.items() if m == key}
+        means = {partner: _sitting_means(parts) for partner, parts in by_metric.get(key, {}).items()}
         partners: list[PartnerTrend] = []
-        for partner in _partner_order(per_partner):
-            rows = per_partner[partner]
-            delta = rows[-1][2] - rows[-2][2] if len(rows) >= 2 else None
+        ordered = {partner: in_order(means[partner]) for partner in _partner_order(means)}
+        for partner, (_, ats, values) in ordered.items():
+            delta = values[-1] - values[-2] if len(values) >= 2 else None
+            start = first_in_window(ats)
             partners.append(
                 PartnerTrend(
                     partner=partner,
                     name=names.get(partner, partner),
-                    series=tuple((at, v) for at, _, v in rows if since is None or at >= since),
-                    latest=rows[-1][2] if rows else None,
+                    series=tuple(zip(ats[start:], values[start:])),
+                    latest=values[-1],
                     change=delta,
                     reliable=reliable(delta, threshold),
                 )
             )
         gap_value = None
-        if "a" in per_partner and "b" in per_partner:
-            b_by_sitting = {sid: v for _, sid, v in per_partner["b"]}
-            for _, sid, v in reversed(per_partner["a"]):
+        if "a" in ordered and "b" in ordered:
+            b_by_sitting = means["b"]
+            sids_a, _, values_a = ordered["a"]
+            for sid, v in zip(reversed(sids_a), reversed(values_a)):
                 if sid in b_by_sitting:
                     gap_value = v - b_by_sitting[sid]
                     break
         metrics.append(MetricTrend(key, title, lo, hi, threshold, tuple(partners), gap_value))
 
     instruments: list[InstrumentTrend] = []
+    present = {partner for (_, _, partner) in by_exercise}
     for exercise, instrument in pairs:
         items = _instrument_items(instrument, exercise)
         lo, hi = _instrument_range(instrument, exercise)
         partners_i: list[InstrumentPartnerTrend] = []
-        present = {partner for (_, _, partner) in by_exercise}
         for partner in _partner_order(present):
             columns = [by_exercise.get((exercise.id, m, partner)) for _, m in items]
             if not items or any(c is None for c in columns):
                 continue
-            shared = set(columns[0])
-            for column in columns[1:]:
-                shared &= column.keys()
-            totals: list[tuple[str, int, float]] = []
-            for sid in shared:
-                values = [column[sid][1] / column[sid][2] for column in columns]
-                total = sum(values)
-                if instrument.method == "mean":
-                    total /= len(values)
-                totals.append((columns[0][sid][0], sid, total))
-            if not totals:
+            # A sitting counts only when every item was answered: a sum with a
+            # missing item would look like a drop.
+            per_item = [_sitting_means([(exercise.id, *column)]) for column in columns]
+            shared = set(per_item[0]).intersection(*per_item[1:])
+            if not shared:
                 continue
-            totals.sort()
-            delta = totals[-1][2] - totals[-2][2] if len(totals) >= 2 else None
-            band = instrument.band_for(totals[-1][2])
+            sids, ats, _ = in_order(dict.fromkeys(shared, 0.0))
+            totals = list(map(sum, zip(*[list(map(item.__getitem__, sids)) for item in per_item])))
+            if instrument.method == "mean":
+                totals = [total / len(per_item) for total in totals]
+            delta = totals[-1] - totals[-2] if len(totals) >= 2 else None
+            band = instrument.band_for(totals[-1])
+            start = first_in_window(ats)
             partners_i.append(
                 InstrumentPartnerTrend(
                     partner=partner,
                     name=names.get(partner, partner),
-                    series=tuple((at, v) for at, _, v in totals if since is None or at >= since),
-                    latest=totals[-1][2],
+                    series=tuple(zip(ats[start:], totals[start:])),
+                    latest=totals[-1],
                     band=band.name if band else None,
                     change=delta,
                     reliable=reliable(delta, instrument.reliable_change),
@@ -545,8 +591,8 @@ def summarise(points: Sequence[MetricPoint], catalog: Any, window: str = "all", 
             )
         )
 
-    if isinstance(points, PointRows):
-        shown: Sequence[MetricPoint] = points if since is None else PointRows([r for r in points.rows if r[1] >= since])
+    if isinstance(points, ScorePoints):
+        shown: Sequence[MetricPoint] = points if since is None else points.window(since)
     else:
         shown = tuple(points) if since is None else tuple(p for p in points if p.at >= since)
     return TrendsSummary(

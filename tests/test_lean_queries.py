@@ -138,14 +138,52 @@ def test_trends_summary_from_rows_equals_the_one_from_points(store, catalog):
     from_points = trends.summarise(store.metric_points(), catalog, window="all", since=None, names=lean.names)
     assert lean.metrics == from_points.metrics
     assert lean.instruments == from_points.instruments
-    assert lean.points == from_points.points and len(lean.points) == len(from_points.points)
+    # Same points; the columns come back in sitting order, then partner, metric, exercise.
+    def order(point):
+        return (point.at, point.sitting_id, trends._partner_rank(point.partner), point.metric, point.extra["exercise_id"])
+
+    assert len(lean.points) == len(from_points.points)
+    assert lean.points == sorted(from_points.points, key=order)
     assert trends.render_csv(lean) == trends.render_csv(from_points)
     # Re-summarising the summary's own points (the trends screen's window switch).
     since = lean.points[len(lean.points) // 2].at
     again = trends.summarise(lean.points, catalog, window="1y", since=since, names=lean.names)
     plain = trends.summarise(tuple(from_points.points), catalog, window="1y", since=since, names=lean.names)
     assert again.metrics == plain.metrics and again.instruments == plain.instruments
-    assert list(again.points) == list(plain.points)
+    assert list(again.points) == sorted(plain.points, key=order)
+
+
+def test_score_columns_hold_the_visible_points_exactly(store):
+    started, groups = store.score_columns()
+    rows = store.metric_rows()
+    from_columns = sorted(
+        (sid, started[sid], partner, metric, value, exercise_id)
+        for metric, partner, exercise_id, sids, values in groups
+        for sid, value in zip(sids, values)
+    )
+    assert from_columns == sorted(row[:6] for row in rows)
+    assert len({group[:3] for group in groups}) == len(groups)  # one group per metric, partner, exercise
+
+
+def test_score_columns_give_every_number_back_and_hide_unrevealed(tmp_path):
+    numbers = [7.0, 7.5, 1 / 3, 0.1 + 0.2, 2.1389655772355387, -0.0, 1e-7, 123456.789, 10.0]
+    with Store.open(tmp_path / "w.db") as store:
+        sittings = [store.start_sitting(("a", "b"), started=f"2026-0{1 + i // 5}-{10 + i % 5}T19:00:00")
+                    for i in range(len(numbers))]
+        for sitting, number in zip(sittings, numbers):
+            store.save_answer(sitting.id, "ci", "score", "a", number, prompt_type="scale",
+                              metric="closeness", number=number)
+        secret = store.save_answer(sittings[0].id, "ci", "hidden", "b", 4, prompt_type="scale",
+                                   metric="trust", number=4.0, private=True)
+        started, groups = store.score_columns()
+        assert [(m, p, e) for m, p, e, _, _ in groups] == [("closeness", "a", "ci")]
+        _, _, _, sids, values = groups[0]
+        assert dict(zip(sids, values)) == {s.id: n for s, n in zip(sittings, numbers)}
+        assert all(type(v) is float for v in values)
+        assert started[sittings[3].id] == sittings[3].started
+        store.reveal(secret.sitting_id, "ci", "hidden")
+        _, groups = store.score_columns()
+        assert ("trust", "b", "ci", [sittings[0].id], [4.0]) in groups
 
 
 def test_recap_with_lean_queries_equals_the_full_walk(store, catalog):
@@ -232,6 +270,25 @@ def test_a_damaged_or_foreign_cache_is_ignored(tmp_path, data_folder):
     os.chmod(cache, 0o666)
     assert load_catalog() == expected
     assert stat.S_IMODE(cache.stat().st_mode) == 0o600  # rewritten, owner-only
+
+
+def test_the_plain_start_imports_no_click_yaml_or_plotext(data_folder, tmp_path):
+    """The real start (``python -m relworkbook --db FILE``) up to a drawn Home screen."""
+    import subprocess
+    import sys
+
+    db = tmp_path / "start.db"
+    with Store.open(db) as store:
+        store.set_couple("Alex", "blue", "Sam", "green")
+    load_catalog()  # the parsed catalogue, cached in this test's data folder as a first start leaves it
+    env = dict(os.environ, TEXTUAL_DRIVER="textual.drivers.headless_driver:HeadlessDriver",
+               RELWORKBOOK_EXIT_AFTER_DRAW="1")
+    out = subprocess.run([sys.executable, "-X", "importtime", "-m", "relworkbook", "--db", str(db)],
+                         capture_output=True, text=True, env=env, timeout=120, stdin=subprocess.DEVNULL)
+    assert out.returncode == 0, out.stderr[-2000:]
+    imported = {line.rsplit("|", 1)[-1].strip() for line in out.stderr.splitlines() if line.startswith("import time:")}
+    assert {"relworkbook.start", "relworkbook.app", "relworkbook.screens.home"} <= imported
+    assert not imported & {"click", "relworkbook.cli", "yaml", "sqlite_utils", "plotext", "textual_plotext"}
 
 
 def test_start_up_imports_stay_light(data_folder):

@@ -262,3 +262,25 @@ def test_summary_of_an_empty_workbook(tmp_path, catalog):
     assert "No ratings yet" in trends.render_text(summ)
     assert trends.render_csv(summ) == "date,partner,metric,value\n"
     store.close()
+
+
+def test_summary_averages_a_metric_given_twice_in_one_sitting(store, catalog):
+    # A second exercise and a second prompt of the same exercise both rate
+    # communication in the latest sitting: that sitting's value is the mean.
+    sid = _week(store, "2026-04-02", {"communication": (8, 5)})
+    store.save_answer(sid, "other-exercise", "again", "a", 4, prompt_type="scale", metric="communication")
+    store.save_answer(sid, "other-exercise", "once-more", "a", 3, prompt_type="scale", metric="communication")
+    store.save_answer(sid, "other-exercise", "old", "b", 2.5, prompt_type="scale", metric="retired-metric", number=2.5)
+    summ = trends.summary(store, catalog, now="2026-04-10T12:00:00")
+    comm = summ.metrics[0].partner("a")
+    assert comm.latest == 5 and comm.change == -2  # (8 + 4 + 3) / 3, after 7
+    assert [v for _, v in comm.series] == [3, 4, 7, 5]
+    assert summ.metrics[0].gap == 0  # 5 against Sam's 5
+    # A metric the catalogue no longer declares still shows, under its key.
+    retired = summ.metrics[-1]
+    assert (retired.key, retired.title, retired.partner("b").latest) == ("retired-metric", "retired-metric", 2.5)
+    # The same answers as plain points give the same summary.
+    again = trends.summarise(store.metric_points(), catalog, since=None, names=summ.names)
+    assert again.metrics == summ.metrics and again.instruments == summ.instruments
+    # The check-in total still needs both of its items in a sitting: 2 April lacks closeness.
+    assert [v for _, v in summ.instruments[0].partner("a").series] == [6, 8, 13]
