@@ -203,7 +203,7 @@ def main() -> None:
     print("-" * 68)
     for name, value, target, ok in rows:
         verdict = "" if ok is None else ("pass" if ok else "MISS")
-        print(f"{name:<34} {value:>14} {target:>10}  {verdict}")
+        print(f"{name:<34} {value:>14} {target:>10}  {verdict}".rstrip())
     misses = [r for r in rows if r[3] is False]
     print(f"\n{len(misses)} target(s) missed." if misses else "\nAll targets met.")
 
