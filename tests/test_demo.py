@@ -1,9 +1,8 @@
-"""The demo history: deterministic, generic over the catalogue, fast, plausible."""
+"""The demo history: deterministic, generic over the catalogue, plausible."""
 
 from __future__ import annotations
 
 import json
-import time
 from collections import Counter
 from datetime import date
 from pathlib import Path
@@ -110,16 +109,13 @@ def test_catalogue_without_checkin(tmp_path):
         assert all(0 <= p.value <= 4 for p in store.metric_points("calm", include_unrevealed=True))
 
 
-def test_ten_years_is_fast_and_small(tmp_path):
+def test_ten_years_of_demo_is_whole_and_small(tmp_path):
+    # How fast it is built is make bench's business; here: complete, searchable, small.
     catalog = load_catalog()
     path = tmp_path / "big.db"
-    started = time.perf_counter()
     with Store.open(path) as store:
         demo.generate(store, catalog, weeks=520, seed=1)
-        elapsed = time.perf_counter() - started
         assert len(store.list_sittings()) == 520
         assert store.search("listened")
     size = sum(p.stat().st_size for p in tmp_path.glob("big.db*"))
-    # Generous bounds so a busy CI machine passes; make bench reports the real figures.
-    assert elapsed < 30, elapsed
     assert size < 20_000_000, size
