@@ -19,7 +19,6 @@ time-out key for keyboards where the function keys need a modifier.
 
 from __future__ import annotations
 
-import os
 import sys
 from pathlib import Path
 from typing import Any, Iterable, Sequence
@@ -105,10 +104,6 @@ class WorkbookApp(App[None]):
 
         self.home_screen = HomeScreen()
         self.push_screen(self.home_screen)
-        if os.environ.get("RELWORKBOOK_EXIT_AFTER_DRAW"):
-            # For scripts/bench.py only: leave once Home has been laid out and
-            # painted with its data (screen callbacks wait for a clean repaint).
-            self.home_screen.call_after_refresh(self.exit)
 
     def _remember_theme(self, theme: Theme) -> None:
         try:
@@ -524,16 +519,20 @@ def make_app(
     exercise_dirs: Sequence[Path | str] = (),
     *,
     shipped: bool = True,
+    store: Any = None,
 ) -> WorkbookApp:
     """Open the workbook file and the exercise program, and build the app on them.
 
     ``shipped=False`` leaves the shipped program out (tests use a fixture pack).
+    ``store``, already open on ``db_path`` (the start has checked the file with
+    it), is taken over instead of opening the file again; the app closes it.
     """
     from .catalog import load_catalog
     from .store import Store
 
     db_path = Path(db_path)
-    store = Store.open(db_path)
+    if store is None:
+        store = Store.open(db_path)
     try:
         catalog = load_catalog(tuple(Path(d) for d in exercise_dirs), shipped=shipped)
     except BaseException:

@@ -126,21 +126,25 @@ def _start_app(db: Path, dirs: Sequence[Path]) -> None:
     except WorkbookError as error:
         raise StartError(str(error)) from None
     try:
-        store.auto_backup()
-    except DamagedWorkbook as error:
-        raise StartError(str(error)) from None
-    except WorkbookError as error:
-        # A backup that cannot be written must not keep the couple out of their workbook.
-        print(f"relworkbook: no automatic backup today: {error}", file=sys.stderr)
-    finally:
-        store.close()
-    from .app import make_app
+        try:
+            store.auto_backup()
+        except DamagedWorkbook as error:
+            raise StartError(str(error)) from None
+        except WorkbookError as error:
+            # A backup that cannot be written must not keep the couple out of their workbook.
+            print(f"relworkbook: no automatic backup today: {error}", file=sys.stderr)
+        from .app import make_app
 
-    with only_window(db):
-        app = make_app(db, exercise_dirs=dirs)
-        gc.freeze()
-        gc.enable()
-        app.run()
+        with only_window(db):
+            # The app takes over the store opened here (and closes it when it ends).
+            app = make_app(db, exercise_dirs=dirs, store=store)
+            store = None
+            gc.freeze()
+            gc.enable()
+            app.run()
+    finally:
+        if store is not None:
+            store.close()
     code = getattr(app, "return_code", 0) or 0
     if code:
         sys.exit(code)

@@ -17,6 +17,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Container, Vertical
+from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
@@ -43,8 +44,11 @@ def short_title(title: str) -> str:
     return title.split(" (", 1)[0].strip() or title
 
 
+WIDE_FROM = 72  # columns: from here the side panel sits beside the list
+
+
 class HomeScreen(Screen[None]):
-    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (72, "-wide")]
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (WIDE_FROM, "-wide")]
 
     BINDINGS = [
         Binding("c", "app.continue", "Continue", id="home-continue", show=False),
@@ -68,6 +72,14 @@ class HomeScreen(Screen[None]):
                 yield Static("", id="glance-commitments", classes="glance")
                 yield Static("", id="glance-skipped", classes="glance")
         yield Footer()
+
+    def __init__(self) -> None:
+        super().__init__()
+        # The class the first resize would give (HORIZONTAL_BREAKPOINTS), given
+        # now: the first styling is then the final one, not redone for the class.
+        wide = self.app.size.width >= WIDE_FROM
+        self.set_class(wide, "-wide")
+        self.set_class(not wide, "-narrow")
 
     def on_mount(self) -> None:
         self.refresh_view()
@@ -140,7 +152,7 @@ class HomeScreen(Screen[None]):
         if resumed is not None:
             options.append(
                 Option(
-                    Text.assemble(("▶ Continue where you left off: ", "bold"), resumed.title),
+                    Content.assemble(("▶ Continue where you left off: ", "bold"), resumed.title),
                     id="continue",
                 )
             )
@@ -149,7 +161,7 @@ class HomeScreen(Screen[None]):
         if upcoming is not None and upcoming.kind != "checkin":
             options.append(
                 Option(
-                    Text.assemble(("★ Next: ", "bold"), f"{upcoming.title} · {upcoming.minutes} min"),
+                    Content.assemble(("★ Next: ", "bold"), f"{upcoming.title} · {upcoming.minutes} min"),
                     id="next",
                 )
             )
@@ -157,7 +169,7 @@ class HomeScreen(Screen[None]):
         if checkin is not None:
             options.append(
                 Option(
-                    Text.assemble(("◆ Weekly check-in", "bold"), f" · {checkin.minutes} min"),
+                    Content.assemble(("◆ Weekly check-in", "bold"), f" · {checkin.minutes} min"),
                     id="checkin",
                 )
             )
@@ -166,7 +178,7 @@ class HomeScreen(Screen[None]):
             for sitting_id, exercise in pending_for(store, catalog, partner):
                 options.append(
                     Option(
-                        Text.assemble(
+                        Content.assemble(
                             (f"⧗ Waiting for {self._app.partner_name(partner)}: ", "bold"),
                             exercise.title,
                         ),
@@ -182,7 +194,7 @@ class HomeScreen(Screen[None]):
             count = sum(1 for ex in exercises if ex.id in done)
             options.append(
                 Option(
-                    Text.assemble((step.title, "bold underline"), f"  {count}/{len(exercises)}"),
+                    Content.assemble((step.title, "bold underline"), f"  {count}/{len(exercises)}"),
                     id=f"step:{step.id}",
                     disabled=True,
                 )
@@ -190,16 +202,16 @@ class HomeScreen(Screen[None]):
             for exercise in exercises:
                 mark = "✓ " if exercise.id in done else "  "
                 options.append(
-                    Option(f"  {mark}{exercise.title} · {exercise.minutes} min", id=f"ex:{exercise.id}")
+                    Option(Content(f"  {mark}{exercise.title} · {exercise.minutes} min"), id=f"ex:{exercise.id}")
                 )
         options.extend(
             [
                 None,
-                Option(Text("Looking back", style="bold underline"), id="look", disabled=True),
-                Option("  History: every sitting (h)", id="go:history"),
-                Option("  Trends (t)", id="go:trends"),
-                Option("  Commitments (m)", id="go:commitments"),
-                Option("  Search everything written (/)", id="go:search"),
+                Option(Content.styled("Looking back", "bold underline"), id="look", disabled=True),
+                Option(Content("  History: every sitting (h)"), id="go:history"),
+                Option(Content("  Trends (t)"), id="go:trends"),
+                Option(Content("  Commitments (m)"), id="go:commitments"),
+                Option(Content("  Search everything written (/)"), id="go:search"),
             ]
         )
         olist = self.query_one("#home-list", OptionList)
