@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from textual.content import Content
 from textual.widgets import Digits, Input, OptionList, Select, TextArea
 
 from relworkbook.app import WorkbookApp, make_app
@@ -478,6 +479,34 @@ async def test_home_shows_progress_commitments_and_last_checkin(tmp_path):
         steps = [str(o.prompt) for o in app.screen.query_one("#home-list", OptionList).options]
         assert any(s.startswith("Getting started  0/1") for s in steps)
         assert any("Weekly meeting  0/1" in s for s in steps)
+
+
+async def test_the_checkin_glance_cuts_labels_not_numbers_when_the_panel_is_narrow(tmp_path):
+    db = tmp_path / "workbook.db"
+    with Store.open(db) as store:
+        store.set_couple("Alexandra 🌻", "royalblue", "Samuel-Jonathan", "darkorange")
+        sitting = store.start_sitting(("a", "b"))
+        for prompt, (a, b) in {"communication": (7, 6), "closeness": (9, 10)}.items():
+            for partner, value in (("a", a), ("b", b)):
+                store.save_answer(sitting.id, "fx-checkin", prompt, partner, value,
+                                  prompt_type="scale", private=True, metric=prompt, number=value)
+            store.reveal(sitting.id, "fx-checkin", prompt)
+        store.end_sitting(sitting.id)
+    app = app_for(db)
+    async with app.run_test(size=(74, 24)) as pilot:
+        await pilot.pause()
+        glance = app.screen.query_one("#glance-checkin")
+        lines = str(glance.render()).splitlines()
+        assert glance.size.height == len(lines) == 4  # heading, names, two ratings: nothing wrapped
+        width = glance.content_region.width
+        assert all(Content(line).cell_length <= width for line in lines)
+        # The names give way (cut with "…"), the numbers show whole, the labels get the rest.
+        names = lines[1].split()
+        assert len(names) == 2 and all(name.endswith("…") for name in names)
+        assert names[0].startswith("Alex") and names[1].startswith("Sam")
+        communication, closeness = lines[2].split(), lines[3].split()
+        assert communication[-2:] == ["7", "6"] and closeness[-2:] == ["9", "10"]
+        assert communication[0].startswith("Comm")
 
 
 async def test_waiting_for_the_partner_who_was_away(tmp_path):

@@ -11,14 +11,14 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from rich.console import Group
-from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Container, Vertical
 from textual.content import Content
 from textual.screen import Screen
+from textual.geometry import Size
+from textual.widget import Widget
 from textual.widgets import Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
@@ -42,6 +42,81 @@ def rich_colour(name: str) -> str:
 def short_title(title: str) -> str:
     """"Trust (10 = I can fully rely on us)" -> "Trust"."""
     return title.split(" (", 1)[0].strip() or title
+
+
+class RatingsGlance(Widget):
+    """The last check-in at a glance: a heading, then a row per rating and a column per partner.
+
+    Drawn as Content for the width it has (when the panel is narrow, names and
+    then labels are cut with "…"; the numbers always show whole), rather than
+    as a Rich table: it is on the first screen, and laying out a Rich table was
+    a noticeable share of the start.
+    """
+
+    DEFAULT_CSS = """
+    RatingsGlance {
+        height: auto;
+    }
+    """
+
+    GAP = 2  # cells between columns
+    LABEL_MIN = 8
+
+    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(id=id, classes=classes)
+        self._message: Content = Content()
+        self._names: list[str] = []
+        self._rows: list[tuple[str, list[str]]] = []
+        self._note: Content | None = None
+
+    def show_message(self, message: Content) -> None:
+        """Lines of text instead of ratings (no check-in yet, no ratings given)."""
+        self._message, self._names, self._rows, self._note = message, [], [], None
+        self.refresh(layout=True)
+
+    def show_ratings(
+        self, heading: Content, names: list[str], rows: list[tuple[str, list[str]]], note: Content | None = None
+    ) -> None:
+        self._message, self._names, self._rows, self._note = heading, names, rows, note
+        self.refresh(layout=True)
+
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        if not self._rows:
+            return super().get_content_height(container, viewport, width)
+        return 2 + len(self._rows) + (1 if self._note is not None else 0)
+
+    def render(self) -> Content:
+        if not self._rows:
+            return self._message
+        available = self.content_region.width
+        longest = max(Content(label).cell_length for label, _ in self._rows)
+        numbers = [max(Content(cells[i]).cell_length for _, cells in self._rows) for i in range(len(self._names))]
+        widths = [max(Content(name).cell_length, need) for name, need in zip(self._names, numbers)]
+        # Narrow: names give way first (cut with "…", never below their numbers
+        # or three cells), then labels; the numbers always show whole.
+        label_wanted = min(longest, self.LABEL_MIN)
+        while label_wanted + sum(width + self.GAP for width in widths) > available:
+            widest = max(range(len(widths)), key=lambda i: widths[i] - max(numbers[i], 3))
+            if widths[widest] <= max(numbers[widest], 3):
+                break
+            widths[widest] -= 1
+        label_width = max(1, min(longest, available - sum(width + self.GAP for width in widths)))
+
+        def row(label: Content, cells: list[Content]) -> Content:
+            line = label.truncate(label_width, ellipsis=True, pad=True)
+            for cell, width in zip(cells, widths):
+                cell = cell.truncate(width, ellipsis=True)
+                line += " " * (self.GAP + width - cell.cell_length) + cell
+            return line
+
+        lines = [
+            self._message.truncate(available, ellipsis=True),
+            row(Content(""), [Content.styled(name, "bold") for name in self._names]),
+            *(row(Content(label), [Content(cell) for cell in cells]) for label, cells in self._rows),
+        ]
+        if self._note is not None:
+            lines.append(self._note)
+        return Content("\n").join(lines)
 
 
 WIDE_FROM = 72  # columns: from here the side panel sits beside the list
@@ -68,7 +143,7 @@ class HomeScreen(Screen[None]):
                 yield Static("", id="home-status")
                 yield OptionList(id="home-list")
             with Vertical(id="home-side"):
-                yield Static("", id="glance-checkin", classes="glance")
+                yield RatingsGlance(id="glance-checkin", classes="glance")
                 yield Static("", id="glance-commitments", classes="glance")
                 yield Static("", id="glance-skipped", classes="glance")
         yield Footer()
@@ -105,7 +180,7 @@ class HomeScreen(Screen[None]):
         try:
             self.query_one("#home-status", Static).update(self._status())
             self._fill_list(store, catalog)
-            self.query_one("#glance-checkin", Static).update(self._checkin_glance(store, catalog))
+            self._checkin_glance(store, catalog, self.query_one("#glance-checkin", RatingsGlance))
             self.query_one("#glance-commitments", Static).update(self._commitments(store))
             skipped = self.query_one("#glance-skipped", Static)
             errors = list(getattr(catalog, "errors", ()) or ())
@@ -223,32 +298,29 @@ class HomeScreen(Screen[None]):
         else:
             olist.action_first()
 
-    def _checkin_glance(self, store: Any, catalog: Any) -> Group | Text:
+    def _checkin_glance(self, store: Any, catalog: Any, glance: RatingsGlance) -> None:
         """The latest check-in's ratings, one row per rating, a column per partner."""
-        heading = Text("Last check-in", style="bold")
+        heading = Content.styled("Last check-in", "bold")
         checkin = catalog.checkin()
         if checkin is None:
-            return Text.assemble(heading, ("\nThis program has no check-in.", "dim"))
+            glance.show_message(Content.assemble(heading, ("\nThis program has no check-in.", "dim")))
+            return
         found = None
         for sitting in store.list_sittings(limit=CHECKIN_LOOKBACK):
             if checkin.id in sitting.exercises:
                 found = sitting
                 break
         if found is None:
-            return Text.assemble(
-                heading, ("\nNone yet. The weekly check-in takes about ten minutes.", "dim")
+            glance.show_message(
+                Content.assemble(heading, ("\nNone yet. The weekly check-in takes about ten minutes.", "dim"))
             )
+            return
         answers = [a for a in store.answers_for_sitting(found.id) if a.exercise_id == checkin.id]
-        heading.append(f"  {found.started[:10]}", style="dim")
-        table = Table(box=None, show_edge=False, pad_edge=False, padding=(0, 1), expand=False)
+        heading = Content.assemble(heading, (f"  {found.started[:10]}", "dim"))
         scales = {p.id for p in checkin.prompts if p.type == "scale"}
         answers = [a for a in answers if a.prompt_id in scales]
         columns = [p for p in (*PARTNERS, TOGETHER) if any(a.partner == p for a in answers)]
-        table.add_column("", ratio=1, min_width=8)
-        for partner in columns:
-            table.add_column(
-                Text(self._app.partner_name(partner), style="bold"), justify="right", no_wrap=True
-            )
+        rows: list[tuple[str, list[str]]] = []
         waiting = False
         for prompt in checkin.prompts:
             if prompt.type != "scale":
@@ -267,13 +339,12 @@ class HomeScreen(Screen[None]):
                     waiting = True
                 else:
                     cells.append(str(answer.value))
-            table.add_row(title, *cells)
-        if not table.row_count:
-            return Text.assemble(heading, ("\nNo ratings were given.", "dim"))
-        parts: list[Any] = [heading, table]
-        if waiting:
-            parts.append(Text("? waiting to reveal", style="dim"))
-        return Group(*parts)
+            rows.append((title, cells))
+        if not rows:
+            glance.show_message(Content.assemble(heading, ("\nNo ratings were given.", "dim")))
+            return
+        note = Content.styled("? waiting to reveal", "dim") if waiting else None
+        glance.show_ratings(heading, [self._app.partner_name(p) for p in columns], rows, note)
 
     def _commitments(self, store: Any) -> Text:
         text = Text("Open commitments\n", style="bold")
