@@ -105,6 +105,13 @@ class WorkbookApp(App[None]):
         self.home_screen = HomeScreen()
         self.push_screen(self.home_screen)
 
+    def _pop_to_home(self) -> None:
+        """Close every screen above Home (callers have saved what they hold)."""
+        if self.home_screen is None:
+            return
+        while len(self.screen_stack) > 1 and self.screen is not self.home_screen:
+            self.pop_screen()
+
     def _remember_theme(self, theme: Theme) -> None:
         try:
             self.store.set_setting(THEME_SETTING, theme.name)
@@ -243,8 +250,7 @@ class WorkbookApp(App[None]):
         if not self.flush_all():
             self._unsaved_stay()
             return
-        while len(self.screen_stack) > 1 and self.screen is not self.home_screen:
-            self.pop_screen()
+        self._pop_to_home()
         self.refresh_home()
 
     def action_edit_names(self) -> None:
@@ -359,9 +365,7 @@ class WorkbookApp(App[None]):
             self._unsaved_stay()
             return
         # Leave any exercise first, so nothing writes into a closed sitting.
-        if self.home_screen is not None:
-            while len(self.screen_stack) > 1 and self.screen is not self.home_screen:
-                self.pop_screen()
+        self._pop_to_home()
         try:
             self.store.end_sitting(sitting_id)
         except Exception as error:
@@ -431,9 +435,7 @@ class WorkbookApp(App[None]):
         if not self.flush_all():
             self._unsaved_stay()
             return
-        if self.home_screen is not None:
-            while len(self.screen_stack) > 1 and self.screen is not self.home_screen:
-                self.pop_screen()
+        self._pop_to_home()
         screen = ExerciseScreen(
             self.store,
             self.catalog,
