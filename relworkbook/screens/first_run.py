@@ -12,11 +12,11 @@ from typing import Any
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.color import Color
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Input, Label, Select, Static
 
+from ..colour import rich_colour
 from ..model import Couple
 from .safety import support_text
 
@@ -33,14 +33,6 @@ PALETTE: tuple[tuple[str, str], ...] = (
 )
 DEFAULT_COLOURS = {"a": "royalblue", "b": "darkorange"}
 MAX_NAME = 40
-
-
-def rich_colour(name: str) -> str:
-    """A colour name as Rich understands it (hex): Textual knows more names than Rich."""
-    try:
-        return Color.parse(name).hex
-    except Exception:
-        return ""
 
 
 def colour_options(current: str | None = None) -> list[tuple[Text, str]]:

@@ -22,21 +22,11 @@ from textual.widget import Widget
 from textual.widgets import Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
+from ..colour import rich_colour
 from ..model import PARTNERS, TOGETHER
 
 MAX_COMMITMENTS = 8
 CHECKIN_LOOKBACK = 26  # sittings scanned for the latest check-in
-
-
-def rich_colour(name: str) -> str:
-    """A colour name as Rich understands it (hex); the same as first_run.rich_colour,
-    kept here so Home does not load the names form (inputs, selects) at start."""
-    from textual.color import Color
-
-    try:
-        return Color.parse(name).hex
-    except Exception:
-        return ""
 
 
 def short_title(title: str) -> str:
