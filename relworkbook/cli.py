@@ -355,14 +355,5 @@ def backup(ctx: click.Context, db: str | None) -> None:
 
 def main(argv: Sequence[str] | None = None) -> None:
     """The click command line (start.main sends here all but the plain start)."""
-    try:
-        cli.main(args=list(argv) if argv is not None else None, prog_name="relworkbook", standalone_mode=True)
-    except KeyboardInterrupt:
-        click.echo("relworkbook: interrupted.", err=True)
-        sys.exit(130)
-    except SystemExit:
-        raise
-    except Exception as error:  # the last guard: a line, not a traceback
-        detail = str(error).splitlines()[0] if str(error) else error.__class__.__name__
-        click.echo(f"relworkbook: unexpected problem ({error.__class__.__name__}: {detail}). Please report it.", err=True)
-        sys.exit(EXIT_ERROR)
+    start.guarded(lambda: cli.main(args=list(argv) if argv is not None else None,
+                                   prog_name="relworkbook", standalone_mode=True))

@@ -14,7 +14,7 @@ import os
 import sys
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator, Sequence
+from typing import Callable, Iterator, Sequence
 
 from . import paths
 
@@ -150,18 +150,14 @@ def _start_app(db: Path, dirs: Sequence[Path]) -> None:
         sys.exit(code)
 
 
-def main(argv: Sequence[str] | None = None) -> None:
-    args = list(sys.argv[1:] if argv is None else argv)
-    plain = plain_start_args(args)
-    if plain is None:
-        from .cli import main as cli_main
+def guarded(run: Callable[[], None]) -> None:
+    """Run ``run`` so that whatever goes wrong ends as one line on stderr, never a traceback.
 
-        cli_main(args)
-        return
-    db, dirs = plain
+    ``StartError`` is its own line (exit 1); Ctrl+C says so (130); ``SystemExit``
+    (click's usage errors and ``--help`` among them) passes through.
+    """
     try:
-        path = Path(db).expanduser() if db else default_db()
-        run_app(path, exercise_dirs(dirs))
+        run()
     except StartError as error:
         print(f"relworkbook: {error}", file=sys.stderr)
         sys.exit(EXIT_ERROR)
@@ -174,3 +170,20 @@ def main(argv: Sequence[str] | None = None) -> None:
         detail = str(error).splitlines()[0] if str(error) else error.__class__.__name__
         print(f"relworkbook: unexpected problem ({error.__class__.__name__}: {detail}). Please report it.", file=sys.stderr)
         sys.exit(EXIT_ERROR)
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    args = list(sys.argv[1:] if argv is None else argv)
+    plain = plain_start_args(args)
+    if plain is None:
+        from .cli import main as cli_main
+
+        cli_main(args)
+        return
+    db, dirs = plain
+
+    def run() -> None:
+        path = Path(db).expanduser() if db else default_db()
+        run_app(path, exercise_dirs(dirs))
+
+    guarded(run)
