@@ -1,4 +1,11 @@
-"""The workbook's plain data: frozen dataclasses shared by every layer.
+"""The workbook's plain data: immutable records shared by every layer.
+
+Records are ``NamedTuple`` classes: read-only, compared by value, and cheap
+to define (a frozen dataclass compiles five or six generated methods per
+class when the module is imported, ~20 ms at every start for these fifteen).
+This module has no ``from __future__ import annotations`` on purpose: string
+annotations would each be compiled again as a ``typing.ForwardRef``.
+``MetricPoint`` stays a dataclass: its ``extra`` is left out of comparisons.
 
 Nothing here imports Textual or SQLite. ``catalog`` builds the exercise side
 (Step, Exercise, Prompt, Instrument) from YAML; ``store`` returns the couple's
@@ -21,11 +28,9 @@ Partners are the slots ``"a"`` and ``"b"``; a ``together`` answer is stored
 under ``"together"``.
 """
 
-from __future__ import annotations
-
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 PROMPT_TYPES = ("text", "scale", "checklist", "choice", "template", "commitment", "turns")
 WHO = ("each", "private", "together")
@@ -37,8 +42,7 @@ EXERCISE_KINDS = ("exercise", "checkin")
 BLANK_RE = re.compile(r"\{([^{}]*)\}")
 
 
-@dataclass(frozen=True)
-class Step:
+class Step(NamedTuple):
     """One step of the program (root cause, communication, ...): its title, place and introduction."""
 
     id: str
@@ -49,8 +53,7 @@ class Step:
     line: int = 0
 
 
-@dataclass(frozen=True)
-class Prompt:
+class Prompt(NamedTuple):
     """One question inside an exercise. Fields not used by a type keep defaults."""
 
     id: str
@@ -105,8 +108,7 @@ class Prompt:
         return dict(self.labels).get(value, "")
 
 
-@dataclass(frozen=True)
-class Metric:
+class Metric(NamedTuple):
     """A number that trends follow, declared once in steps.yaml."""
 
     key: str
@@ -115,8 +117,7 @@ class Metric:
     max: int
 
 
-@dataclass(frozen=True)
-class Band:
+class Band(NamedTuple):
     """A named range of an instrument's total, shown beside the latest total."""
 
     name: str
@@ -124,8 +125,7 @@ class Band:
     max: float
 
 
-@dataclass(frozen=True)
-class Instrument:
+class Instrument(NamedTuple):
     """Scored prompts of one exercise summed or averaged into a total."""
 
     id: str
@@ -144,8 +144,7 @@ class Instrument:
         return None
 
 
-@dataclass(frozen=True)
-class Exercise:
+class Exercise(NamedTuple):
     """One exercise: its prompts, where it sits in the program, and how it is scored."""
 
     id: str
@@ -168,8 +167,7 @@ class Exercise:
         return None
 
 
-@dataclass(frozen=True)
-class SupportLine:
+class SupportLine(NamedTuple):
     """One row of "where to find help"."""
 
     where: str
@@ -177,8 +175,7 @@ class SupportLine:
     how: str
 
 
-@dataclass(frozen=True)
-class LoadError:
+class LoadError(NamedTuple):
     """A problem in an exercise file: printed as ``FILE:LINE: message``."""
 
     file: str
@@ -189,8 +186,7 @@ class LoadError:
         return f"{self.file}:{self.line}: {self.message}"
 
 
-@dataclass(frozen=True)
-class Partner:
+class Partner(NamedTuple):
     """One partner: key ``a`` or ``b``, the name they chose, their colour."""
 
     key: str  # "a" or "b"
@@ -198,8 +194,7 @@ class Partner:
     colour: str
 
 
-@dataclass(frozen=True)
-class Couple:
+class Couple(NamedTuple):
     """The two partners of this workbook."""
 
     a: Partner
@@ -218,8 +213,7 @@ class Couple:
         return (self.a, self.b)
 
 
-@dataclass(frozen=True)
-class Sitting:
+class Sitting(NamedTuple):
     """One sitting at the keyboard: when, who was there, what they worked on."""
 
     id: int
@@ -230,8 +224,7 @@ class Sitting:
     minutes: int = 0
 
 
-@dataclass(frozen=True)
-class Answer:
+class Answer(NamedTuple):
     """One partner's latest answer to one prompt in one sitting."""
 
     id: int
@@ -250,8 +243,7 @@ class Answer:
     number: float | None = None
 
 
-@dataclass(frozen=True)
-class Revision:
+class Revision(NamedTuple):
     """One version of an answer: a correction adds a version, none is ever lost."""
 
     answer_id: int
@@ -261,8 +253,7 @@ class Revision:
     created: str
 
 
-@dataclass(frozen=True)
-class Commitment:
+class Commitment(NamedTuple):
     """Something a partner said they would do, and how it went."""
 
     id: int
@@ -278,8 +269,7 @@ class Commitment:
     reviewed_sitting_id: int | None = None
 
 
-@dataclass(frozen=True)
-class SearchHit:
+class SearchHit(NamedTuple):
     """One full-text search match, with a snippet around the words found."""
 
     answer_id: int

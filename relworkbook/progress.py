@@ -18,8 +18,7 @@ revealed together at its end. A lone private prompt is a run of one.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Iterable, Sequence
+from typing import TYPE_CHECKING, Any, Iterable, NamedTuple, Sequence
 
 from .model import PARTNERS, TOGETHER, Exercise, Prompt
 
@@ -29,8 +28,7 @@ if TYPE_CHECKING:  # pragma: no cover
 RESUME_KEY = "resume"
 
 
-@dataclass(frozen=True)
-class Slot:
+class Slot(NamedTuple):
     """One answer to give: ``partner`` is "a", "b" or "together"."""
 
     prompt: Prompt

@@ -305,25 +305,10 @@ _set = object.__setattr__
 
 def _answer(row: Sequence) -> Answer:
     private = bool(row[7])
-    answer = _new(Answer)
-    # Same fields as Answer(...), minus the frozen __init__'s cost (history lists thousands).
-    answer.__dict__.update(
-        id=row[0],
-        sitting_id=row[1],
-        exercise_id=row[2],
-        prompt_id=row[3],
-        partner=row[4],
-        value=json.loads(row[5]),
-        text=row[6],
-        private=private,
-        revealed=(not private) or bool(row[8]),
-        revision=row[9],
-        created=row[10],
-        updated=row[11],
-        metric=row[12],
-        number=row[13],
+    # The row's columns are Answer's fields in order (history lists thousands).
+    return Answer(
+        *row[:5], json.loads(row[5]), row[6], private, (not private) or bool(row[8]), *row[9:14]
     )
-    return answer
 
 
 _COMMITMENT_COLUMNS = (
