@@ -487,6 +487,24 @@ async def test_every_page_lays_out(store, catalog, size):
             assert app.result is True
 
 
+async def test_a_text_box_drawn_after_it_was_removed_is_blank_not_a_crash(store, catalog):
+    # Textual 8.2 may draw a TextArea on a timer tick just after it left the
+    # screen (its styles already cleared) and raise KeyError (textual#6528).
+    from textual.geometry import Region
+
+    sitting = store.start_sitting(("a", "b"))
+    app = Host(store, catalog, "fx-hopes", sitting.id, ("a", "b"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("pagedown")
+        await pilot.pause()
+        area = app.screen.query_one(TextArea)
+        assert area.render_lines(Region(0, 0, 20, 3))  # drawn normally while shown
+        await area.remove()
+        lines = area.render_lines(Region(0, 0, 20, 3))
+        assert [line.text for line in lines] == [" " * 20] * 3
+
+
 async def test_mouse_alone(store, catalog):
     sitting = store.start_sitting(("a", "b"))
     app = Host(store, catalog, "fx-hopes", sitting.id, ("a", "b"))

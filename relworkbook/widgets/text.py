@@ -5,9 +5,28 @@ from __future__ import annotations
 from typing import Any
 
 from textual.app import ComposeResult
+from textual.geometry import Region
+from textual.strip import Strip
 from textual.widgets import TextArea
 
 from .base import PromptWidget
+
+
+class AnswerArea(TextArea):
+    """A TextArea that draws blank, rather than crash, when asked to draw without its styles.
+
+    Textual 8.2 can draw a TextArea on a timer tick (the exercise's clock)
+    just before its component styles are resolved or just after it was
+    removed (moving on to the next prompt), and then raises KeyError
+    "text-area--gutter" (textual#6528): the app would stop with a traceback.
+    The next refresh draws it properly.
+    """
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        try:
+            return super().render_lines(crop)
+        except KeyError:
+            return [Strip.blank(crop.width)] * crop.height
 
 
 class TextPrompt(PromptWidget):
@@ -32,7 +51,7 @@ class TextPrompt(PromptWidget):
         self._reported = ""
 
     def compose(self) -> ComposeResult:
-        area = TextArea(self._text, soft_wrap=True, show_line_numbers=False, tab_behavior="focus")
+        area = AnswerArea(self._text, soft_wrap=True, show_line_numbers=False, tab_behavior="focus")
         area.placeholder = "Write here..."
         yield area
 
