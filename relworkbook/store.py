@@ -167,6 +167,17 @@ def _storable(value: Any) -> Any:
     return value
 
 
+def _backup_time(stamp: str) -> datetime:
+    """"20261121-203015" -> its datetime; ValueError if it is no real time.
+
+    By hand rather than ``datetime.strptime``, which loads the locale and
+    calendar modules (~4 ms) at every start, for the day's backup check.
+    """
+    return datetime(
+        int(stamp[0:4]), int(stamp[4:6]), int(stamp[6:8]), int(stamp[9:11]), int(stamp[11:13]), int(stamp[13:15])
+    )
+
+
 def find_backups(path: Path) -> list[tuple[Path, datetime]]:
     """The backups of the workbook at ``path`` (made by ``backup()``), newest first.
 
@@ -186,7 +197,7 @@ def find_backups(path: Path) -> list[tuple[Path, datetime]]:
         try:
             if not entry.is_file():
                 continue
-            when = datetime.strptime(match.group(1), "%Y%m%d-%H%M%S")
+            when = _backup_time(match.group(1))
         except (OSError, ValueError):
             continue
         found.append((when, int(match.group(2) or 1), entry))

@@ -415,3 +415,24 @@ def test_damage_inside_a_readable_file_is_found_before_the_days_backup(tmp_path)
     assert "damaged" in line and line.endswith(f"open it with: relworkbook --db '{yesterday}'")
     assert digest(db) == before
     assert [p for p, _ in find_backups(db)] == [yesterday]  # no damaged copy was added
+
+
+def test_backups_are_found_by_name_newest_first_and_odd_names_are_skipped(tmp_path):
+    db = tmp_path / "workbook.db"
+    workbook_with_answers(db).close()
+    folder = paths.backups_dir(db)
+    folder.mkdir(parents=True, exist_ok=True)
+    names = [
+        "workbook-20260105-090000.db",
+        "workbook-20261121-203015.db",
+        "workbook-20261121-203015-2.db",  # a second one in the same second
+        "workbook-20261301-000000.db",  # no thirteenth month
+        "workbook-20261121-246000.db",  # no hour 24
+        "workbook-2026112-203015.db",
+        "notes.txt",
+    ]
+    for name in names:
+        (folder / name).write_bytes(b"")
+    found = find_backups(db)
+    assert [p.name for p, _ in found] == names[2:0:-1] + names[:1]
+    assert found[0][1] == datetime(2026, 11, 21, 20, 30, 15)
