@@ -15,6 +15,37 @@ SHORT_SCREEN = 20  # rows below which dialog buttons drop their borders
 class DialogScreen(ModalScreen):
     """A centred box over the screen it was opened from; one-line buttons on short terminals."""
 
+    DEFAULT_CSS = """
+    DialogScreen {
+        align: center middle;
+    }
+    .dialog {
+        width: 60;
+        max-width: 100%;
+        height: auto;
+        max-height: 100%;
+        border: round $primary;
+        background: $panel;
+        padding: 0 1;
+        overflow-y: auto;
+    }
+    .dialog-title {
+        text-style: bold;
+        margin: 0 0 1 0;
+    }
+    .dialog-text {
+        color: $text-muted;
+        margin: 0 0 1 0;
+    }
+    DialogScreen.-short .dialog-title, DialogScreen.-short .dialog-text {
+        margin: 0;
+    }
+    .dialog Button {
+        width: 100%;
+        margin: 0 0 0 0;
+    }
+    """
+
     def on_resize(self, event: events.Resize) -> None:
         self._fit_buttons()
 

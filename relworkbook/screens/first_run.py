@@ -58,6 +58,32 @@ def check_names(name_a: str, name_b: str, colour_a: Any, colour_b: Any) -> str:
 
 
 class FirstRunScreen(Screen["Couple | None"]):
+    DEFAULT_CSS = """
+    #partners {
+        height: auto;
+    }
+    .partner-form {
+        width: 1fr;
+        height: auto;
+        margin: 0 1 0 0;
+    }
+    FirstRunScreen.-narrow #partners {
+        layout: vertical;
+    }
+    FirstRunScreen.-narrow .partner-form {
+        width: 100%;
+        margin: 0;
+    }
+    #names-problem {
+        display: none;
+        color: $error;
+        text-style: bold;
+    }
+    #names-problem.-shown {
+        display: block;
+    }
+    """
+
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (60, "-wide")]
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="names-cancel")]
 

@@ -15,6 +15,19 @@ from textual.widgets import Static
 class HideScreen(Screen[None]):
     """Looks like a blank notes file."""
 
+    DEFAULT_CSS = """
+    HideScreen {
+        background: $background;
+    }
+    #hide-title {
+        color: $text-muted;
+        padding: 0 1;
+    }
+    #hide-body {
+        height: 1fr;
+    }
+    """
+
     AUTO_FOCUS = None
 
     def compose(self) -> ComposeResult:

@@ -28,6 +28,48 @@ def format_remaining(seconds: float) -> str:
 class TimeoutScreen(Screen[None]):
     """A pause. Nothing here asks anything of anyone."""
 
+    DEFAULT_CSS = """
+    TimeoutScreen {
+        background: $background;
+    }
+    #timeout-body {
+        align-horizontal: center;
+        padding: 1 2;
+    }
+    .calm-title {
+        width: 100%;
+        text-align: center;
+        text-style: bold;
+        color: $secondary;
+        margin: 0 0 1 0;
+    }
+    .calm-text {
+        width: 100%;
+        text-align: center;
+        color: $text-muted;
+        margin: 0 0 1 0;
+    }
+    #countdown {
+        width: auto;
+        margin: 0 0 1 0;
+    }
+    #timeout-buttons {
+        height: auto;
+        width: 100%;
+        align-horizontal: center;
+    }
+    #timeout-buttons Button {
+        margin: 0 1 0 0;
+    }
+    TimeoutScreen.-narrow #timeout-buttons {
+        layout: vertical;
+    }
+    TimeoutScreen.-narrow #timeout-buttons Button {
+        width: 100%;
+        margin: 0;
+    }
+    """
+
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (60, "-wide")]
 
     BINDINGS = [
