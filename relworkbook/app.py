@@ -192,6 +192,8 @@ class WorkbookApp(App[None]):
         if hide is not None and isinstance(self.screen, hide.HideScreen):
             # While hidden, only the hide key (to come back) and quit do anything.
             return action in ("hide", "quit")
+        if action == "home" and self.home_screen is not None and self.screen is self.home_screen:
+            return False  # already home: the footer has no key that goes nowhere
         if not self.has_couple() or (
             first_run is not None
             and isinstance(self.screen, first_run.FirstRunScreen)
@@ -463,7 +465,11 @@ class WorkbookApp(App[None]):
         for node, bindings in reversed(chain):
             if node is self:
                 continue
-            for keys, what in _describe(self, bindings):
+            # A list that cannot scroll sideways passes the arrows on (Home's
+            # steps open and close with them): do not list what they do not do.
+            sideways = getattr(node, "allow_horizontal_scroll", True)
+            skip = () if sideways else ("scroll_left", "scroll_right", "page_left", "page_right")
+            for keys, what in _describe(self, bindings, skip):
                 if what not in seen:
                     seen.add(what)
                     rows.append(("On the screen you came from", keys, what))
@@ -500,11 +506,11 @@ _NAMES = {
 }
 
 
-def _describe(app: App, bindings: Any) -> list[tuple[str, str]]:
-    """Group a BindingsMap by action: [(\"f2 / ^t\", \"Time-out\"), ...]."""
+def _describe(app: App, bindings: Any, skip: Sequence[str] = ()) -> list[tuple[str, str]]:
+    """Group a BindingsMap by action: [(\"f2 / ^t\", \"Time-out\"), ...]; actions in ``skip`` left out."""
     grouped: dict[str, tuple[list[str], str]] = {}
     for _key, binding in bindings:
-        if binding.system:
+        if binding.system or binding.action in skip:
             continue
         what = _NAMES.get(binding.action) or binding.description
         if not what:

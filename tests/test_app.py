@@ -477,8 +477,86 @@ async def test_home_shows_progress_commitments_and_last_checkin(tmp_path):
         assert "Walk on Sunday" in commitments and "OVERDUE" in commitments
         assert commitments.count("OVERDUE") == 1
         steps = [str(o.prompt) for o in app.screen.query_one("#home-list", OptionList).options]
-        assert any(s.startswith("Getting started  0/1") for s in steps)
-        assert any("Weekly meeting  0/1" in s for s in steps)
+        assert "▾ Getting started  0/1" in steps  # the next exercise's step is open
+        assert "▸ Weekly meeting  0/1" in steps
+
+
+def option_ids(app: WorkbookApp) -> list[str]:
+    return [o.id or "" for o in app.screen.query_one("#home-list", OptionList).options]
+
+
+def highlighted_id(app: WorkbookApp) -> str:
+    option = app.screen.query_one("#home-list", OptionList).highlighted_option
+    return (option.id or "") if option is not None else ""
+
+
+async def test_home_steps_are_folded_and_open_with_keys_and_clicks(tmp_path):
+    app = app_for(workbook(tmp_path))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        ids = option_ids(app)
+        # At first only the step of the next suggested exercise is open.
+        assert ids.index("ex:fx-hopes") == ids.index("step:getting-started") + 1
+        assert "step:talking-together" in ids and "ex:fx-i-statements" not in ids
+        olist = app.screen.query_one("#home-list", OptionList)
+        olist.highlighted = ids.index("step:talking-together")
+        await pilot.press("right")
+        await pilot.pause()
+        ids = option_ids(app)
+        assert ids.index("ex:fx-i-statements") == ids.index("step:talking-together") + 1
+        assert highlighted_id(app) == "step:talking-together"  # the highlight stays on the step
+        await pilot.press("down")
+        assert highlighted_id(app) == "ex:fx-i-statements"
+        # Left on an exercise closes its step and goes back to the step.
+        await pilot.press("left")
+        await pilot.pause()
+        assert "ex:fx-i-statements" not in option_ids(app)
+        assert highlighted_id(app) == "step:talking-together"
+        # Enter opens and closes a step.
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "ex:fx-i-statements" in option_ids(app)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "ex:fx-i-statements" not in option_ids(app)
+        # So does a click on it.
+        olist.scroll_to(y=0, animate=False)
+        await pilot.pause()
+        row = next(y for y, line in enumerate(screen_text(app).splitlines()) if "Getting started" in line)
+        assert await pilot.click(offset=(4, row))
+        await pilot.pause()
+        assert "ex:fx-hopes" not in option_ids(app)
+        # An exercise under an open step opens it (who is here is asked first).
+        await pilot.press("enter")
+        await pilot.pause()
+        ids = option_ids(app)
+        olist.highlighted = ids.index("ex:fx-hopes")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, AttendanceScreen)
+        await pilot.press("escape")
+        await pilot.pause()
+        # Steps keep their state when Home shows again.
+        assert isinstance(app.screen, HomeScreen)
+        assert "ex:fx-hopes" in option_ids(app) and "ex:fx-i-statements" not in option_ids(app)
+
+
+async def test_the_footer_on_home_has_no_home_key(tmp_path):
+    app = app_for(workbook(tmp_path))
+    async with app.run_test(size=(100, 24)) as pilot:
+        await pilot.pause()
+        footer = screen_text(app).splitlines()[-1]
+        assert "f1 Help" in footer and "Home" not in footer
+        await pilot.press("f4")  # does nothing on Home
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
+        await pilot.press("f3")
+        await pilot.pause()
+        assert isinstance(app.screen, SafetyScreen)
+        assert "f4 Home" in screen_text(app).splitlines()[-1]
+        await pilot.press("f4")
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
 
 
 async def test_the_checkin_glance_cuts_labels_not_numbers_when_the_panel_is_narrow(tmp_path):

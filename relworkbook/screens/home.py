@@ -2,8 +2,10 @@
 
 One list holds everything that can be opened (continue, the next suggested
 exercise, the check-in, work waiting for a partner, then every step with its
-progress and exercises), so the keyboard needs only the arrows and Enter. The
-side panel shows the last check-in at a glance and the open commitments.
+progress), so the keyboard needs only the arrows and Enter. A step opens to
+show its exercises (Enter, a click or the right arrow; the left arrow closes
+it); at first only the step of the next suggested exercise is open. The side
+panel shows the last check-in at a glance and the open commitments.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from textual.screen import Screen
 from textual.geometry import Size
 from textual.widget import Widget
 from textual.widgets import Footer, Header, OptionList, Static
-from textual.widgets.option_list import Option
+from textual.widgets.option_list import Option, OptionDoesNotExist
 
 from ..colour import rich_colour
 from ..model import PARTNERS, TOGETHER
@@ -124,6 +126,8 @@ class HomeScreen(Screen[None]):
         Binding("t", "app.trends", "Trends", id="home-trends", show=False),
         Binding("m", "app.commitments", "Commitments", id="home-commitments", show=False),
         Binding("slash", "app.search", "Search", id="home-search", show=False),
+        Binding("right", "open_step", "Open the highlighted step", id="home-open-step", show=False),
+        Binding("left", "close_step", "Close the step", id="home-close-step", show=False),
     ]
 
     def compose(self) -> ComposeResult:
@@ -140,6 +144,8 @@ class HomeScreen(Screen[None]):
 
     def __init__(self) -> None:
         super().__init__()
+        # Steps shown open; None until the first fill opens the next exercise's step.
+        self._open_steps: set[str] | None = None
         # The class the first resize would give (HORIZONTAL_BREAKPOINTS), given
         # now: the first styling is then the final one, not redone for the class.
         wide = self.app.size.width >= WIDE_FROM
@@ -252,22 +258,26 @@ class HomeScreen(Screen[None]):
                 )
         if options:
             options.append(None)
+        if self._open_steps is None:
+            self._open_steps = {upcoming.step} if upcoming is not None and upcoming.kind != "checkin" else set()
         for step in sorted(catalog.steps, key=lambda s: (s.order, s.id)):
             exercises = catalog.exercises_for(step.id)
             if not exercises:
                 continue
             count = sum(1 for ex in exercises if ex.id in done)
+            is_open = step.id in self._open_steps
             options.append(
                 Option(
-                    Content.assemble((step.title, "bold underline"), f"  {count}/{len(exercises)}"),
+                    Content.assemble("▾ " if is_open else "▸ ", (step.title, "bold"), f"  {count}/{len(exercises)}"),
                     id=f"step:{step.id}",
-                    disabled=True,
                 )
             )
+            if not is_open:
+                continue
             for exercise in exercises:
                 mark = "✓ " if exercise.id in done else "  "
                 options.append(
-                    Option(Content(f"  {mark}{exercise.title} · {exercise.minutes} min"), id=f"ex:{exercise.id}")
+                    Option(Content(f"    {mark}{exercise.title} · {exercise.minutes} min"), id=f"ex:{exercise.id}")
                 )
         options.extend(
             [
@@ -281,10 +291,16 @@ class HomeScreen(Screen[None]):
         )
         olist = self.query_one("#home-list", OptionList)
         keep = olist.highlighted
+        keep_id = olist.get_option_at_index(keep).id if keep is not None and keep < olist.option_count else None
         olist.clear_options()
         olist.add_options(options)
-        if keep is not None and keep < olist.option_count:
-            olist.highlighted = keep
+        # The same option stays highlighted (by id: a step opening or closing
+        # moves those below it), else the same place in the list.
+        index = self._index_of(olist, keep_id)
+        if index is None and keep is not None and keep < olist.option_count:
+            index = keep
+        if index is not None:
+            olist.highlighted = index
         else:
             olist.action_first()
 
@@ -356,13 +372,66 @@ class HomeScreen(Screen[None]):
             text.append(f"and {len(commitments) - MAX_COMMITMENTS} more", style="dim")
         return text
 
+    @staticmethod
+    def _index_of(olist: OptionList, option_id: str | None) -> int | None:
+        if option_id is None:
+            return None
+        try:
+            return olist.get_option_index(option_id)
+        except OptionDoesNotExist:
+            return None
+
+    # ------------------------------------------------------------ steps
+
+    def _highlighted_id(self) -> str:
+        olist = self.query_one("#home-list", OptionList)
+        option = olist.highlighted_option
+        return (option.id or "") if option is not None else ""
+
+    def _set_step_open(self, step_id: str, is_open: bool, *, highlight: str | None = None) -> None:
+        if self._open_steps is None:
+            self._open_steps = set()
+        if is_open:
+            self._open_steps.add(step_id)
+        else:
+            self._open_steps.discard(step_id)
+        olist = self.query_one("#home-list", OptionList)
+        if highlight is not None:
+            index = self._index_of(olist, highlight)
+            if index is not None:
+                olist.highlighted = index
+        app = self._app
+        try:
+            self._fill_list(app.store, app.catalog)
+        except Exception as error:  # show one line, never a traceback
+            self.query_one("#home-status", Static).update(f"Could not read the workbook: {error}")
+
+    def action_open_step(self) -> None:
+        """Right arrow: open the highlighted step."""
+        option_id = self._highlighted_id()
+        if option_id.startswith("step:"):
+            self._set_step_open(option_id[5:], True)
+
+    def action_close_step(self) -> None:
+        """Left arrow: close the highlighted step, or the step of the highlighted exercise."""
+        option_id = self._highlighted_id()
+        if option_id.startswith("step:"):
+            self._set_step_open(option_id[5:], False)
+        elif option_id.startswith("ex:"):
+            exercise = self._app.catalog.exercise(option_id[3:])
+            if exercise is not None:
+                self._set_step_open(exercise.step, False, highlight=f"step:{exercise.step}")
+
     # ------------------------------------------------------------ choices
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
         app = self._app
         option_id = event.option.id or ""
-        if option_id == "continue":
+        if option_id.startswith("step:"):
+            step_id = option_id[5:]
+            self._set_step_open(step_id, step_id not in (self._open_steps or set()))
+        elif option_id == "continue":
             app.action_continue()
         elif option_id == "next":
             app.action_next()
