@@ -479,6 +479,7 @@ async def test_home_shows_progress_commitments_and_last_checkin(tmp_path):
         steps = [str(o.prompt) for o in app.screen.query_one("#home-list", OptionList).options]
         assert "▾ Getting started  0/1" in steps  # the next exercise's step is open
         assert "▸ Weekly meeting  0/1" in steps
+        assert not app.screen.query("#glance-skipped")  # no note when every exercise file loaded
 
 
 def option_ids(app: WorkbookApp) -> list[str]:

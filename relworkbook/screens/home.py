@@ -131,15 +131,17 @@ class HomeScreen(Screen[None]):
     ]
 
     def compose(self) -> ComposeResult:
+        # Few widgets, none hidden: each one is styled, laid out and drawn at
+        # every start (the skipped-files note only exists when there are some).
         yield Header()
+        yield Static("", id="home-status")
         with Container(id="home-body"):
-            with Vertical(id="home-main"):
-                yield Static("", id="home-status")
-                yield OptionList(id="home-list")
+            yield OptionList(id="home-list")
             with Vertical(id="home-side"):
                 yield RatingsGlance(id="glance-checkin", classes="glance")
                 yield Static("", id="glance-commitments", classes="glance")
-                yield Static("", id="glance-skipped", classes="glance")
+                if getattr(self.app, "catalog", None) is not None and self.app.catalog.errors:
+                    yield Static("", id="glance-skipped", classes="glance")
         yield Footer()
 
     def __init__(self) -> None:
@@ -178,11 +180,9 @@ class HomeScreen(Screen[None]):
             self._fill_list(store, catalog)
             self._checkin_glance(store, catalog, self.query_one("#glance-checkin", RatingsGlance))
             self.query_one("#glance-commitments", Static).update(self._commitments(store))
-            skipped = self.query_one("#glance-skipped", Static)
             errors = list(getattr(catalog, "errors", ()) or ())
-            skipped.display = bool(errors)
             if errors:
-                skipped.update(
+                self.query_one("#glance-skipped", Static).update(
                     Text.assemble(
                         ("Exercises skipped\n", "bold"),
                         f"{len(errors)} problem{'s' if len(errors) != 1 else ''} in the exercise "
