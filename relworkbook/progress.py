@@ -247,8 +247,17 @@ def pending_for(store: Any, catalog: "Catalog", partner: str) -> list[tuple[int,
     check-in is about its own week, and the next one asks again.
     """
     out: list[tuple[int, Exercise]] = []
-    # Only the sittings this partner missed (a handful), not every sitting.
+    # Only the sittings this partner missed (a handful), not every sitting, and
+    # what they have given since in all of them at once (one query, not one a sitting).
     lean = getattr(store, "sittings_without", None)
+    caught_up = getattr(store, "caught_up_cells", None)
+    given: dict[tuple[int, str], list[tuple[str, str]]] | None = None
+    if caught_up is not None:
+        import json
+
+        given = {}
+        for sitting_id, ex_id, prompt_id, value in caught_up(partner):
+            given.setdefault((sitting_id, ex_id), []).append((prompt_id, value))
     for sitting in lean(partner) if lean is not None else store.list_sittings():
         if partner in sitting.attendees or not sitting.attendees:
             continue
@@ -257,9 +266,17 @@ def pending_for(store: Any, catalog: "Catalog", partner: str) -> list[tuple[int,
             exercise = catalog.exercise(ex_id)
             if exercise is None or exercise.kind == "checkin":
                 continue
-            if answers is None:
-                answers = store.answers_for_sitting(sitting.id)
-            mine = _answered_keys((a for a in answers if a.exercise_id == ex_id), exercise)
+            if given is not None:
+                types = {p.id: p.type for p in exercise.prompts}
+                mine = {
+                    (prompt_id, partner)
+                    for prompt_id, value in given.get((sitting.id, ex_id), ())
+                    if prompt_id in types and is_answered(types[prompt_id], json.loads(value))
+                }
+            else:
+                if answers is None:
+                    answers = store.answers_for_sitting(sitting.id)
+                mine = _answered_keys((a for a in answers if a.exercise_id == ex_id and a.partner == partner), exercise)
             owed = [
                 p
                 for p in exercise.prompts

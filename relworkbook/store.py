@@ -688,12 +688,23 @@ class Store:
             (sitting_id,),
         )}
 
+    _WITHOUT = (
+        "WHERE attendees NOT IN ('', '[]') AND NOT EXISTS "
+        "(SELECT 1 FROM json_each(sittings.attendees) WHERE json_each.value = ?)"
+    )
+
     def sittings_without(self, partner: str) -> list[Sitting]:
         """Sittings someone attended but ``partner`` did not, newest first."""
-        return self._sittings(
-            "WHERE attendees NOT IN ('', '[]') AND NOT EXISTS "
-            "(SELECT 1 FROM json_each(sittings.attendees) WHERE json_each.value = ?)",
-            (partner,),
+        return self._sittings(self._WITHOUT, (partner,))
+
+    def caught_up_cells(self, partner: str) -> list[tuple[int, str, str, str]]:
+        """``(sitting_id, exercise_id, prompt_id, value as stored JSON)`` of ``partner``'s own
+        answers in the sittings they missed (given later, catching up), in one query.
+        """
+        return self._rows(
+            "SELECT sitting_id, exercise_id, prompt_id, value FROM answers "
+            f"WHERE partner = ? AND sitting_id IN (SELECT id FROM sittings {self._WITHOUT})",
+            (partner, partner),
         )
 
     # ----------------------------------------------------------------- answers
