@@ -491,10 +491,15 @@ def highlighted_id(app: WorkbookApp) -> str:
     return (option.id or "") if option is not None else ""
 
 
-async def test_home_steps_are_folded_and_open_with_keys_and_clicks(tmp_path):
+async def test_home_steps_are_folded_and_open_with_keys_and_clicks(tmp_path, monkeypatch):
+    from relworkbook import progress
+
     app = app_for(workbook(tmp_path))
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
+        reads = []
+        real_done = progress.done_exercises
+        monkeypatch.setattr(progress, "done_exercises", lambda *a: reads.append(1) or real_done(*a))
         ids = option_ids(app)
         # At first only the step of the next suggested exercise is open.
         assert ids.index("ex:fx-hopes") == ids.index("step:getting-started") + 1
@@ -520,6 +525,7 @@ async def test_home_steps_are_folded_and_open_with_keys_and_clicks(tmp_path):
         await pilot.press("enter")
         await pilot.pause()
         assert "ex:fx-i-statements" not in option_ids(app)
+        assert reads == []  # opening and closing steps redraws the list without reading the workbook
         # So does a click on it.
         olist.scroll_to(y=0, animate=False)
         await pilot.pause()

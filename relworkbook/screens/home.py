@@ -148,6 +148,9 @@ class HomeScreen(Screen[None]):
         super().__init__()
         # Steps shown open; None until the first fill opens the next exercise's step.
         self._open_steps: set[str] | None = None
+        # The top of the list and the exercises done, as the last read found them.
+        self._head: list[Option | None] = []
+        self._done: set[str] = set()
         # The class the first resize would give (HORIZONTAL_BREAKPOINTS), given
         # now: the first styling is then the final one, not redone for the class.
         wide = self.app.size.width >= WIDE_FROM
@@ -260,6 +263,13 @@ class HomeScreen(Screen[None]):
             options.append(None)
         if self._open_steps is None:
             self._open_steps = {upcoming.step} if upcoming is not None and upcoming.kind != "checkin" else set()
+        # What this read found; opening or closing a step redraws from it, no query.
+        self._head, self._done = options, done
+        self._show_list(catalog)
+
+    def _show_list(self, catalog: Any) -> None:
+        """The list: what the last read put on top, then the steps (open ones with their exercises)."""
+        options, done = list(self._head), self._done
         for step in sorted(catalog.steps, key=lambda s: (s.order, s.id)):
             exercises = catalog.exercises_for(step.id)
             if not exercises:
@@ -291,7 +301,7 @@ class HomeScreen(Screen[None]):
         )
         olist = self.query_one("#home-list", OptionList)
         keep = olist.highlighted
-        keep_id = olist.get_option_at_index(keep).id if keep is not None and keep < olist.option_count else None
+        keep_id = olist.highlighted_option.id if olist.highlighted_option is not None else None
         olist.clear_options()
         olist.add_options(options)
         # The same option stays highlighted (by id: a step opening or closing
@@ -390,7 +400,7 @@ class HomeScreen(Screen[None]):
 
     def _set_step_open(self, step_id: str, is_open: bool, *, highlight: str | None = None) -> None:
         if self._open_steps is None:
-            self._open_steps = set()
+            return  # the list was never read: nothing to open or close
         if is_open:
             self._open_steps.add(step_id)
         else:
@@ -400,11 +410,7 @@ class HomeScreen(Screen[None]):
             index = self._index_of(olist, highlight)
             if index is not None:
                 olist.highlighted = index
-        app = self._app
-        try:
-            self._fill_list(app.store, app.catalog)
-        except Exception as error:  # show one line, never a traceback
-            self.query_one("#home-status", Static).update(f"Could not read the workbook: {error}")
+        self._show_list(self._app.catalog)
 
     def action_open_step(self) -> None:
         """Right arrow: open the highlighted step."""
@@ -430,7 +436,7 @@ class HomeScreen(Screen[None]):
         option_id = event.option.id or ""
         if option_id.startswith("step:"):
             step_id = option_id[5:]
-            self._set_step_open(step_id, step_id not in (self._open_steps or set()))
+            self._set_step_open(step_id, step_id not in (self._open_steps or ()))
         elif option_id == "continue":
             app.action_continue()
         elif option_id == "next":
