@@ -1,4 +1,5 @@
-"""Dialogs: ``DialogScreen`` (the shared base) and the yes/no ``ConfirmScreen``."""
+"""Dialogs: ``BoxScreen`` (a centred box), ``DialogScreen`` (the shared base of
+the small dialogs) and the yes/no ``ConfirmScreen``."""
 
 from __future__ import annotations
 
@@ -6,17 +7,17 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual import events
-from textual.screen import ModalScreen
+from textual.screen import ModalScreen, ScreenResultType
 from textual.widgets import Button, Static
 
 SHORT_SCREEN = 20  # rows below which dialog buttons drop their borders
 
 
-class DialogScreen(ModalScreen):
-    """A centred box over the screen it was opened from; one-line buttons on short terminals."""
+class BoxScreen(ModalScreen[ScreenResultType]):
+    """A centred box (a container with the ``dialog`` class) over the screen it was opened from."""
 
     DEFAULT_CSS = """
-    DialogScreen {
+    BoxScreen {
         align: center middle;
     }
     .dialog {
@@ -29,6 +30,13 @@ class DialogScreen(ModalScreen):
         padding: 0 1;
         overflow-y: auto;
     }
+    """
+
+
+class DialogScreen(BoxScreen):
+    """A small dialog: title, text and buttons in a box; one-line buttons on short terminals."""
+
+    DEFAULT_CSS = """
     .dialog-title {
         text-style: bold;
         margin: 0 0 1 0;

@@ -21,11 +21,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.color import Color
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import ModalScreen, Screen
+from textual.screen import Screen
 from textual.widgets import Button, Footer, Header, Static
 
 from ..model import TOGETHER, Answer, Couple, Prompt
 from ..widgets import format_answer, widget_for
+from .confirm import BoxScreen
 
 PRIVATE_HIDDEN = "Private, not yet revealed"
 FALLBACK_NAMES = {"a": "Partner A", "b": "Partner B", TOGETHER: "Together", "both": "Both of us"}
@@ -394,22 +395,12 @@ class SittingViewScreen(Screen[None]):
 # ------------------------------------------------------------- correcting
 
 
-class EditAnswerScreen(ModalScreen[bool]):
+class EditAnswerScreen(BoxScreen[bool]):
     """Correct one past answer with the editor for its prompt type; saving makes a new revision."""
 
     DEFAULT_CSS = """
-    EditAnswerScreen {
-        align: center middle;
-    }
     EditAnswerScreen #edit-dialog {
         width: 76;
-        max-width: 100%;
-        height: auto;
-        max-height: 100%;
-        border: round $primary;
-        background: $panel;
-        padding: 0 1;
-        overflow-y: auto;
     }
     EditAnswerScreen #edit-title {
         text-style: bold;
@@ -448,7 +439,7 @@ class EditAnswerScreen(ModalScreen[bool]):
         title = Text("Correct ")
         title.append_text(name_text(self.couple, self.answer.partner))
         title.append("'s answer" if self.answer.partner != TOGETHER else " answer")
-        with Vertical(id="edit-dialog"):
+        with Vertical(id="edit-dialog", classes="dialog"):
             yield Static(title, id="edit-title")
             yield Static(Text(self.prompt.text), id="edit-prompt")
             yield Static("The earlier version is kept. Save with ctrl+s.", id="edit-note")
