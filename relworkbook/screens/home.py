@@ -140,7 +140,7 @@ class HomeScreen(Screen[None]):
             with Vertical(id="home-side"):
                 yield RatingsGlance(id="glance-checkin", classes="glance")
                 yield Static("", id="glance-commitments", classes="glance")
-                if getattr(self.app, "catalog", None) is not None and self.app.catalog.errors:
+                if self._app.catalog.errors:
                     yield Static("", id="glance-skipped", classes="glance")
         yield Footer()
 
@@ -183,7 +183,7 @@ class HomeScreen(Screen[None]):
             self._fill_list(store, catalog)
             self._checkin_glance(store, catalog, self.query_one("#glance-checkin", RatingsGlance))
             self.query_one("#glance-commitments", Static).update(self._commitments(store))
-            errors = list(getattr(catalog, "errors", ()) or ())
+            errors = catalog.errors
             if errors:
                 self.query_one("#glance-skipped", Static).update(
                     Text.assemble(
