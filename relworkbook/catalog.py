@@ -232,12 +232,10 @@ def _load_cached(dirs: Sequence[Path | str]) -> Catalog:
     if not path.parent.parent.is_dir():
         return catalog  # never create the data folder itself just for a cache
     try:
-        from .paths import make_private_dir, write_private
+        from .files import make_private_dir, write_atomic
 
         make_private_dir(path.parent)
-        tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-        write_private(tmp, pickle.dumps((key, catalog), protocol=pickle.HIGHEST_PROTOCOL))
-        os.replace(tmp, path)
+        write_atomic(path, pickle.dumps((key, catalog), protocol=pickle.HIGHEST_PROTOCOL))
     except Exception:  # a read-only data folder only costs the next start its speed
         pass
     return catalog

@@ -48,25 +48,14 @@ def shipped_exercises_dir() -> Path:
 
 
 def make_private_dir(path: Path) -> Path:
-    """Create a folder readable by the owner only (0700), parents included."""
-    path = Path(path)
-    path.mkdir(parents=True, exist_ok=True, mode=0o700)
-    return path
+    """Create a folder readable by the owner only (0700), parents included (``files``)."""
+    from .files import make_private_dir as make
+
+    return make(path)
 
 
 def write_private(path: Path, data: str | bytes) -> Path:
-    """Write a file that only the owner can read (0600), whatever the umask."""
-    path = Path(path)
-    flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC
-    fd = os.open(path, flags, 0o600)
-    try:
-        os.fchmod(fd, 0o600)
-        payload = data.encode("utf-8") if isinstance(data, str) else data
-        view = memoryview(payload)
-        while view:
-            written = os.write(fd, view)
-            view = view[written:]
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-    return path
+    """Write a file only the owner can read (0600), atomically (``files.write_atomic``)."""
+    from .files import write_atomic
+
+    return write_atomic(path, data)
