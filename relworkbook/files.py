@@ -77,8 +77,9 @@ def _target(path: Path | str) -> Path:
     return path
 
 
-def _temp_beside(path: Path) -> tuple[int, Path]:
-    """A new owner-only file in the target's folder (never an existing one)."""
+def temp_beside(path: Path) -> tuple[int, Path]:
+    """(fd, path) of a new owner-only file in the target's folder, never an existing
+    one; its name (``.NAME.PID-N.tmp``) is hidden and matches no backup's name."""
     for attempt in range(1000):
         tmp = path.with_name(f".{path.name}.{os.getpid()}-{attempt}{TMP_SUFFIX}")
         try:
@@ -89,7 +90,16 @@ def _temp_beside(path: Path) -> tuple[int, Path]:
     raise FileExistsError(17, "No free temporary name", str(path))
 
 
-def _sync_folder(folder: Path) -> None:
+def fsync_path(path: Path | str) -> None:
+    """Flush a file written by someone else (SQLite) to the disk."""
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def sync_folder(folder: Path) -> None:
     """Make the rename itself durable (not possible on every platform)."""
     try:
         fd = os.open(folder, os.O_RDONLY)
@@ -107,7 +117,7 @@ def _sync_folder(folder: Path) -> None:
 def atomic_file(path: Path | str) -> Iterator[BinaryIO]:
     """A binary handle whose contents replace ``path`` only if the block ends well."""
     path = _target(path)
-    fd, tmp = _temp_beside(path)
+    fd, tmp = temp_beside(path)
     try:
         os.fchmod(fd, FILE_MODE)
         with os.fdopen(fd, "wb", closefd=True) as handle:
@@ -121,14 +131,14 @@ def atomic_file(path: Path | str) -> Iterator[BinaryIO]:
         except OSError:
             pass
         raise
-    _sync_folder(path.parent)
+    sync_folder(path.parent)
 
 
 def write_atomic(path: Path | str, data: str | bytes) -> Path:
     """Write ``data`` (text as UTF-8) to ``path`` whole, or leave ``path`` as it was."""
     path = _target(path)
     payload = data.encode("utf-8") if isinstance(data, str) else data
-    fd, tmp = _temp_beside(path)
+    fd, tmp = temp_beside(path)
     try:
         os.fchmod(fd, FILE_MODE)
         try:
@@ -146,5 +156,5 @@ def write_atomic(path: Path | str, data: str | bytes) -> Path:
         except OSError:
             pass
         raise
-    _sync_folder(path.parent)
+    sync_folder(path.parent)
     return path

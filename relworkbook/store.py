@@ -1326,7 +1326,16 @@ class Store:
     # ----------------------------------------------------------------- backups
 
     def backup(self, dest: Path | None = None) -> Path:
-        """A consistent copy through SQLite's backup API, readable by the owner only."""
+        """A consistent copy through SQLite's backup API, readable by the owner only.
+
+        The copy is made in a hidden temporary file beside its final name and
+        checked there (``PRAGMA quick_check``) before it counts: only a copy
+        that passes is flushed to the disk and renamed to its backup name. A
+        damaged workbook is refused (``DamagedWorkbook``, naming the newest
+        backup, which therefore passed its own check) and nothing is added.
+        """
+        from . import files
+
         old_umask = os.umask(0o077)
         try:
             if dest is None:
@@ -1344,24 +1353,40 @@ class Store:
                 if not dest.parent.is_dir():
                     raise WorkbookError(f"The folder {dest.parent} does not exist.")
             try:
-                paths.write_private(dest, b"")
+                fd, tmp = files.temp_beside(dest)
+                os.close(fd)
             except OSError as error:
                 raise WorkbookError(f"Cannot write the backup {dest} ({error.strerror or error}).") from None
             try:
-                target = sqlite3.connect(str(dest), isolation_level=None)
                 try:
-                    with self._lock:
-                        self.conn.backup(target)
-                    target.execute("PRAGMA journal_mode = DELETE")
-                finally:
-                    target.close()
-            except sqlite3.Error as error:
+                    target = sqlite3.connect(str(tmp), isolation_level=None)
+                    try:
+                        with self._lock:
+                            self.conn.backup(target)
+                        target.execute("PRAGMA journal_mode = DELETE")
+                        verdict = target.execute("PRAGMA quick_check(1)").fetchone()
+                    finally:
+                        target.close()
+                except sqlite3.Error as error:
+                    raise _translate(error, self.path) from None
+                if not verdict or verdict[0] != "ok":
+                    raise DamagedWorkbook(
+                        f"{self.path} is damaged inside (SQLite's quick_check failed), so no backup "
+                        "was made of it; it was left as it is. " + way_out(self.path)
+                    )
                 try:
-                    dest.unlink()
-                except OSError:
-                    pass
-                raise _translate(error, dest) from None
-            os.chmod(dest, 0o600)
+                    os.chmod(tmp, 0o600)
+                    files.fsync_path(tmp)
+                    os.replace(tmp, dest)
+                except OSError as error:
+                    raise WorkbookError(f"Cannot write the backup {dest} ({error.strerror or error}).") from None
+                files.sync_folder(dest.parent)
+            finally:
+                for leftover in (tmp, Path(f"{tmp}-journal")):
+                    try:
+                        leftover.unlink()
+                    except OSError:
+                        pass
             return dest
         finally:
             os.umask(old_umask)
@@ -1382,19 +1407,17 @@ class Store:
     def auto_backup(self, keep: int = 7) -> Path | None:
         """At most one backup a day (none of an empty workbook); keep the newest ``keep``.
 
-        The day's backup is made only from a file that passes SQLite's
-        ``quick_check`` (about 50 ms for ten years of sittings, so once a day,
-        not on every opening): damage inside an otherwise readable file is
-        found here, and a damaged copy never pushes a good backup out of the
-        seven kept. A failed check raises ``DamagedWorkbook``.
+        Like every backup, the day's copy counts only once it passes SQLite's
+        ``quick_check`` (``backup()``; about 50 ms for ten years of sittings, so
+        once a day, not on every opening): damage inside an otherwise readable
+        file is found here and raises ``DamagedWorkbook`` before anything is
+        pruned. Pruning runs only after a checked copy, which is the newest and
+        so always kept: a damaged workbook never pushes a good backup out.
         """
         made = None
         today = datetime.now().date()
         if not self.is_empty() and not any(when.date() == today for _p, when in self.list_backups()):
-            verdict = self._one("PRAGMA quick_check(1)")
-            if not verdict or verdict[0] != "ok":
-                raise _damaged(self.path)
-            made = self.backup()
+            made = self.backup()  # checked before it counts; a damaged file raises here
         for old, _when in self.list_backups()[max(keep, 1):]:
             try:
                 old.unlink()
