@@ -81,14 +81,27 @@ def _load_catalog(dirs: Sequence[Path]):
     return load_catalog(dirs)
 
 
-def _write_output(text: str, output: str | None) -> None:
-    """Print to stdout, or write an owner-only file."""
+def check_output(output: str | None, db: Path) -> Path | None:
+    """The --output file, or None for stdout; a path that would overwrite the
+    workbook, its -wal/-shm, a backup or another workbook is refused in one
+    line. Every command with --output calls this before it does any work."""
     if not output or output == "-":
-        click.echo(text, nl=not text.endswith("\n"))
-        return
+        return None
     target = Path(output).expanduser()
     if target.is_dir():
         raise CliError(f"{target} is a folder; give a file name for --output.")
+    clash = paths.output_clash(target, db)
+    if clash:
+        raise CliError(clash)
+    return target
+
+
+def _write_output(text: str, output: str | None, db: Path) -> None:
+    """Print to stdout, or write an owner-only file (whole, through files.write_atomic)."""
+    target = check_output(output, db)
+    if target is None:
+        click.echo(text, nl=not text.endswith("\n"))
+        return
     try:
         paths.write_private(target, text)
     except OSError as error:
@@ -244,6 +257,7 @@ def recap(ctx: click.Context, db: str | None, session: int | None, last: bool, f
     if session is not None and last:
         raise click.UsageError("give --session ID or --last, not both.")
     path = _resolve_db(ctx, db)
+    check_output(output, path)
     with _open_store(path, must_exist=True) as store:
         if session is None:
             sitting = store.last_sitting()
@@ -259,7 +273,7 @@ def recap(ctx: click.Context, db: str | None, session: int | None, last: bool, f
     if to_printer:
         _print(text, fmt)
         return
-    _write_output(text, output)
+    _write_output(text, output, path)
 
 
 def _print(text: str, fmt: str) -> None:
@@ -310,9 +324,10 @@ def trends(ctx: click.Context, db: str | None, fmt: str, window: str) -> None:
 def export_cmd(ctx: click.Context, db: str | None, output: str | None) -> None:
     """Write everything as JSON, private answers included."""
     path = _resolve_db(ctx, db)
+    check_output(output, path)
     with _open_store(path, must_exist=True) as store:
         data = store.export_data()
-    _write_output(json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n", output)
+    _write_output(json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n", output, path)
 
 
 @cli.command("import")

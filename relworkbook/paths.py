@@ -59,3 +59,44 @@ def write_private(path: Path, data: str | bytes) -> Path:
     from .files import write_atomic
 
     return write_atomic(path, data)
+
+
+def output_clash(output: Path | str, db: Path | str) -> str | None:
+    """Why ``output`` must not be written when the workbook is ``db``, or None.
+
+    Every ``--output`` (export, recap, and any later command that writes a
+    file) asks this first: the workbook itself, its ``-wal``/``-shm``/``-journal``,
+    anything in its backup folder, the default workbook, and any existing
+    SQLite file (another workbook) are never written over. Links are followed.
+    """
+    out = Path(output).expanduser()
+    db = Path(db).expanduser()
+
+    def real(path: Path) -> str:
+        return os.path.realpath(path)
+
+    target = real(out)
+    protected = {}
+    for base in (db, default_db()):
+        for suffix in ("", "-wal", "-shm", "-journal"):
+            protected[real(Path(f"{base}{suffix}"))] = f"{base}{suffix}"
+    if target in protected:
+        name = protected[target]
+        what = "the workbook" if not name.endswith(("-wal", "-shm", "-journal")) else "a working file of the workbook"
+        return f"{out} is {what} ({name}); choose another file for --output."
+    for base in (db, default_db()):
+        folder = real(backups_dir(base))
+        if os.path.dirname(target) == folder or target == folder:
+            return f"{out} is in the backup folder {backups_dir(base)}; choose another file for --output."
+    try:
+        if os.path.exists(target):
+            for base in (db,):
+                if os.path.exists(base) and os.path.samefile(target, base):
+                    return f"{out} is the workbook ({base}); choose another file for --output."
+            with open(target, "rb") as handle:
+                head = handle.read(16) if os.path.isfile(target) else b""
+            if head == b"SQLite format 3\x00":
+                return f"{out} is an SQLite database (a workbook?); it was left as it is. Choose another file for --output."
+    except OSError:
+        pass
+    return None
