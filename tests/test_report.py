@@ -1,0 +1,180 @@
+"""The progress report: a real workbook file in tmp_path, the fixture catalogue, real rendering."""
+
+from __future__ import annotations
+
+import re
+import stat
+import subprocess
+import sys
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from relworkbook import report
+from relworkbook.catalog import load_dir
+from relworkbook.store import Store
+
+FIXTURES = Path(__file__).parent / "fixtures" / "exercises"
+ROOT = Path(__file__).resolve().parent.parent
+SECRET = "Zanzibar-secret-words"
+SECRET_TOTAL_A, SECRET_TOTAL_B = 1, 2  # unrevealed ratings that must count nowhere
+
+
+@pytest.fixture
+def catalog():
+    cat = load_dir(FIXTURES)
+    assert not cat.errors, cat.errors
+    return cat
+
+
+def _checkin(store: Store, day: str, a: tuple[int, int], b: tuple[int, int], *, reveal: bool = True, commitment: str = "") -> int:
+    sitting = store.start_sitting(["a", "b"], started=f"{day}T19:00:00")
+    for n, prompt_id in enumerate(("communication", "closeness")):
+        for partner, values in (("a", a), ("b", b)):
+            store.save_answer(sitting.id, "fx-checkin", prompt_id, partner, values[n], prompt_type="scale",
+                              private=True, metric=prompt_id)
+        if reveal:
+            store.reveal(sitting.id, "fx-checkin", prompt_id)
+    if commitment:
+        store.save_answer(sitting.id, "fx-checkin", "next-step", "together",
+                          {"what": commitment, "owner": "both", "due": None}, prompt_type="commitment")
+    store.end_sitting(sitting.id, ended=f"{day}T19:25:00")
+    return sitting.id
+
+
+@pytest.fixture
+def workbook(tmp_path):
+    """Check-ins from January to April 2026; one in March never revealed."""
+    store = Store.open(tmp_path / "workbook.db")
+    store.set_couple("Alex", "blue", "Sam", "green")
+    _checkin(store, "2026-01-05", (3, 3), (5, 5), commitment="Walk on Sunday (before range)")
+    _checkin(store, "2026-02-02", (3, 4), (6, 5), commitment="Cook together on Friday")
+    _checkin(store, "2026-02-16", (5, 5), (6, 6))
+    hidden = _checkin(store, "2026-03-02", (SECRET_TOTAL_A, SECRET_TOTAL_A), (SECRET_TOTAL_B, SECRET_TOTAL_B), reveal=False)
+    # A private text answer in the same sitting, never revealed.
+    store.save_answer(hidden, "fx-checkin", "thanks", "a", SECRET, prompt_type="text", private=True)
+    _checkin(store, "2026-03-16", (6, 6), (6, 5), commitment="Phones away at dinner")
+    _checkin(store, "2026-04-20", (9, 9), (9, 9), commitment="After the range")
+    solo = store.start_sitting(["a"], started="2026-02-20T10:00:00")
+    store.save_answer(solo.id, "fx-hopes", "hope", "a", "Quiet mornings", prompt_type="text")
+    store.end_sitting(solo.id, ended="2026-02-20T10:15:00")
+    yield store
+    store.close()
+
+
+def _build(store, catalog, **kw):
+    return report.build_report(store, catalog, "2026-02-01", "2026-03-31", today=date(2026, 4, 1), **kw)
+
+
+def test_report_holds_only_revealed_answers(workbook, catalog):
+    built = _build(workbook, catalog)
+    total = built.totals[0]
+    # The unrevealed March check-in (1+1 and 2+2) counts nowhere.
+    days = {day for line in total.lines for day, _ in line.points}
+    assert "2026-03-02" not in days
+    for chart in built.areas:
+        for line in chart.lines:
+            assert "2026-03-02" not in {day for day, _ in line.points}
+    assert not any(item.day == "2026-03-02" for item in built.low_items)
+    for fmt in report.FORMATS:
+        text = report.render(built, fmt)
+        assert SECRET not in text
+        assert "Zanzibar" not in text
+
+
+def test_date_range_is_respected(workbook, catalog):
+    built = _build(workbook, catalog)
+    assert (built.start, built.end) == ("2026-02-01", "2026-03-31")
+    # Four sittings fall inside (three check-ins, the hidden one, the solo one: five in all).
+    assert built.sittings == 5
+    assert built.together == 4
+    assert dict(built.alone) == {"Alex": 1, "Sam": 0}
+    a = built.totals[0].line("a")
+    assert [day for day, _ in a.points] == ["2026-02-02", "2026-02-16", "2026-03-16"]
+    assert (a.first, a.last, a.change) == (7, 12, 5)
+    assert a.reliable  # threshold 4
+    assert (a.first_band, a.last_band) == ("Needs attention", "Steady")
+    b = built.totals[0].line("b")
+    assert (b.first, b.last, b.change, b.reliable) == (11, 11, 0, False)
+    whats = [c.what for c in built.commitments]
+    assert whats == ["Cook together on Friday", "Phones away at dinner"]
+    text = report.render_text(built)
+    assert "Walk on Sunday" not in text and "After the range" not in text
+    assert "7 → 12 (+5) reliable" in text
+    # Single ratings at 3 or below, only inside the range.
+    assert [(i.day, i.name, i.area, i.value) for i in built.low_items] == [("2026-02-02", "Alex", "Communication", 3)]
+
+
+def test_default_range_is_the_last_twelve_weeks():
+    first, last = report.date_range(today=date(2026, 4, 1))
+    assert last == date(2026, 4, 1)
+    assert (last - first).days + 1 == 84
+    with pytest.raises(report.ReportError):
+        report.date_range("2026-05-01", "2026-04-01")
+    with pytest.raises(report.ReportError, match="YYYY-MM-DD"):
+        report.date_range("soon")
+
+
+def test_html_is_self_contained_with_a_print_stylesheet(workbook, catalog):
+    page = report.render_html(_build(workbook, catalog))
+    assert "<script" not in page.lower()
+    # No external references of any kind: links, sources, imports, url().
+    assert not re.search(r"""(?:src|href)\s*=|@import|url\(|<link|<iframe|<object|<img""", page, re.I)
+    assert "<svg" in page and "</svg>" in page
+    assert "@page" in page and "counter(page)" in page and "@top-left" in page
+    assert "Alex and Sam · progress report · 1 February 2026 to 31 March 2026" in page
+    assert "break-inside: avoid" in page
+    # The total chart has both partners, told apart by dash and marker shape too.
+    assert 'stroke-dasharray="6 3"' in page and "<rect x=" in page and "<circle" in page
+
+
+def test_names_that_look_like_markup_stay_inert(tmp_path, catalog):
+    store = Store.open(tmp_path / "w.db")
+    store.set_couple('Al</style><script>x()</script>"', "blue", "S*m | <b>", "green")
+    _checkin(store, "2026-02-02", (3, 4), (6, 5))
+    built = _build(store, catalog)
+    page = report.render_html(built)
+    assert "<script>" not in page and "</style><" not in page
+    assert "S\\*m \\| \\<b\\>" in report.render_markdown(built)
+    store.close()
+
+
+def test_text_fits_eighty_columns(workbook, catalog, tmp_path):
+    store = workbook
+    store.set_couple("Alexandra-Maximiliana", "blue", "Samuel-Bartholomew", "green")
+    long = "A long commitment " * 12
+    sid = _checkin(store, "2026-03-20", (2, 2), (10, 10), commitment=long.strip())
+    assert sid
+    text = report.render_text(_build(store, catalog))
+    widths = [len(line) for line in text.splitlines()]
+    assert max(widths) <= 80, [line for line in text.splitlines() if len(line) > 80]
+    assert "reliable" in text and "→" in text
+
+
+def test_empty_range_says_so(workbook, catalog):
+    built = report.build_report(workbook, catalog, "2030-01-01", "2030-02-01")
+    assert built.sittings == 0 and not built.totals and not built.areas
+    text = report.render_text(built)
+    assert "No sittings in these dates." in text
+    assert "No commitments were made in these dates." in text
+    assert "not a clinical measure" in report.render_markdown(built)
+
+
+def test_cli_report_writes_owner_only_file(workbook, tmp_path):
+    db = str(workbook.path)
+    out = tmp_path / "out" / "report.html"
+    out.parent.mkdir()
+    run = lambda *args: subprocess.run([sys.executable, "-m", "relworkbook", *args], capture_output=True, text=True,
+                                      cwd=ROOT, stdin=subprocess.DEVNULL, timeout=120)
+    result = run("report", "--db", db, "--from", "2026-02-01", "--to", "2026-03-31", "--output", str(out))
+    assert result.returncode == 0, result.stderr
+    assert stat.S_IMODE(out.stat().st_mode) == 0o600
+    assert out.read_text().startswith("<!doctype html>")
+    assert not [p for p in out.parent.iterdir() if p.name != "report.html"]  # no temporary file left
+    result = run("report", "--db", db, "--from", "2026-02-01", "--to", "2026-03-31", "--format", "text")
+    assert result.returncode == 0 and "Progress report: Alex and Sam" in result.stdout
+    result = run("report", "--db", db, "--output", db)
+    assert result.returncode == 1 and "Traceback" not in result.stderr and "workbook" in result.stderr
+    result = run("report", "--db", db, "--from", "2026-04-01", "--to", "2026-02-01")
+    assert result.returncode == 1 and len(result.stderr.strip().splitlines()) == 1
