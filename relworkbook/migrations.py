@@ -142,7 +142,35 @@ def m004_score_index(conn: sqlite3.Connection) -> None:
     )
 
 
-MIGRATIONS: list[Migration] = [m001_initial, m002_search, m003_trend_indexes, m004_score_index]
+def m005_locks_and_notes(conn: sqlite3.Connection) -> None:
+    """Each partner's optional lock (locks.py keeps what these columns mean) and notes for one.
+
+    A locked private answer needs no column of its own: its ``value`` is the
+    sealed form (model.LOCKED), its ``text`` empty and its ``number`` NULL
+    until the reveal.
+    """
+    for statement in (
+        """CREATE TABLE locks (
+            partner TEXT PRIMARY KEY CHECK (partner IN ('a', 'b')),
+            kdf TEXT NOT NULL,
+            salt TEXT NOT NULL,
+            key_check TEXT NOT NULL,
+            public_key TEXT NOT NULL,
+            private_key TEXT NOT NULL,
+            created TEXT NOT NULL
+        )""",
+        """CREATE TABLE notes (
+            partner TEXT PRIMARY KEY CHECK (partner IN ('a', 'b')),
+            value TEXT NOT NULL,
+            updated TEXT NOT NULL
+        )""",
+    ):
+        conn.execute(statement)
+
+
+MIGRATIONS: list[Migration] = [
+    m001_initial, m002_search, m003_trend_indexes, m004_score_index, m005_locks_and_notes,
+]
 NAMES = [migration.__name__ for migration in MIGRATIONS]
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -38,6 +38,10 @@ PARTNERS = ("a", "b")
 TOGETHER = "together"
 COMMITMENT_STATUSES = ("open", "kept", "partly", "not_kept")
 EXERCISE_KINDS = ("exercise", "checkin")
+# A private answer of a partner with a lock, until the reveal, is stored as
+# {LOCKED: "<sealed value>", "answered": bool} (see locks.py): the dict says
+# whether an answer is in, and nothing of what it is.
+LOCKED = "\u0000locked"
 
 BLANK_RE = re.compile(r"\{([^{}]*)\}")
 
@@ -293,9 +297,14 @@ class MetricPoint:
     extra: dict = field(default_factory=dict, compare=False, hash=False)
 
 
+def is_locked(value: Any) -> bool:
+    """Whether a stored value is a locked (sealed) private answer or note."""
+    return isinstance(value, dict) and LOCKED in value
+
+
 def answer_text(prompt_type: str, value: Any) -> str:
     """Flatten an answer value into plain text for search and plain display."""
-    if value is None:
+    if value is None or is_locked(value):
         return ""
     if prompt_type in ("text", "choice"):
         return str(value)

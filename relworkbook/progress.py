@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Iterable, NamedTuple, Sequence
 
-from .model import PARTNERS, TOGETHER, Exercise, Prompt
+from .model import LOCKED, PARTNERS, TOGETHER, Exercise, Prompt
 
 if TYPE_CHECKING:  # pragma: no cover
     from .catalog import Catalog
@@ -111,6 +111,8 @@ def is_answered(prompt_type: str, value: Any) -> bool:
     """Whether a stored value counts as an answer (an empty draft does not)."""
     if value is None:
         return False
+    if isinstance(value, dict) and LOCKED in value:
+        return bool(value.get("answered"))  # a locked answer says only whether it is in
     if prompt_type in ("text", "choice"):
         return isinstance(value, str) and value.strip() != ""
     if prompt_type == "scale":

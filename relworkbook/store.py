@@ -98,6 +98,7 @@ from typing import Any, Iterator, Sequence
 from . import migrations, paths
 from .model import (
     COMMITMENT_STATUSES,
+    LOCKED,
     PARTNERS,
     PROMPT_TYPES,
     TOGETHER,
@@ -110,6 +111,7 @@ from .model import (
     SearchHit,
     Sitting,
     answer_text,
+    is_locked,
 )
 
 EXPORT_FORMAT = "relworkbook-export"
@@ -138,6 +140,36 @@ class WorkbookError(Exception):
 
 class DamagedWorkbook(WorkbookError):
     """The file is not a sound relworkbook workbook; the message names the way out."""
+
+
+class LockError(WorkbookError):
+    """A lock could not be used as asked (wrong passphrase, no lock, already locked)."""
+
+
+class WrongPassphrase(LockError):
+    """The passphrase typed does not open this partner's lock."""
+
+
+class NeedsPassphrase(LockError):
+    """A reveal met a locked answer without its partner's opened lock; ``partners`` says whose."""
+
+    def __init__(self, partners: Sequence[str]) -> None:
+        self.partners = tuple(partners)
+        super().__init__(
+            "An answer is still locked: its partner's passphrase is needed before it can be revealed."
+        )
+
+
+WRONG_PASSPHRASE = "That passphrase does not open the lock. Please try again (capital letters count)."
+
+
+def _answer_ad(sitting_id: int, exercise_id: str, prompt_id: str, partner: str) -> bytes:
+    """The ids a sealed answer is bound to (the associated data of its encryption)."""
+    return json.dumps(["answer", int(sitting_id), exercise_id, prompt_id, partner]).encode("utf-8")
+
+
+def _note_ad(partner: str) -> bytes:
+    return json.dumps(["note", partner]).encode("utf-8")
 
 
 def _now() -> str:
@@ -341,6 +373,7 @@ class Store:
         self._db = None
         self._lock = threading.RLock()
         self._depth = 0
+        self._publics: dict[str, str] | None = None  # partner -> lock's public key, read once
 
     # ------------------------------------------------------------------ opening
 
@@ -730,10 +763,14 @@ class Store:
             raise ValueError(f"unknown prompt type {prompt_type!r}")
         value = _storable(value)
         text = answer_text(prompt_type, value)
-        encoded = _dumps(value)
         number = _derive_number(prompt_type, value, metric, number)
         now = at or _now()
         with self.transaction():
+            if private and self._sealing_for(partner) and not self.is_revealed(sitting_id, exercise_id, prompt_id):
+                # Locked from the first keystroke: nothing of the answer reaches the file.
+                value = self._seal_answer(sitting_id, exercise_id, prompt_id, partner, prompt_type, value)
+                text, number = "", None
+            encoded = _dumps(value)
             row = self._write(
                 "SELECT id, revision FROM answers WHERE sitting_id = ? AND exercise_id = ? "
                 "AND prompt_id = ? AND partner = ?",
@@ -764,7 +801,7 @@ class Store:
                     "WHERE answer_id = ? AND revision = ?",
                     (encoded, text, number, now, answer_id, revision),
                 )
-            if prompt_type == "commitment":
+            if prompt_type == "commitment" and not is_locked(value):
                 self._sync_commitment(answer_id, sitting_id, exercise_id, prompt_id, partner, value, now)
         answer = self.get_answer(answer_id)
         assert answer is not None
@@ -784,18 +821,21 @@ class Store:
             raise ValueError(f"unknown prompt type {prompt_type!r}")
         value = _storable(value)
         text = answer_text(prompt_type, value)
-        encoded = _dumps(value)
         now = at or _now()
         with self.transaction():
             row = self._write(
-                "SELECT revision, metric, value, sitting_id, exercise_id, prompt_id, partner, number "
+                "SELECT revision, metric, value, sitting_id, exercise_id, prompt_id, partner, number, private "
                 "FROM answers WHERE id = ?",
                 (answer_id,),
             ).fetchone()
             if row is None:
                 raise WorkbookError(f"There is no answer {answer_id} in this workbook.")
-            revision, metric, current, sitting_id, exercise_id, prompt_id, partner, old_number = row
+            revision, metric, current, sitting_id, exercise_id, prompt_id, partner, old_number, private = row
             number = _derive_number(prompt_type, value, metric, number)
+            if private and self._sealing_for(partner) and not self.is_revealed(sitting_id, exercise_id, prompt_id):
+                value = self._seal_answer(sitting_id, exercise_id, prompt_id, partner, prompt_type, value)
+                text, number = "", None
+            encoded = _dumps(value)
             if encoded == current and number == old_number:
                 pass  # nothing changed: no new revision
             else:
@@ -810,7 +850,7 @@ class Store:
                     "updated = ? WHERE id = ?",
                     (prompt_type, encoded, text, number, revision, now, answer_id),
                 )
-                if prompt_type == "commitment":
+                if prompt_type == "commitment" and not is_locked(value):
                     self._sync_commitment(
                         answer_id, sitting_id, exercise_id, prompt_id, partner, value, now
                     )
@@ -907,8 +947,32 @@ class Store:
 
     # --------------------------------------------------------- private answers
 
-    def reveal(self, sitting_id: int, exercise_id: str, prompt_id: str, *, at: str | None = None) -> None:
+    def reveal(
+        self, sitting_id: int, exercise_id: str, prompt_id: str, *, at: str | None = None,
+        keys: dict[str, Any] | None = None,
+    ) -> None:
+        """Both agreed: the prompt's answers become shared answers.
+
+        A locked answer is opened with its partner's opened lock from ``keys``
+        (partner -> ``unlock()``'s result) and written as a plain answer in the
+        same transaction; without that key nothing changes and LockError says whose
+        passphrase is needed.
+        """
+        keys = keys or {}
         with self.transaction():
+            sealed = [
+                row for row in self._write(
+                    "SELECT id, partner, prompt_type, metric, value FROM answers "
+                    "WHERE sitting_id = ? AND exercise_id = ? AND prompt_id = ?",
+                    (sitting_id, exercise_id, prompt_id),
+                ).fetchall()
+                if is_locked(json.loads(row[4]))
+            ]
+            missing = sorted({partner for _i, partner, *_ in sealed if partner not in keys})
+            if missing:
+                raise NeedsPassphrase(missing)
+            for answer_id, partner, prompt_type, metric, _value in sealed:
+                self._open_answer(answer_id, keys[partner], at=at)
             self._write(
                 "INSERT OR IGNORE INTO reveals (sitting_id, exercise_id, prompt_id, revealed) "
                 "VALUES (?, ?, ?, ?)",
@@ -923,6 +987,276 @@ class Store:
             )
             is not None
         )
+
+    # ------------------------------------------------------ locks and notes
+
+    def _sealing_for(self, partner: str) -> str | None:
+        """The public key private answers of ``partner`` are sealed with, or None (no lock)."""
+        if self._publics is None:
+            self._publics = dict(self._rows("SELECT partner, public_key FROM locks"))
+        return self._publics.get(partner)
+
+    def _seal(self, partner: str, plaintext: Any, associated: bytes) -> str:
+        from . import locks  # cryptography is loaded only once a lock is used
+
+        return locks.seal(self._sealing_for(partner), _dumps(plaintext).encode("utf-8"), associated)
+
+    def _seal_answer(
+        self, sitting_id: int, exercise_id: str, prompt_id: str, partner: str, prompt_type: str, value: Any
+    ) -> dict:
+        from .progress import is_answered
+
+        return {
+            LOCKED: self._seal(partner, value, _answer_ad(sitting_id, exercise_id, prompt_id, partner)),
+            "answered": is_answered(prompt_type, value),
+        }
+
+    @staticmethod
+    def _unseal(unlocked: Any, sealed: dict, associated: bytes) -> Any:
+        from . import locks
+
+        try:
+            return json.loads(locks.unseal(unlocked, sealed[LOCKED], associated))
+        except (locks.BrokenSeal, ValueError):
+            raise LockError(
+                "A locked answer does not open with this passphrase's key (it is damaged, "
+                "or was copied from another answer); it was left as it is."
+            ) from None
+
+    def _lock_record(self, partner: str) -> tuple | None:
+        return self._one(
+            "SELECT kdf, salt, key_check, public_key, private_key FROM locks WHERE partner = ?", (partner,)
+        )
+
+    def has_lock(self, partner: str) -> bool:
+        return self._sealing_for(partner) is not None
+
+    def locked_partners(self) -> tuple[str, ...]:
+        return tuple(p for p in PARTNERS if self._sealing_for(p))
+
+    def unlock(self, partner: str, passphrase: str) -> Any:
+        """``partner``'s opened lock (kept in memory by the caller, never stored), or WrongPassphrase."""
+        from . import locks
+
+        record = self._lock_record(partner)
+        if record is None:
+            raise LockError("There is no lock to open: this partner has not set a passphrase.")
+        try:
+            return locks.open_lock(partner, record, passphrase)
+        except locks.WrongPassphrase:
+            raise WrongPassphrase(WRONG_PASSPHRASE) from None
+
+    def _locked_rows(self, partner: str) -> list[tuple]:
+        """(answer id, sitting, exercise, prompt, value) of ``partner``'s answers still locked."""
+        return [
+            row for row in self._rows(
+                "SELECT id, sitting_id, exercise_id, prompt_id, value FROM answers "
+                "WHERE partner = ? AND private = 1 AND value LIKE '{\"\\u0000locked\"%'",
+                (partner,),
+            )
+            if is_locked(json.loads(row[4]))
+        ]
+
+    def locked_count(self, partner: str) -> int:
+        """How many of ``partner``'s private answers are locked (lost if the lock is reset)."""
+        return len(self._locked_rows(partner))
+
+    def set_lock(self, partner: str, passphrase: str) -> int:
+        """Give ``partner`` a lock; their private answers not yet revealed, and their notes, are
+        sealed at once. Returns how many answers were sealed.
+
+        Whatever was written before in plain text is then wiped from the file's
+        free space, the search index and the WAL (VACUUM, FTS optimize,
+        checkpoint): see docs/privacy.md for what a backup made earlier holds.
+        """
+        from . import locks
+
+        if partner not in PARTNERS:
+            raise ValueError(f"partner must be 'a' or 'b', not {partner!r}")
+        trouble = locks.problem(passphrase)
+        if trouble:
+            raise LockError(trouble)
+        if self.has_lock(partner):
+            raise LockError("This partner already has a lock; change it or remove it instead.")
+        record, _unlocked = locks.new_lock(partner, passphrase)
+        sealed = 0
+        with self.transaction():
+            self._write(
+                "INSERT INTO locks (partner, kdf, salt, key_check, public_key, private_key, created) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (partner, *record, _now()),
+            )
+            self._publics = None
+            for answer_id, sitting_id, exercise_id, prompt_id, prompt_type in self._write(
+                "SELECT a.id, a.sitting_id, a.exercise_id, a.prompt_id, a.prompt_type FROM answers a "
+                "WHERE a.partner = ? AND a.private = 1 AND NOT EXISTS (SELECT 1 FROM reveals r "
+                "WHERE r.sitting_id = a.sitting_id AND r.exercise_id = a.exercise_id "
+                "AND r.prompt_id = a.prompt_id)",
+                (partner,),
+            ).fetchall():
+                current = json.loads(self._write("SELECT value FROM answers WHERE id = ?", (answer_id,)).fetchone()[0])
+                if is_locked(current):
+                    continue
+                self._write(
+                    "UPDATE answers SET value = ?, text = '', number = NULL WHERE id = ?",
+                    (_dumps(self._seal_answer(sitting_id, exercise_id, prompt_id, partner, prompt_type, current)),
+                     answer_id),
+                )
+                for revision, value in self._write(
+                    "SELECT revision, value FROM answer_revisions WHERE answer_id = ?", (answer_id,)
+                ).fetchall():
+                    self._write(
+                        "UPDATE answer_revisions SET value = ?, text = '', number = NULL "
+                        "WHERE answer_id = ? AND revision = ?",
+                        (_dumps(self._seal_answer(sitting_id, exercise_id, prompt_id, partner, prompt_type,
+                                                  json.loads(value))), answer_id, revision),
+                    )
+                sealed += 1
+            note = self._write("SELECT value FROM notes WHERE partner = ?", (partner,)).fetchone()
+            if note is not None and not is_locked(json.loads(note[0])):
+                self._write(
+                    "UPDATE notes SET value = ? WHERE partner = ?",
+                    (_dumps(self._sealed_note(partner, json.loads(note[0]))), partner),
+                )
+        self._wipe_leftovers()
+        return sealed
+
+    def _sealed_note(self, partner: str, text: str) -> dict:
+        return {LOCKED: self._seal(partner, text, _note_ad(partner)), "answered": bool(str(text).strip())}
+
+    def _wipe_leftovers(self) -> None:
+        """Plain text that was just sealed may linger in free pages, old index segments and the
+        WAL: merge the search index, rebuild the file without free space, and empty the WAL."""
+        with self._lock:
+            try:
+                self.conn.execute("PRAGMA temp_store = MEMORY")  # VACUUM's copy stays off the disk
+                self.conn.execute("INSERT INTO answers_fts (answers_fts) VALUES ('optimize')")
+                self.conn.execute("VACUUM")
+                self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            except sqlite3.Error as error:
+                raise _translate(error, self.path) from None
+
+    def _open_answer(self, answer_id: int, unlocked: Any, *, at: str | None = None) -> None:
+        """Write a locked answer (every revision) back as plain (inside a transaction)."""
+        sitting_id, exercise_id, prompt_id, partner, prompt_type, metric, value = self._write(
+            "SELECT sitting_id, exercise_id, prompt_id, partner, prompt_type, metric, value "
+            "FROM answers WHERE id = ?", (answer_id,),
+        ).fetchone()
+        ad = _answer_ad(sitting_id, exercise_id, prompt_id, partner)
+        current = json.loads(value)
+        if is_locked(current):
+            plain = self._unseal(unlocked, current, ad)
+            number = _derive_number(prompt_type, plain, metric, None)
+            self._write(
+                "UPDATE answers SET value = ?, text = ?, number = ? WHERE id = ?",
+                (_dumps(plain), answer_text(prompt_type, plain), number, answer_id),
+            )
+            if prompt_type == "commitment":
+                self._sync_commitment(answer_id, sitting_id, exercise_id, prompt_id, partner, plain, at or _now())
+        for revision, old in self._write(
+            "SELECT revision, value FROM answer_revisions WHERE answer_id = ?", (answer_id,)
+        ).fetchall():
+            old = json.loads(old)
+            if is_locked(old):
+                plain = self._unseal(unlocked, old, ad)
+                self._write(
+                    "UPDATE answer_revisions SET value = ?, text = ?, number = ? WHERE answer_id = ? AND revision = ?",
+                    (_dumps(plain), answer_text(prompt_type, plain),
+                     _derive_number(prompt_type, plain, metric, None), answer_id, revision),
+                )
+
+    def open_value(self, answer: Answer, unlocked: Any) -> Any:
+        """A locked answer's value, opened in memory (nothing is written); a plain one as it is."""
+        if not is_locked(answer.value):
+            return answer.value
+        return self._unseal(
+            unlocked, answer.value, _answer_ad(answer.sitting_id, answer.exercise_id, answer.prompt_id, answer.partner)
+        )
+
+    def change_lock(self, partner: str, old: str, new: str) -> None:
+        """A new passphrase for the same lock (what is sealed stays as it is)."""
+        from . import locks
+
+        trouble = locks.problem(new)
+        if trouble:
+            raise LockError(trouble)
+        unlocked = self.unlock(partner, old)
+        record = locks.rewrap(unlocked, new)
+        with self.transaction():
+            self._write(
+                "UPDATE locks SET kdf = ?, salt = ?, key_check = ?, public_key = ?, private_key = ? "
+                "WHERE partner = ?",
+                (*record, partner),
+            )
+
+    def remove_lock(self, partner: str, passphrase: str) -> int:
+        """Take the lock away (after its passphrase): what it sealed is kept as plain, still
+        private until the reveal. Returns how many answers were opened."""
+        unlocked = self.unlock(partner, passphrase)
+        opened = 0
+        with self.transaction():
+            for row in self._locked_rows(partner):
+                self._open_answer(row[0], unlocked)
+                opened += 1
+            note = self._write("SELECT value FROM notes WHERE partner = ?", (partner,)).fetchone()
+            if note is not None and is_locked(json.loads(note[0])):
+                text = self._unseal(unlocked, json.loads(note[0]), _note_ad(partner))
+                self._write("UPDATE notes SET value = ? WHERE partner = ?", (_dumps(text), partner))
+            self._write("DELETE FROM locks WHERE partner = ?", (partner,))
+            self._publics = None
+        return opened
+
+    def reset_lock(self, partner: str) -> tuple[int, bool]:
+        """A forgotten passphrase: the lock goes, and with it what it still held. Returns
+        (locked answers lost, whether locked notes were lost). Everything else stays."""
+        with self.transaction():
+            lost = [row[0] for row in self._locked_rows(partner)]
+            for answer_id in lost:
+                self._write("DELETE FROM answer_revisions WHERE answer_id = ?", (answer_id,))
+                self._write("DELETE FROM answers WHERE id = ?", (answer_id,))
+            note = self._write("SELECT value FROM notes WHERE partner = ?", (partner,)).fetchone()
+            notes_lost = note is not None and is_locked(json.loads(note[0]))
+            if notes_lost:
+                self._write("DELETE FROM notes WHERE partner = ?", (partner,))
+            self._write("DELETE FROM locks WHERE partner = ?", (partner,))
+            self._publics = None
+        return len(lost), notes_lost
+
+    def has_notes(self, partner: str) -> bool:
+        row = self._one("SELECT value FROM notes WHERE partner = ?", (partner,))
+        if row is None:
+            return False
+        value = json.loads(row[0])
+        return bool(value.get("answered")) if is_locked(value) else bool(str(value).strip())
+
+    def notes_locked(self, partner: str) -> bool:
+        row = self._one("SELECT value FROM notes WHERE partner = ?", (partner,))
+        return row is not None and is_locked(json.loads(row[0]))
+
+    def read_notes(self, partner: str, unlocked: Any = None) -> str:
+        """``partner``'s notes for one ("" when none); locked ones need their opened lock."""
+        row = self._one("SELECT value FROM notes WHERE partner = ?", (partner,))
+        if row is None:
+            return ""
+        value = json.loads(row[0])
+        if not is_locked(value):
+            return str(value)
+        if unlocked is None:
+            raise LockError("These notes are locked; the passphrase opens them.")
+        return str(self._unseal(unlocked, value, _note_ad(partner)))
+
+    def save_notes(self, partner: str, text: str, *, at: str | None = None) -> None:
+        """Save ``partner``'s notes (sealed when they have a lock): never revealed, never in a recap."""
+        if partner not in PARTNERS:
+            raise ValueError(f"partner must be 'a' or 'b', not {partner!r}")
+        text = _storable(str(text))
+        value: Any = self._sealed_note(partner, text) if self._sealing_for(partner) else text
+        with self.transaction():
+            self._write(
+                "INSERT INTO notes (partner, value, updated) VALUES (?, ?, ?) "
+                "ON CONFLICT (partner) DO UPDATE SET value = excluded.value, updated = excluded.updated",
+                (partner, _dumps(value), at or _now()),
+            )
 
     # ------------------------------------------------------------- commitments
 
@@ -1239,6 +1573,18 @@ class Store:
                         "status, created, reviewed, reviewed_sitting_id FROM commitments ORDER BY id"
                     )
                 ],
+                # Locked values leave as they are stored: still locked, with the locks that open them.
+                "locks": [
+                    dict(zip(("partner", "kdf", "salt", "key_check", "public_key", "private_key", "created"), row))
+                    for row in self._rows(
+                        "SELECT partner, kdf, salt, key_check, public_key, private_key, created "
+                        "FROM locks ORDER BY partner"
+                    )
+                ],
+                "notes": [
+                    {"partner": p, "value": json.loads(v), "updated": u}
+                    for p, v, u in self._rows("SELECT partner, value, updated FROM notes ORDER BY partner")
+                ],
             }
 
     def import_data(self, data: dict) -> None:
@@ -1298,6 +1644,15 @@ class Store:
                      "prompt_id": r["prompt_id"], "revealed": r["revealed"]}
                     for r in data.get("reveals", [])
                 ])
+                self._insert("locks", [
+                    {k: lock[k] for k in ("partner", "kdf", "salt", "key_check", "public_key",
+                                          "private_key", "created")}
+                    for lock in data.get("locks", [])
+                ])
+                self._insert("notes", [
+                    {"partner": n["partner"], "value": _dumps(n["value"]), "updated": n["updated"]}
+                    for n in data.get("notes", [])
+                ])
                 self._insert("commitments", [
                     {"id": c["id"], "sitting_id": c["sitting_id"], "exercise_id": c["exercise_id"],
                      "prompt_id": c["prompt_id"], "answer_id": c.get("answer_id"), "what": c["what"],
@@ -1318,6 +1673,9 @@ class Store:
                 f"This is not a complete relworkbook export (missing or wrong field {error}); "
                 "nothing was imported."
             ) from None
+
+        finally:
+            self._publics = None
 
     def _insert(self, table: str, rows: list[dict]) -> None:
         if rows:

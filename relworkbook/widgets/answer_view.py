@@ -7,7 +7,7 @@ from typing import Any
 from rich.text import Text
 from textual.widgets import Static
 
-from ..model import Couple, Prompt, answer_text
+from ..model import Couple, Prompt, answer_text, is_locked
 from .template import fill_template
 
 SHOW_AT_MOST = 2000  # characters of an answer shown while answering; History shows it whole
@@ -28,6 +28,8 @@ def format_answer(prompt: Prompt, value: Any, couple: Couple | None = None, *, o
     """
     if value is None or value == "" or value == [] or value == {}:
         return Text("(nothing yet)", style="dim")
+    if is_locked(value):
+        return Text("(locked: shown after the reveal)", style="dim")
     try:
         if prompt.type == "scale":
             label = prompt.label_for(int(value))
