@@ -317,40 +317,6 @@ def trends(ctx: click.Context, db: str | None, fmt: str, window: str) -> None:
     click.echo(text, nl=not text.endswith("\n"))
 
 
-def _refuse_workbook_paths(target: Path, db: Path) -> None:
-    """Never write an output over the workbook, its -wal/-shm, or anything in its backups folder.
-
-    A local guard until the shared one lands.
-    """
-    try:
-        resolved = target.resolve()
-        base = db.resolve()
-    except OSError:
-        return
-    forbidden = {base, Path(f"{base}-wal"), Path(f"{base}-shm"), Path(f"{base}-journal")}
-    backups = paths.backups_dir(base).resolve()
-    if resolved in forbidden or backups in resolved.parents or resolved == backups:
-        raise CliError(f"{target} is the workbook or one of its own files; choose another --output.")
-
-
-def _write_atomic_output(text: str, output: str | None, db: Path) -> None:
-    """Print to stdout, or write an owner-only file through a temporary file renamed into place."""
-    if not output or output == "-":
-        click.echo(text, nl=not text.endswith("\n"))
-        return
-    from .report import write_atomic
-
-    target = Path(output).expanduser()
-    if target.is_dir():
-        raise CliError(f"{target} is a folder; give a file name for --output.")
-    _refuse_workbook_paths(target, db)
-    try:
-        write_atomic(target, text)
-    except OSError as error:
-        raise CliError(f"cannot write {target}: {error.strerror or error}.") from None
-    click.echo(f"Wrote {target}", err=True)
-
-
 @cli.command()
 @click.option("--db", metavar="PATH", help="The workbook file.")
 @click.option("--from", "start", metavar="DATE", help="First day (YYYY-MM-DD); default 12 weeks before --to.")
@@ -368,14 +334,16 @@ def report(ctx: click.Context, db: str | None, start: str | None, end: str | Non
     from . import report as report_mod
 
     path = _resolve_db(ctx, db)
+    check_output(output, path)
+    try:
+        report_mod.date_range(start, end)
+    except report_mod.ReportError as error:
+        raise CliError(str(error)) from None
     with _open_store(path, must_exist=True) as store:
         catalog = _load_catalog(_exercise_dirs(ctx))
-        try:
-            built = report_mod.build_report(store, catalog, start, end)
-        except report_mod.ReportError as error:
-            raise CliError(str(error)) from None
+        built = report_mod.build_report(store, catalog, start, end)
         text = report_mod.render(built, fmt)
-    _write_atomic_output(text, output, path)
+    _write_output(text, output, path)
 
 
 @cli.command("export")

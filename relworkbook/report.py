@@ -19,7 +19,8 @@ couple wrote that appear are their commitments, which are shared by nature.
 
 ``render_text`` fits 80 columns (charts as sparklines), ``render_markdown`` is
 readable as it is, ``render_html`` is one self-contained page with inline SVG
-charts (``charts.py``) and a print stylesheet for A4 and Letter.
+charts (``charts.py``) and a print stylesheet for A4 and Letter. Files are
+written by ``paths.write_private`` (owner-only, temp file, fsync, rename).
 
 Nothing here imports Textual; the app imports this module only when a
 report is asked for.
@@ -28,13 +29,10 @@ report is asked for.
 from __future__ import annotations
 
 import html
-import os
 import re
-import tempfile
 import textwrap
 from dataclasses import dataclass
 from datetime import date, timedelta
-from pathlib import Path
 from typing import Any, Sequence
 
 from . import trends
@@ -771,39 +769,3 @@ def render(report: Report, fmt: str) -> str:
 def file_name(report: Report, fmt: str) -> str:
     suffix = {"html": "html", "markdown": "md", "text": "txt"}[fmt]
     return f"report-{report.start}-to-{report.end}.{suffix}"
-
-
-# --------------------------------------------------------------------------
-# Files
-
-
-def write_atomic(path: Path, text: str) -> Path:
-    """Owner-only (0600), through a temporary file in the same folder, fsynced, renamed over ``path``.
-
-    A local stand-in for the shared helper another change is adding; swap when it lands.
-    """
-    path = Path(path)
-    folder = path.parent if str(path.parent) else Path(".")
-    handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
-    try:
-        os.fchmod(handle, 0o600)
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(text.encode("utf-8"))
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.replace(temp, path)
-    except BaseException:
-        try:
-            os.unlink(temp)
-        except OSError:
-            pass
-        raise
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-    except OSError:
-        pass
-    return path

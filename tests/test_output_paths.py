@@ -22,6 +22,8 @@ COMMANDS = {
     "export": ["export"],
     "recap-html": ["recap", "--format", "html"],
     "recap-text": ["recap"],
+    "report-html": ["report"],
+    "report-text": ["report", "--format", "text"],
 }
 
 
