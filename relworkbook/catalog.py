@@ -36,6 +36,7 @@ from .model import (
     Prompt,
     Step,
     SupportLine,
+    jacobson_truax,
 )
 
 __all__ = [
@@ -56,9 +57,9 @@ INSTRUMENT_METHODS = ("sum", "mean")
 _COMMON_PROMPT_FIELDS = ("id", "type", "text", "who", "help", "optional")
 PROMPT_FIELDS: dict[str, tuple[str, ...]] = {
     "text": _COMMON_PROMPT_FIELDS,
-    "scale": _COMMON_PROMPT_FIELDS + ("min", "max", "labels", "metric"),
-    "checklist": _COMMON_PROMPT_FIELDS + ("options", "metric"),
-    "choice": _COMMON_PROMPT_FIELDS + ("options",),
+    "scale": _COMMON_PROMPT_FIELDS + ("min", "max", "labels", "metric", "low_note"),
+    "checklist": _COMMON_PROMPT_FIELDS + ("options", "metric", "suggests"),
+    "choice": _COMMON_PROMPT_FIELDS + ("options", "suggests"),
     "template": _COMMON_PROMPT_FIELDS + ("template",),
     "commitment": _COMMON_PROMPT_FIELDS,
     "turns": _COMMON_PROMPT_FIELDS + ("rounds",),
@@ -69,7 +70,8 @@ EXERCISE_FIELDS = (
 )
 STEP_FIELDS = ("id", "title", "order", "intro")
 METRIC_FIELDS = ("title", "min", "max")
-INSTRUMENT_FIELDS = ("id", "title", "prompts", "method", "bands", "reliable_change", "note")
+INSTRUMENT_FIELDS = ("id", "title", "prompts", "method", "bands", "reliable_change", "sd", "reliability", "note")
+LOW_NOTE_FIELDS = ("at_most", "text")
 BAND_FIELDS = ("name", "min", "max")
 SUPPORT_FIELDS = ("intro", "lines")
 SUPPORT_LINE_FIELDS = ("where", "service", "how")
@@ -403,6 +405,19 @@ def _assemble(dirs: Sequence[Path | str]) -> Catalog:
         errors.extend(problems)
         if exercise is not None and not problems:
             exercises.append(exercise)
+
+    # A suggestion must name an exercise that loaded (from any folder).
+    known = {e.id for e in exercises}
+    kept: list[Exercise] = []
+    for exercise in exercises:
+        bad = [(p, target) for p in exercise.prompts for _, target in p.suggests if target not in known]
+        for prompt, target in bad:
+            errors.append(LoadError(exercise.source, prompt.line,
+                f"prompt '{prompt.id}' suggests exercise '{target}', which does not exist — use the id "
+                "of an exercise in the program"))
+        if not bad:
+            kept.append(exercise)
+    exercises = kept
 
     ordered_steps = sorted((s for s, _, _ in steps.values()), key=lambda s: (s.order, step_pos[s.id]))
     rank = {s.id: i for i, s in enumerate(ordered_steps)}
@@ -880,6 +895,18 @@ def _parse_prompt(r: _Reader, node, exercise_what: str) -> tuple[Prompt | None, 
                 if label is not None:
                     labels.append((number, label.strip()))
         kwargs.update(min=lo, max=hi, labels=tuple(sorted(labels)))
+        if "low_note" in f:
+            lnf = r.mapping(f["low_note"][1], f"the low_note of {what}", LOW_NOTE_FIELDS)
+            if lnf is not None:
+                at_most = r.integer(lnf, "at_most", f"the low_note of {what}", required=True,
+                                    where=f["low_note"][1])
+                note_text = r.text(lnf, "text", f"the low_note of {what}", required=True,
+                                   where=f["low_note"][1])
+                if at_most is not None and lo is not None and hi is not None and not lo <= at_most < hi:
+                    r.error(lnf["at_most"][1], f"at_most {at_most} in the low_note of {what} is not on the "
+                                               f"scale — use a number from {lo} to {hi - 1}")
+                if at_most is not None and note_text:
+                    kwargs.update(low_at=at_most, low_note=" ".join(note_text.split()))
         if metric and lo is not None and hi is not None:
             use = _MetricUse(metric, (lo, hi), _line(f["metric"][1]))
     elif ptype in ("checklist", "choice"):
@@ -895,6 +922,24 @@ def _parse_prompt(r: _Reader, node, exercise_what: str) -> tuple[Prompt | None, 
         kwargs["options"] = options or ()
         if metric and options:
             use = _MetricUse(metric, (0, len(options)), _line(f["metric"][1]))
+        if "suggests" in f:
+            snode = f["suggests"][1]
+            smap = r.mapping(snode, f"the suggests of {what}", _AnyKey())
+            pairs: list[tuple[str, str]] = []
+            for key, (key_node, value_node) in (smap or {}).items():
+                option = r.scalar_text(key_node, f"an option in the suggests of {what}")
+                target = r.scalar_text(value_node, f"an exercise id in the suggests of {what}")
+                if option is None or target is None:
+                    continue
+                if options is not None and option not in options:
+                    r.error(key_node, f"suggests in {what} names '{option}', which is not one of its options — "
+                                      "copy the option exactly")
+                    continue
+                if not _is_ident(target.strip()):
+                    r.error(value_node, f"'{target}' in the suggests of {what} is not an exercise id")
+                    continue
+                pairs.append((option, target.strip()))
+            kwargs["suggests"] = tuple(pairs)
     elif ptype == "template":
         template = r.text(f, "template", what, required=True, where=node)
         if template is not None:
@@ -972,12 +1017,28 @@ def _parse_instrument(r: _Reader, node, exercise_what: str, prompts: dict[str, P
     if reliable is not None and reliable <= 0:
         r.error(f["reliable_change"][1], f"reliable_change of {what} is {_num(reliable)} — it must be above 0 "
                                          "(or leave it out)")
+    sd = r.number(f, "sd", what, default=None)
+    rel = r.number(f, "reliability", what, default=None)
+    if sd is not None and sd <= 0:
+        r.error(f["sd"][1], f"sd of {what} is {_num(sd)} — the spread of the total must be above 0")
+    if rel is not None and not 0 <= rel < 1:
+        r.error(f["reliability"][1], f"reliability of {what} is {_num(rel)} — use a number from 0 up to "
+                                     "(not including) 1, such as 0.85")
+    if (sd is None) != (rel is None):
+        have, lack = ("sd", "reliability") if sd is not None else ("reliability", "sd")
+        r.error(f[have][1], f"{what} has {have} but no {lack} — declare both (the reliable-change "
+                            "threshold is computed from them) or neither")
+    elif sd is not None and reliable is not None:
+        r.error(f["reliable_change"][1], f"{what} declares sd and reliability, so its reliable_change is "
+                                         "computed from them — leave reliable_change out")
     note = r.text(f, "note", what) or ""
     if len(r.errors) > before or iid is None or title is None:
         return None
+    if sd is not None and rel is not None:
+        reliable = jacobson_truax(sd, rel)
     return Instrument(id=iid, title=title.strip(), prompts=tuple(names), method=method,
                       bands=tuple(bands), reliable_change=float(reliable or 0.0), note=note.strip(),
-                      line=_line(node))
+                      line=_line(node), sd=sd, reliability=rel)
 
 
 # --------------------------------------------------------------------------- small helpers

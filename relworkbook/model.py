@@ -79,6 +79,12 @@ class Prompt(NamedTuple):
     # turns: how many speaker/listener rounds (2 = each partner speaks once)
     rounds: int = 2
     line: int = 0
+    # choice / checklist: option -> id of an exercise suggested to whoever picks it
+    suggests: tuple[tuple[str, str], ...] = ()
+    # scale: a quiet line shown only to the partner answering, on their own turn,
+    # when their rating is at or below low_at (nothing else is stored or shown)
+    low_at: int | None = None
+    low_note: str = ""
 
     @property
     def blanks(self) -> tuple[str, ...]:
@@ -111,6 +117,19 @@ class Prompt(NamedTuple):
     def label_for(self, value: int) -> str:
         return dict(self.labels).get(value, "")
 
+    def suggested_by(self, value: Any) -> tuple[str, ...]:
+        """Exercise ids this answer suggests (a choice's option, or any checked option)."""
+        if not self.suggests or value is None:
+            return ()
+        chosen = set(value) if isinstance(value, (list, tuple)) else {value}
+        return tuple(dict.fromkeys(ex for option, ex in self.suggests if option in chosen))
+
+    def low_note_for(self, value: Any) -> str:
+        """The quiet line for this rating, or "" (only a scale with low_note has one)."""
+        if self.low_at is None or not isinstance(value, (int, float)) or isinstance(value, bool):
+            return ""
+        return self.low_note if value <= self.low_at else ""
+
 
 class Metric(NamedTuple):
     """A number that trends follow, declared once in steps.yaml."""
@@ -137,15 +156,30 @@ class Instrument(NamedTuple):
     prompts: tuple[str, ...]
     method: str = "sum"  # "sum" or "mean"
     bands: tuple[Band, ...] = ()
+    # The change in the total that counts as more than an ordinary week. With sd and
+    # reliability declared it is computed (Jacobson-Truax) and called "reliable change";
+    # without them it is the pack's own rough guide, and never called reliable.
     reliable_change: float = 0.0
     note: str = ""
     line: int = 0
+    sd: float | None = None
+    reliability: float | None = None
+
+    @property
+    def established(self) -> bool:
+        """True when the pack declares the total's spread and reliability."""
+        return self.sd is not None and self.reliability is not None
 
     def band_for(self, total: float) -> Band | None:
         for band in self.bands:
             if band.min <= total <= band.max:
                 return band
         return None
+
+
+def jacobson_truax(sd: float, reliability: float) -> float:
+    """The reliable-change threshold: 1.96 * SD * sqrt(2 * (1 - r))."""
+    return 1.96 * sd * (2.0 * (1.0 - reliability)) ** 0.5
 
 
 class Exercise(NamedTuple):
