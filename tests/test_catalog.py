@@ -699,3 +699,93 @@ def test_duplicate_instrument_id_across_files(tmp_path):
     [error] = catalog.errors
     assert (Path(error.file).name, error.line) == ("b.yaml", 11)
     assert "duplicate instrument id 'total'" in error.message
+
+
+# --------------------------------------------------------------------------- sd and reliability, suggests, low_note
+
+
+def test_instrument_with_sd_and_reliability_computes_the_jacobson_truax_threshold(tmp_path):
+    text = INSTRUMENTED.replace("reliable_change: 3", "sd: 5\n    reliability: 0.8")
+    catalog = load_dir(make_pack(tmp_path / "p", {"s1/ex.yaml": text}))
+    assert catalog.errors == ()
+    [(_, instrument)] = catalog.instruments()
+    assert instrument.established
+    assert instrument.reliable_change == pytest.approx(1.96 * 5 * (2 * 0.2) ** 0.5)  # ~6.20
+
+
+def test_instrument_with_only_a_rough_guide_is_not_established(tmp_path):
+    catalog = load_dir(make_pack(tmp_path / "p", {"s1/ex.yaml": INSTRUMENTED}))
+    [(_, instrument)] = catalog.instruments()
+    assert not instrument.established and instrument.reliable_change == 3
+
+
+@pytest.mark.parametrize(
+    "new,needle",
+    [
+        ("sd: 5", "has sd but no reliability"),
+        ("reliability: 0.8", "has reliability but no sd"),
+        ("sd: 0\n    reliability: 0.8", "must be above 0"),
+        ("sd: 5\n    reliability: 1", "from 0 up to (not including) 1"),
+        ("sd: 5\n    reliability: 0.8\n    reliable_change: 3", "leave reliable_change out"),
+    ],
+)
+def test_instrument_sd_and_reliability_problems(tmp_path, new, needle):
+    found_line, message = only(problems(tmp_path, INSTRUMENTED.replace("reliable_change: 3", new)))
+    assert needle in message and found_line >= 18
+
+
+SUGGESTING = """\
+id: ex
+title: One
+step: s1
+minutes: 5
+prompts:
+  - id: sure
+    type: choice
+    text: Ready?
+    options: [Yes, Not yet]
+    suggests: {"Not yet": other}
+"""
+OTHER = "id: other\ntitle: Other\nstep: s1\nminutes: 5\nprompts:\n  - {id: p1, type: text, text: Hi?}\n"
+
+
+def test_suggests_maps_an_option_to_an_exercise(tmp_path):
+    catalog = load_dir(make_pack(tmp_path / "p", {"s1/ex.yaml": SUGGESTING, "s1/other.yaml": OTHER}))
+    assert catalog.errors == ()
+    prompt = catalog.prompt("ex", "sure")
+    assert prompt.suggests == (("Not yet", "other"),)
+    assert prompt.suggested_by("Not yet") == ("other",)
+    assert prompt.suggested_by("Yes") == () and prompt.suggested_by(None) == ()
+
+
+def test_suggests_must_name_an_option_and_an_existing_exercise(tmp_path):
+    line, message = only(problems(tmp_path, SUGGESTING.replace('{"Not yet": other}', '{"Maybe": other}')))
+    assert line == 10 and "'Maybe', which is not one of its options" in message
+    root = make_pack(tmp_path / "q", {"s1/ex.yaml": SUGGESTING})
+    catalog = load_dir(root)
+    assert catalog.exercise("ex") is None
+    [error] = catalog.errors
+    assert error.line == 6 and "suggests exercise 'other', which does not exist" in error.message
+
+
+LOW = """\
+id: ex
+title: One
+step: s1
+minutes: 5
+prompts:
+  - id: safe
+    type: scale
+    text: How safe?
+    low_note: {at_most: 2, text: "The help list is on f3."}
+"""
+
+
+def test_low_note_shows_only_at_or_below_its_mark(tmp_path):
+    catalog = load_dir(make_pack(tmp_path / "p", {"s1/ex.yaml": LOW}))
+    assert catalog.errors == ()
+    prompt = catalog.prompt("ex", "safe")
+    assert prompt.low_note_for(1) == prompt.low_note_for(2) == "The help list is on f3."
+    assert prompt.low_note_for(3) == "" and prompt.low_note_for(None) == ""
+    line, message = only(problems(tmp_path, LOW.replace("at_most: 2", "at_most: 10")))
+    assert line == 9 and "is not on the scale" in message
