@@ -19,6 +19,7 @@ from typing import Callable, Iterator, Sequence
 from . import paths
 
 EXIT_ERROR = 1
+COMPLETE_VAR = "_RELWORKBOOK_COMPLETE"
 
 
 class StartError(Exception):
@@ -174,7 +175,10 @@ def guarded(run: Callable[[], None]) -> None:
 
 def main(argv: Sequence[str] | None = None) -> None:
     args = list(sys.argv[1:] if argv is None else argv)
-    plain = plain_start_args(args)
+    # Shell completion (click's ``eval "$(_RELWORKBOOK_COMPLETE=bash_source relworkbook)"``)
+    # runs the bare command with this variable set: it is click's to answer,
+    # and must never open the app.
+    plain = None if COMPLETE_VAR in os.environ else plain_start_args(args)
     if plain is None:
         from .cli import main as cli_main
 

@@ -229,6 +229,13 @@ def test_wheel_ships_the_exercises(tmp_path):
         names = archive.namelist()
         assert "relworkbook/exercises/steps.yaml" in names
         assert "relworkbook/exercises/support.yaml" in names
+        # The licence travels with the wheel, and the metadata says what is tested.
+        assert "relworkbook-0.1.0.dist-info/licenses/LICENSE" in names
+        assert "MIT License" in archive.read("relworkbook-0.1.0.dist-info/licenses/LICENSE").decode()
+        metadata = archive.read("relworkbook-0.1.0.dist-info/METADATA").decode()
+        assert "Requires-Python: >=3.11" in metadata
+        assert "Classifier: License :: OSI Approved :: MIT License" in metadata
+        assert "Classifier: Programming Language :: Python :: 3.11" in metadata
         archive.extractall(tmp_path / "site")
     check = subprocess.run(
         [sys.executable, "-m", "relworkbook", "validate"],
