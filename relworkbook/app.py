@@ -53,8 +53,10 @@ class WorkbookApp(App[None]):
         Binding("f12", "hide", "Hide", id="hide", priority=True),
     ]
 
-    def __init__(self, store: Any, catalog: Any, *, db_path: Path | str) -> None:
+    def __init__(self, store: Any, catalog: Any, *, db_path: Path | str, config: Any = None) -> None:
         super().__init__()
+        # The config file's settings (config.Config): keymap, default theme.
+        self.config = config
         self.store = store
         self.catalog = catalog
         self.db_path = Path(db_path)
@@ -69,6 +71,7 @@ class WorkbookApp(App[None]):
     # ------------------------------------------------------------------ start
 
     def on_mount(self) -> None:
+        self._apply_config()
         saved = self._setting(THEME_SETTING)
         if isinstance(saved, str) and saved in self.available_themes:
             self.theme = saved
@@ -89,6 +92,27 @@ class WorkbookApp(App[None]):
             self.push_screen(FirstRunScreen(first=True), callback=self._first_run_done)
         else:
             self._show_home()
+
+    def _apply_config(self) -> None:
+        """The config file's keymap (binding ids to keys) and default theme; a problem is said once."""
+        config = self.config
+        if config is None:
+            return
+        if config.problem:
+            self.notify(config.problem, title="Config file not used", severity="warning", timeout=10)
+            return
+        if config.keymap:
+            self.set_keymap(config.keymap)
+        if config.theme:
+            if config.theme in self.available_themes:
+                self.theme = config.theme
+            else:
+                self.notify(
+                    f"The config file's theme {config.theme!r} is not a theme here; "
+                    "ctrl+p then \"Theme\" lists them.",
+                    severity="warning",
+                    timeout=10,
+                )
 
     def on_unmount(self) -> None:
         self.flush_all()
@@ -528,12 +552,14 @@ def make_app(
     *,
     shipped: bool = True,
     store: Any = None,
+    config: Any = None,
 ) -> WorkbookApp:
     """Open the workbook file and the exercise program, and build the app on them.
 
     ``shipped=False`` leaves the shipped program out (tests use a fixture pack).
     ``store``, already open on ``db_path`` (the start has checked the file with
     it), is taken over instead of opening the file again; the app closes it.
+    ``config`` is the config file's settings (``config.load()``), if any.
     """
     from .catalog import load_catalog
     from .store import Store
@@ -546,7 +572,7 @@ def make_app(
     except BaseException:
         store.close()
         raise
-    app = WorkbookApp(store, catalog, db_path=db_path)
+    app = WorkbookApp(store, catalog, db_path=db_path, config=config)
     app.owns_store = True
     return app
 

@@ -170,8 +170,8 @@ def load_catalog(extra_dirs: Sequence[Path | str] = (), *, shipped: bool = True)
 # --------------------------------------------------------------------------- the parsed-catalogue cache
 
 # Reading forty YAML files (and importing PyYAML) was a third of the app's
-# start-up. The assembled Catalog is kept in one owner-only file in the data
-# folder, with the size and modification time of every file under each
+# start-up. The assembled Catalog is kept in one owner-only file in the user
+# cache folder (paths.cache_dir, never the data folder beside the workbook), with the size and modification time of every file under each
 # exercise folder (and of the code that parses them); any change to any of
 # them, a file added or removed, and the files are read again.
 
@@ -206,9 +206,9 @@ def _cache_key(dirs: Sequence[Path | str]) -> tuple:
 
 
 def _cache_file() -> Path:
-    from .paths import data_dir
+    from .paths import cache_dir
 
-    return data_dir() / "cache" / CACHE_NAME
+    return cache_dir() / CACHE_NAME
 
 
 def _load_cached(dirs: Sequence[Path | str]) -> Catalog:
@@ -231,14 +231,12 @@ def _load_cached(dirs: Sequence[Path | str]) -> Catalog:
     except Exception:  # missing, damaged or from another version: read the files
         pass
     catalog = _assemble(dirs)
-    if not path.parent.parent.is_dir():
-        return catalog  # never create the data folder itself just for a cache
     try:
         from .files import make_private_dir, write_atomic
 
         make_private_dir(path.parent)
         write_atomic(path, pickle.dumps((key, catalog), protocol=pickle.HIGHEST_PROTOCOL))
-    except Exception:  # a read-only data folder only costs the next start its speed
+    except Exception:  # a read-only cache folder only costs the next start its speed
         pass
     return catalog
 

@@ -386,6 +386,65 @@ def import_cmd(ctx: click.Context, db: str | None, file: Path) -> None:
     click.echo(f"Imported {file} into {path}", err=True)
 
 
+PLACES = ("workbook", "backups", "recaps", "screenshots", "config", "cache")
+
+
+@cli.command("path")
+@click.argument("which", required=False, type=click.Choice(PLACES))
+@click.option("--db", metavar="PATH", help="The workbook file.")
+@click.pass_context
+def path_cmd(ctx: click.Context, which: str | None, db: str | None) -> None:
+    """Where things live: the workbook, its backups and recaps, the config file, the cache.
+
+    With WHICH, prints only that path (for scripts: cd "$(relworkbook path recaps)").
+    Nothing is created.
+    """
+    chosen = db or (ctx.obj or {}).get("db")
+    workbook = Path(chosen).expanduser() if chosen else start.default_db_path()
+    places = {
+        "workbook": workbook,
+        "backups": paths.backups_dir(workbook),
+        "recaps": paths.recaps_dir(workbook),
+        "screenshots": paths.recaps_dir(workbook),
+        "config": paths.config_file(),
+        "cache": paths.cache_dir(),
+    }
+    if which:
+        click.echo(str(places[which]))
+        return
+    for name, place in places.items():
+        note = "" if place.exists() else "  (not there yet)"
+        click.echo(f"{name:<12} {place}{note}")
+
+
+@cli.command("config")
+@click.option("--db", metavar="PATH", help="The workbook file (shown as the one in force).")
+@click.pass_context
+def config_cmd(ctx: click.Context, db: str | None) -> None:
+    """Where the config file is and the settings in force, as TOML.
+
+    The file (TOML) may set: theme = "NAME", workbook = "PATH", and a [keymap]
+    table of binding id = "keys" (the ids are in the README).
+    """
+    config = start.load_config()
+    chosen = db or (ctx.obj or {}).get("db")
+    workbook = Path(chosen).expanduser() if chosen else start.default_db_path()
+    text = _config_text(config, workbook)
+    click.echo(text, nl=False)
+
+
+def _config_text(config, workbook: Path) -> str:
+    from .config import describe
+
+    text = describe(config, workbook)
+    if config.theme and not config.problem:
+        from textual.theme import BUILTIN_THEMES
+
+        if config.theme not in BUILTIN_THEMES:
+            text += f"# theme {config.theme!r} is not one of Textual's: {', '.join(sorted(BUILTIN_THEMES))}\n"
+    return text
+
+
 @cli.command()
 @click.option("--db", metavar="PATH", help="The workbook file.")
 @click.pass_context

@@ -1,7 +1,9 @@
 """Where the workbook's files live, worked out at call time.
 
-``RELWORKBOOK_HOME`` overrides the platform's user data folder. Nothing here is
-computed at import time, so tests can point the folder at a temporary one.
+``RELWORKBOOK_HOME`` overrides the platform's user data folder,
+``RELWORKBOOK_CONFIG`` the config file and ``RELWORKBOOK_CACHE`` the cache
+folder. Nothing here is computed at import time, so tests can point every
+folder at a temporary one.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from pathlib import Path
 
 APP_NAME = "relworkbook"
 DB_NAME = "workbook.db"
+CONFIG_NAME = "config.toml"
 
 
 def data_dir() -> Path:
@@ -25,6 +28,26 @@ def data_dir() -> Path:
 
 def default_db() -> Path:
     return data_dir() / DB_NAME
+
+
+def config_file() -> Path:
+    """The TOML config file (it need not exist): the platform's user config folder."""
+    override = os.environ.get("RELWORKBOOK_CONFIG")
+    if override:
+        return Path(override).expanduser()
+    from platformdirs import user_config_dir
+
+    return Path(user_config_dir(APP_NAME, appauthor=False)) / CONFIG_NAME
+
+
+def cache_dir() -> Path:
+    """The folder for things that can be made again (the parsed catalogue); not created here."""
+    override = os.environ.get("RELWORKBOOK_CACHE")
+    if override:
+        return Path(override).expanduser()
+    from platformdirs import user_cache_dir
+
+    return Path(user_cache_dir(APP_NAME, appauthor=False))
 
 
 def backups_dir(db_path: Path) -> Path:

@@ -49,7 +49,38 @@ def plain_start_args(argv: Sequence[str]) -> tuple[str | None, list[str]] | None
     return db, exercises
 
 
+_config = None
+
+
+def load_config():
+    """The config file in force (read once per process); a bad one is one line on stderr."""
+    global _config
+    if _config is None:
+        from .config import load
+
+        _config = load()
+        if _config.problem:
+            print(f"relworkbook: {_config.problem}", file=sys.stderr)
+    return _config
+
+
+def default_db_path() -> Path:
+    """The workbook when no --db is given: RELWORKBOOK_HOME's, the config file's, or the platform's.
+
+    Only works it out; ``default_db`` also makes the data folder.
+    """
+    if not os.environ.get("RELWORKBOOK_HOME"):
+        chosen = load_config().workbook
+        if chosen is not None:
+            return chosen
+    return paths.default_db()
+
+
 def default_db() -> Path:
+    """``default_db_path()``, with the platform's data folder made (owner-only) when it is that."""
+    chosen = default_db_path()
+    if chosen != paths.default_db():
+        return chosen
     try:
         paths.make_private_dir(paths.data_dir())
     except OSError as error:
@@ -101,19 +132,19 @@ def only_window(db: Path) -> Iterator[None]:
         os.close(fd)
 
 
-def run_app(db: Path, dirs: Sequence[Path]) -> None:
+def run_app(db: Path, dirs: Sequence[Path], config=None) -> None:
     # Start-up allocates tens of thousands of long-lived objects (modules,
     # classes, the stylesheet); the cycle collector walking them again and
     # again cost ~50 ms. Collect nothing until they are loaded, then move them
     # out of the collector's sight (gc.freeze) and let it work on the rest.
     gc.disable()
     try:
-        _start_app(db, dirs)
+        _start_app(db, dirs, load_config() if config is None else config)
     finally:
         gc.enable()
 
 
-def _start_app(db: Path, dirs: Sequence[Path]) -> None:
+def _start_app(db: Path, dirs: Sequence[Path], config) -> None:
     from .store import DamagedWorkbook, Store, WorkbookError
 
     if db.is_dir():
@@ -138,7 +169,7 @@ def _start_app(db: Path, dirs: Sequence[Path]) -> None:
 
         with only_window(db):
             # The app takes over the store opened here (and closes it when it ends).
-            app = make_app(db, exercise_dirs=dirs, store=store)
+            app = make_app(db, exercise_dirs=dirs, store=store, config=config)
             store = None
             gc.freeze()
             gc.enable()

@@ -222,7 +222,7 @@ def test_recap_with_lean_queries_equals_the_full_walk(store, catalog):
 
 @pytest.fixture
 def data_folder():
-    """The cache lives in the data folder, which the app makes on first run."""
+    """The data folder, as the app makes it on first run (the cache lives apart from it)."""
     folder = paths.data_dir()
     folder.mkdir(parents=True, exist_ok=True)
     return folder
@@ -232,6 +232,9 @@ def test_no_data_folder_is_made_just_for_the_cache(tmp_path):
     assert not paths.data_dir().exists()
     assert load_catalog().exercises
     assert not paths.data_dir().exists()
+    # The cache goes to the user cache folder, owner-only, never beside the workbook.
+    assert stat.S_IMODE(paths.cache_dir().stat().st_mode) == 0o700
+    assert (paths.cache_dir() / CACHE_NAME).is_file()
 
 
 def _pack(tmp_path: Path) -> Path:
@@ -246,7 +249,7 @@ def _first_exercise_file(pack: Path) -> Path:
 
 def test_catalogue_cache_is_private_and_gives_the_same_catalogue(tmp_path, data_folder):
     first = load_catalog()
-    cache = paths.data_dir() / "cache" / CACHE_NAME
+    cache = paths.cache_dir() / CACHE_NAME
     assert cache.is_file()
     assert stat.S_IMODE(cache.stat().st_mode) == 0o600
     assert load_catalog() == first
@@ -275,7 +278,7 @@ def test_catalogue_cache_notices_an_edit_a_new_file_and_a_removal(tmp_path, data
 
 def test_a_damaged_or_foreign_cache_is_ignored(tmp_path, data_folder):
     expected = load_catalog()
-    cache = paths.data_dir() / "cache" / CACHE_NAME
+    cache = paths.cache_dir() / CACHE_NAME
     cache.write_bytes(b"not a pickle at all")
     assert load_catalog() == expected
     # Anyone else able to write it: not trusted, the files are read instead.

@@ -112,3 +112,142 @@ def test_print_refused_by_the_printer_is_one_line(demo_db, tmp_path):
     lp.chmod(0o755)
     line = one_line_error(run("recap", "--db", str(demo_db), "--print", env={"PATH": f"{bin_dir}{os.pathsep}/usr/bin:/bin"}))
     assert "no default destination" in line
+
+
+# ------------------------------------------------------------------ 3, 4. config file and paths
+
+
+def test_config_load_defaults_without_a_file_and_without_tomllib(tmp_path):
+    code = ("import sys; from relworkbook import config; c = config.load();"
+            "print(c.exists, c.theme, c.keymap, c.problem, 'tomllib' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT)
+    assert out.stdout.split() == ["False", "None", "{}", "None", "False"]
+
+
+def test_config_file_settings_and_bad_files(tmp_path):
+    from relworkbook import config
+
+    path = tmp_path / "config.toml"
+    path.write_text('theme = "textual-light"\nworkbook = "us.db"\n[keymap]\nhome-history = "y"\n', encoding="utf-8")
+    loaded = config.load(path)
+    assert loaded.problem is None
+    assert (loaded.theme, loaded.workbook, loaded.keymap) == ("textual-light", tmp_path / "us.db", {"home-history": "y"})
+    # What `relworkbook config` prints is TOML that reads back the same.
+    again = tomllib.loads(config.describe(loaded, loaded.workbook))
+    assert again == {"theme": "textual-light", "workbook": str(tmp_path / "us.db"), "keymap": {"home-history": "y"}}
+    for text, words in [
+        ("theme = \n", "not valid TOML"),
+        ("colour = 'red'\n", "unknown setting 'colour'"),
+        ("theme = 3\n", "theme must be"),
+        ("keymap = 'f6'\n", "keymap must be a table"),
+        ("[keymap]\nhome = 6\n", "home must be keys"),
+        (b"\xff\xfe theme", "not valid TOML"),
+    ]:
+        if isinstance(text, bytes):
+            path.write_bytes(text)
+        else:
+            path.write_text(text, encoding="utf-8")
+        bad = config.load(path)
+        assert words in bad.problem and "using the defaults" in bad.problem
+        assert (bad.theme, bad.workbook, bad.keymap) == (None, None, {})
+        assert "\n" not in bad.problem
+
+
+def test_bad_config_is_one_line_and_the_defaults(tmp_path, demo_db):
+    cfg = tmp_path / "config.toml"
+    cfg.write_text("[keymap\n", encoding="utf-8")
+    result = run("path", "workbook", env={"RELWORKBOOK_CONFIG": str(cfg), "RELWORKBOOK_HOME": ""})
+    assert result.returncode == 0
+    assert result.stdout.strip().endswith(os.path.join("relworkbook", "workbook.db"))  # the platform's default
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and "not valid TOML" in lines[0] and str(cfg) in lines[0]
+    assert "Traceback" not in result.stderr
+    shown = run("config", env={"RELWORKBOOK_CONFIG": str(cfg)})
+    assert shown.returncode == 0 and "# not used:" in shown.stdout and "[keymap]" in shown.stdout
+
+
+def test_config_command_and_workbook_from_config(tmp_path):
+    cfg = tmp_path / "cfg" / "config.toml"
+    cfg.parent.mkdir()
+    cfg.write_text('workbook = "ours.db"\ntheme = "nord"\n[keymap]\n"time-out" = "f2,ctrl+b"\n', encoding="utf-8")
+    env = {"RELWORKBOOK_CONFIG": str(cfg), "RELWORKBOOK_HOME": ""}
+    shown = run("config", env=env)
+    assert shown.returncode == 0, shown.stderr
+    assert tomllib.loads(shown.stdout) == {
+        "theme": "nord", "workbook": str(cfg.parent / "ours.db"), "keymap": {"time-out": "f2,ctrl+b"}}
+    assert f"# config file: {cfg}" in shown.stdout
+    # The config's workbook is the default for every command; --db still wins.
+    made = run("demo", "--db", str(cfg.parent / "ours.db"), "--weeks", "1", env=env)
+    assert made.returncode == 0, made.stderr
+    listed = run("history", env=env)
+    assert listed.returncode == 0 and "Weekly check-in" in listed.stdout
+    assert run("path", "workbook", env=env).stdout.strip() == str(cfg.parent / "ours.db")
+    # RELWORKBOOK_HOME beats the config file.
+    home = tmp_path / "home"
+    assert run("path", "workbook", env={**env, "RELWORKBOOK_HOME": str(home)}).stdout.strip() == str(home / "workbook.db")
+
+
+def test_path_lists_every_place_and_creates_nothing(tmp_path):
+    home = tmp_path / "home"
+    result = run("path", env={"RELWORKBOOK_HOME": str(home)})
+    assert result.returncode == 0, result.stderr
+    places = {line.split()[0]: line.split()[1] for line in result.stdout.splitlines()}
+    assert places == {
+        "workbook": str(home / "workbook.db"),
+        "backups": str(home / "workbook-backups"),
+        "recaps": str(home / "workbook-recaps"),
+        "screenshots": str(home / "workbook-recaps"),
+        "config": os.environ["RELWORKBOOK_CONFIG"],
+        "cache": os.environ["RELWORKBOOK_CACHE"],
+    }
+    assert "(not there yet)" in result.stdout
+    assert not home.exists()
+    one = run("--db", str(tmp_path / "x.db"), "path", "backups")
+    assert one.stdout.strip() == str(tmp_path / "x-backups")
+    assert run("path", "nowhere").returncode == 2
+
+
+async def test_config_keymap_and_theme_work_in_the_app(tmp_path):
+    from relworkbook import config
+    from relworkbook.app import make_app
+    from relworkbook.screens.history import HistoryScreen
+    from relworkbook.screens.home import HomeScreen
+    from relworkbook.screens.timeout import TimeoutScreen
+    from relworkbook.store import Store
+
+    db = tmp_path / "workbook.db"
+    store = Store.open(db)
+    store.set_couple("Alex", "royalblue", "Sam", "darkorange")
+    store.close()
+    cfg = tmp_path / "config.toml"
+    cfg.write_text('theme = "textual-light"\n[keymap]\nhome-history = "y"\n"time-out" = "f9"\n', encoding="utf-8")
+    app = make_app(db, [ROOT / "tests" / "fixtures" / "exercises"], shipped=False, config=config.load(cfg))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
+        assert app.theme == "textual-light"
+        await pilot.press("h")  # no longer history
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
+        await pilot.press("y")
+        await pilot.pause()
+        assert isinstance(app.screen, HistoryScreen)
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.press("f2")  # replaced by f9
+        await pilot.pause()
+        assert not isinstance(app.screen, TimeoutScreen)
+        await pilot.press("f9")
+        await pilot.pause()
+        assert isinstance(app.screen, TimeoutScreen)
+        # Help tells the keys as they are now.
+        rows = app.key_rows(app.home_screen)
+        assert any(keys == "f9" and "Time-out" in what for _, keys, what in rows)
+    # A theme picked in the app is remembered in the workbook and wins over the config's.
+    store = Store.open(db)
+    store.set_setting("theme", "nord")
+    store.close()
+    app = make_app(db, [ROOT / "tests" / "fixtures" / "exercises"], shipped=False, config=config.load(cfg))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert app.theme == "nord"
