@@ -171,10 +171,10 @@ def checkin(exercises):
     return found[0]
 
 
-def test_checkin_is_a_ten_minute_weekly_meeting(checkin):
+def test_checkin_is_a_fifteen_minute_weekly_meeting(checkin):
     assert checkin["id"] == "weekly-check-in"
     assert checkin["step"] == "check-in"
-    assert 8 <= checkin["minutes"] <= 12
+    assert 15 <= checkin["minutes"] <= 20
     assert "commitments" in checkin["intro"]
 
 
@@ -331,3 +331,79 @@ def test_the_catalogue_loads_the_program_without_errors():
     assert {m.key for m in loaded.metrics} >= set(METRICS)
     assert len(loaded.support) == 5
     assert "afraid" in loaded.support_intro
+
+
+# --------------------------------------------------------------------------- issue 15: safe side by side
+
+
+SENSITIVE = re.compile(
+    r"\baffair|\bcheat|unfaithful|whether to stay|\bleav(e|ing) (the|this|our|each)|break(ing)? up|\bafraid of|"
+    r"\bfear(ful)? of (you|your partner|each other|them)|\bviolen|\bsex|\bdesire|\bpasswords?\b", re.I)
+
+
+def test_sensitive_prompts_are_never_answered_side_by_side(exercises):
+    for path, ex, prompt in _prompts(exercises):
+        asked = " ".join([prompt.get("text", ""), prompt.get("template", ""), *prompt.get("options", [])])
+        if SENSITIVE.search(asked):
+            assert prompt.get("who") == "private", f"{ex['id']}:{prompt['id']} is answered in front of the partner"
+
+
+def test_prompts_that_touch_openness_say_it_is_offered_not_demanded(exercises):
+    by_id = {ex["id"]: ex for _, ex in exercises}
+    guard = "friends, family, their own money or their phone"
+    for ex_id, pid in (("tr-plan", "expectations"), ("tr-promises", "open-ways"), ("rm-first-priority", "set-aside")):
+        prompt = next(p for p in by_id[ex_id]["prompts"] if p["id"] == pid)
+        said = " ".join(" ".join([by_id[ex_id]["intro"], prompt.get("help", "")]).split())
+        assert guard in said, f"{ex_id}:{pid} has no guard line"
+        assert "demand" in said or "Only what you choose" in said, f"{ex_id}:{pid}"
+
+
+def test_disagreeing_well_says_when_arguing_is_not_ordinary(exercises):
+    intro = " ".join(next(ex for _, ex in exercises if ex["id"] == "co-disagree")["intro"].split())
+    for word in ("violence", "afraid", "controls", "f3"):
+        assert word in intro
+
+
+def test_the_five_new_exercises_exist(exercises):
+    ids = {ex["id"] for _, ex in exercises}
+    assert {"rc-our-cycle", "co-after-hard-moment", "in-turning-toward", "co-calming-down", "byb-unsure"} <= ids
+    unsure = next(ex for _, ex in exercises if ex["id"] == "byb-unsure")
+    assert unsure["prompts"][0]["who"] == "private"  # answered privately first
+
+
+def test_every_not_sure_answer_suggests_the_unsure_exercise(exercises):
+    wanted = {("byb-readiness", "where"): "I am not sure I want to try", ("byb-two-questions", "risk"): "Not yet",
+              ("tr-time-period", "open"): "Not yet", ("rm-choose-again", "choose"): "I am not sure"}
+    for (ex_id, pid), option in wanted.items():
+        ex = next(e for _, e in exercises if e["id"] == ex_id)
+        prompt = next(p for p in ex["prompts"] if p["id"] == pid)
+        assert option in prompt["options"] and prompt["suggests"][option] == "byb-unsure"
+
+
+def test_one_question_per_prompt(exercises):
+    for _, ex, prompt in _prompts(exercises):
+        text = prompt.get("text", "")
+        assert text.count("?") <= 1 or prompt["id"] in ("looking-back", "regret"), f"{ex['id']}:{prompt['id']}: {text}"
+
+
+def test_ratings_that_feed_one_metric_ask_about_the_same_time(exercises):
+    asked: dict[str, set[str]] = {}
+    for _, _, prompt in _prompts(exercises):
+        if prompt.get("metric"):
+            asked.setdefault(prompt["metric"], set()).add(prompt["text"])
+    for key, texts in asked.items():
+        assert len(texts) == 1, f"{key} is asked in different words: {texts}"
+        assert next(iter(texts)).startswith("Over this past week"), key
+
+
+def test_the_check_in_safety_item_has_a_quiet_pointer_to_the_help_list(checkin):
+    conflict = next(p for p in checkin["prompts"] if p["id"] == "conflict")
+    assert conflict["low_note"]["at_most"] <= 3 and "f3" in conflict["low_note"]["text"]
+    assert "reliable" not in checkin["instruments"][0] or "sd" not in checkin["instruments"][0]
+
+
+def test_durations_are_true(exercises):
+    minutes = {ex["id"]: ex["minutes"] for _, ex in exercises}
+    for ex_id, least in {"weekly-check-in": 15, "rc-faded": 30, "rc-pulling-away": 25, "fg-room-for-each": 25,
+                         "in-appreciation": 15, "co-listening": 25}.items():
+        assert minutes[ex_id] >= least, ex_id
