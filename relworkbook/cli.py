@@ -346,6 +346,30 @@ def report(ctx: click.Context, db: str | None, start: str | None, end: str | Non
     _write_output(text, output, path)
 
 
+@cli.command()
+@click.argument("folder", metavar="DIR", type=click.Path(path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["text", "csv", "json"]), default="text", show_default=True)
+@click.pass_context
+def couples(ctx: click.Context, folder: Path, fmt: str) -> None:
+    """One line per workbook in DIR, those most in need of attention first.
+
+    Names, last sitting, sittings in the last four weeks, the last check-in
+    total per partner with its change, overdue commitments. Only reads: no
+    backup, no migration; a file that cannot be read is listed with why.
+    """
+    from . import couples as couples_mod
+
+    if not folder.is_dir():
+        raise CliError(f"{folder} does not exist or is not a folder.")
+    catalog = _load_catalog(_exercise_dirs(ctx))
+    try:
+        desk = couples_mod.build_desk(folder, catalog)
+    except OSError as error:
+        raise CliError(f"cannot read the folder {folder}: {error.strerror or error}.") from None
+    text = couples_mod.render(desk, fmt)
+    click.echo(text, nl=not text.endswith("\n"))
+
+
 @cli.command("export")
 @click.option("--db", metavar="PATH", help="The workbook file.")
 @click.option("--output", metavar="FILE", help="Write to FILE (owner-only) instead of stdout.")

@@ -68,6 +68,7 @@ CONTRACT (signatures are fixed, other modules call them):
 Additions beyond the contract (all optional to use):
 
     Store.open(path=None, create=True, *, timeout=5.0)   # path None: the default workbook
+    Store.open_read_only(path)           # reads only: no migration, no -wal/-shm made (couples)
     store.db                             # sqlite_utils.Database on the same connection (lazy)
     store.transaction()                  # context manager: several writes, one commit
     store.auto_backup(keep=7) -> Path | None   # at most one a day, keeps the newest `keep`
@@ -394,6 +395,53 @@ class Store:
         store = cls(path, conn)
         store._protect_files()
         return store
+
+    @classmethod
+    def open_read_only(cls, path: Path | str, *, timeout: float = 1.0) -> "Store":
+        """An existing workbook, for reading only (``relworkbook couples``).
+
+        Nothing is created, migrated, switched to WAL or chmod-ed. A file closed
+        cleanly (no -wal beside it, or an empty one) is opened ``immutable``, so
+        SQLite makes no -wal or -shm either; otherwise read-only through its WAL.
+        Raises ``DamagedWorkbook`` for a damaged or foreign file and
+        ``WorkbookError`` (``NEWER_VERSION``) for one written by a newer version.
+        """
+        path = Path(path).expanduser()
+        try:
+            if not path.is_file():
+                raise WorkbookError(f"{path} is not a regular file.")
+            if path.stat().st_size == 0:
+                raise _damaged(path)
+            _check_header(path)
+            wal = Path(f"{path}-wal")
+            immutable = not wal.exists() or wal.stat().st_size == 0
+        except PermissionError:
+            raise WorkbookError(f"Cannot read {path} (permission denied).") from None
+        except OSError as error:
+            raise WorkbookError(f"Cannot read {path} ({error.strerror or error}).") from None
+        uri = path.resolve().as_uri() + ("?immutable=1" if immutable else "?mode=ro")
+        old_umask = os.umask(0o077)
+        try:
+            conn = sqlite3.connect(uri, uri=True, timeout=timeout, isolation_level=None, check_same_thread=False)
+            tables = {
+                row[0]
+                for row in conn.execute("SELECT name FROM sqlite_master WHERE type IN ('table', 'view')")
+            }
+        except sqlite3.Error as error:
+            raise _translate(error, path) from None
+        finally:
+            os.umask(old_umask)
+        try:
+            if "migrations" not in tables:
+                raise DamagedWorkbook(
+                    f"{path} is an SQLite file of another program, not a relworkbook workbook."
+                )
+            if migrations.unknown(conn):
+                raise WorkbookError(NEWER_VERSION)
+        except BaseException:
+            conn.close()
+            raise
+        return cls(path, conn)
 
     @classmethod
     def _check_place(cls, path: Path, *, create: bool, is_default: bool) -> None:
