@@ -38,11 +38,16 @@ class CliError(click.ClickException):
         click.echo(f"relworkbook: {self.message}", err=True)
 
 
-def _resolve_db(ctx: click.Context, db: str | None) -> Path:
-    """The workbook path: this command's --db, the group's --db, or the default."""
+def _resolve_db(ctx: click.Context, db: str | None, *, make_folder: bool = True) -> Path:
+    """The workbook path: this command's --db, the group's --db, or the default.
+
+    Commands that only read (``make_folder=False``) never create the data folder.
+    """
     chosen = db or (ctx.obj or {}).get("db")
     if chosen:
         return Path(chosen).expanduser()
+    if not make_folder:
+        return paths.default_db()
     try:
         return start.default_db()
     except start.StartError as error:
@@ -59,12 +64,15 @@ def _exercise_dirs(ctx: click.Context, extra: Sequence[str] = ()) -> list[Path]:
 
 @contextmanager
 def _open_store(db: Path, *, create: bool = True, must_exist: bool = False) -> Iterator:
+    """The store on ``db``. ``must_exist`` (every command that only reads, and
+    ``backup``): a missing or empty (0-byte) file is one line and nothing is
+    written; only the app's first run, ``demo`` and ``import`` make a workbook."""
     from .store import Store, WorkbookError
 
     if must_exist and not db.exists():
         raise CliError(f"no workbook at {db}. Check the path, or run `relworkbook` to start one.")
     try:
-        store = Store.open(db, create=create)
+        store = Store.open(db, create=create and not must_exist)
     except WorkbookError as error:
         raise CliError(str(error)) from None
     try:
@@ -205,7 +213,7 @@ def demo(ctx: click.Context, db: str | None, weeks: int, seed: int) -> None:
 @click.pass_context
 def history(ctx: click.Context, db: str | None, search: str | None) -> None:
     """List sittings, newest first (or search what was written)."""
-    path = _resolve_db(ctx, db)
+    path = _resolve_db(ctx, db, make_folder=False)
     catalog = None
     with _open_store(path, must_exist=True) as store:
         couple = store.get_couple()
@@ -256,7 +264,7 @@ def recap(ctx: click.Context, db: str | None, session: int | None, last: bool, f
 
     if session is not None and last:
         raise click.UsageError("give --session ID or --last, not both.")
-    path = _resolve_db(ctx, db)
+    path = _resolve_db(ctx, db, make_folder=False)
     check_output(output, path)
     with _open_store(path, must_exist=True) as store:
         if session is None:
@@ -306,7 +314,7 @@ def trends(ctx: click.Context, db: str | None, fmt: str, window: str) -> None:
     """Print each metric per partner: latest, change, gap, reliable change."""
     from . import trends as trends_mod
 
-    path = _resolve_db(ctx, db)
+    path = _resolve_db(ctx, db, make_folder=False)
     with _open_store(path, must_exist=True) as store:
         catalog = _load_catalog(_exercise_dirs(ctx))
         summary = trends_mod.summary(store, catalog, window=window)
@@ -376,7 +384,7 @@ def couples(ctx: click.Context, folder: Path, fmt: str) -> None:
 @click.pass_context
 def export_cmd(ctx: click.Context, db: str | None, output: str | None) -> None:
     """Write everything as JSON, private answers included."""
-    path = _resolve_db(ctx, db)
+    path = _resolve_db(ctx, db, make_folder=False)
     check_output(output, path)
     with _open_store(path, must_exist=True) as store:
         data = store.export_data()
@@ -474,7 +482,7 @@ def _config_text(config, workbook: Path) -> str:
 @click.pass_context
 def backup(ctx: click.Context, db: str | None) -> None:
     """Write a consistent, owner-only copy beside the workbook."""
-    path = _resolve_db(ctx, db)
+    path = _resolve_db(ctx, db, make_folder=False)
     with _open_store(path, must_exist=True) as store:
         target = store.backup()
     click.echo(f"Backup written to {target}")

@@ -145,12 +145,22 @@ def run_app(db: Path, dirs: Sequence[Path], config=None) -> None:
 
 
 def _start_app(db: Path, dirs: Sequence[Path], config) -> None:
-    from .store import DamagedWorkbook, Store, WorkbookError
+    from .store import DamagedWorkbook, Store, WorkbookError, empty_workbook, find_backups
 
     if db.is_dir():
         raise StartError(f"{db} is a folder, not a workbook file. Give a file path with --db.")
     if not db.parent.is_dir():
         raise StartError(f"the folder {db.parent} does not exist. Create it first or pick another --db path.")
+    # An empty (0-byte) file is a first run, unless backups of a workbook by that
+    # name sit beside it: then it was lost (emptied), and the backups are offered.
+    try:
+        emptied = db.is_file() and db.stat().st_size == 0 and bool(find_backups(db))
+    except OSError:
+        emptied = False
+    if emptied:
+        raise StartError(
+            empty_workbook(db, " (to start a new workbook there instead, delete the empty file first)")
+        )
     # Check the file before Textual takes the terminal, so a damaged file gets a
     # plain line; then make the day's automatic backup (cheap when one exists).
     try:

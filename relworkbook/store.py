@@ -258,6 +258,11 @@ def way_out(path: Path) -> str:
     )
 
 
+def empty_workbook(path: Path, hint: str = "") -> str:
+    """The line for an empty (0-byte) file where a workbook was expected."""
+    return f"{path} is empty (0 bytes): it holds no workbook, and it was left as it is{hint}. " + way_out(path)
+
+
 def _damaged(path: Path) -> DamagedWorkbook:
     return DamagedWorkbook(
         f"{path} is not a relworkbook workbook (or it is damaged); it was left as it is. "
@@ -487,6 +492,8 @@ class Store:
                 raise WorkbookError(f"{path} is not a regular file; choose a workbook file with --db.")
             if not os.access(path, os.R_OK):
                 raise WorkbookError(f"Cannot read {path} (permission denied).")
+            if not create and path.stat().st_size == 0:
+                raise WorkbookError(empty_workbook(path))
             _check_header(path)
             if not os.access(path, os.W_OK):
                 raise WorkbookError(

@@ -304,7 +304,13 @@ def test_the_data_folder_made_by_the_app_is_owner_only(tmp_path):
     # Loading the catalogue (and its cache) never creates the data folder ...
     assert run("trends", "--db", str(db), home=home, umask=0o022).returncode == 0
     assert not home.exists()
-    # ... and the default workbook's folder, when made, is the owner's alone.
-    run("history", home=home, umask=0o022)
+    # ... nor does a command that only reads (it says there is no workbook) ...
+    assert run("history", home=home, umask=0o022).returncode == 1
+    assert not home.exists()
+    # ... and the default workbook's folder, when made (here by `import`), is the owner's alone.
+    export = tmp_path / "export.json"
+    with Store.open(db) as store:
+        export.write_text(json.dumps(store.export_data()))
+    assert run("import", str(export), home=home, umask=0o022).returncode == 0
     assert home.is_dir() and mode(home) == 0o700
     assert all(mode(p) == 0o700 for p in home.rglob("*") if p.is_dir())
