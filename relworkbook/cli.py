@@ -341,7 +341,7 @@ def report(ctx: click.Context, db: str | None, start: str | None, end: str | Non
     """
     from . import report as report_mod
 
-    path = _resolve_db(ctx, db)
+    path = _resolve_db(ctx, db, make_folder=False)
     check_output(output, path)
     try:
         report_mod.date_range(start, end)

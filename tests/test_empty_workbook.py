@@ -28,6 +28,7 @@ READING = {
     "trends": ["trends"],
     "recap": ["recap"],
     "backup": ["backup"],
+    "report": ["report", "--format", "text"],
 }
 
 
