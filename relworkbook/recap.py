@@ -26,6 +26,7 @@ from typing import Any, Sequence
 
 from . import paths
 from .model import BLANK_RE, PARTNERS, TOGETHER, Answer, Commitment, Exercise, Prompt, answer_text
+from .trends import LOW_ITEM, is_low
 
 PRIVATE_HIDDEN = "Private answer, not yet revealed"
 NO_ANSWER = "No answer yet"
@@ -87,6 +88,7 @@ class MetricChange:
     value: float
     previous: float | None
     change: float | None
+    low: bool = False  # a single rating at trends.LOW_ITEM (3) or below, whatever any total says
 
 
 @dataclass(frozen=True)
@@ -372,8 +374,10 @@ def _metrics(store: Any, catalog: Any, sitting: Any, answers: list[Answer], earl
                 continue
             value = now[(key, partner)]
             before = previous.get((key, partner))
+            lo, hi = (metric.min, metric.max) if metric else (1, 10)
             values.append(
-                MetricChange(partner, names.get(partner, partner), value, before, None if before is None else value - before)
+                MetricChange(partner, names.get(partner, partner), value, before,
+                             None if before is None else value - before, low=is_low(value, lo, hi))
             )
         out.append(
             RecapMetric(
@@ -470,9 +474,10 @@ def _clean(text: str) -> str:
 
 
 def _metric_line(value: MetricChange) -> str:
+    low = f", at {LOW_ITEM} or below" if value.low else ""
     if value.change is None:
-        return f"{_number(value.value)} (first rating)"
-    return f"{_number(value.value)} (was {_number(value.previous)}, {_signed(value.change)})"
+        return f"{_number(value.value)} (first rating){low}"
+    return f"{_number(value.value)} (was {_number(value.previous)}, {_signed(value.change)}){low}"
 
 
 # ---- text

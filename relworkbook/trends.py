@@ -34,7 +34,22 @@ multiplied by it instead), and stretched by the ratio of ranges when the metric'
 differs from the instrument's items. That proportional share is a rule of
 thumb for "more than the usual week-to-week wobble", not a psychometric
 figure. A metric no instrument covers gets the check-in's per-item threshold;
-if there is no instrument at all, no change is called reliable.
+if there is no instrument at all, no change is marked.
+
+What a change past the threshold is called. Only an instrument whose pack declares
+``sd`` and ``reliability`` has a threshold with a stated basis (computed by the
+catalogue, Jacobson-Truax); only its changes are called "reliable change". Every
+other threshold (a pack's own ``reliable_change``, and every single metric's
+borrowed share) is a rough guide, and a change past it is "bigger than a usual
+week" (``change_words``). ``reliable`` on the trend records are the plain test
+"past the threshold", whatever it is called.
+
+A single low item. A total can hide one area that has collapsed (trust at 1,
+the rest at 8, and the total still says "Going well"), so any single rating at
+``LOW_ITEM`` (3) or below on a 1-10 scale is flagged: ``PartnerTrend.low`` for a
+metric's latest rating, ``InstrumentPartnerTrend.low_items`` for the items of
+the latest total, and ``low_ratings`` for one sitting's numbers (the reveal and
+the recap use it).
 """
 
 from __future__ import annotations
@@ -49,6 +64,10 @@ from datetime import date, datetime, timedelta
 from typing import Any, Iterable, Sequence
 
 from .model import Exercise, Instrument, MetricPoint, PARTNERS
+
+LOW_ITEM = 3  # a single rating at or below this (on a 1-10 scale) is flagged
+RELIABLE_CHANGE = "reliable change"
+BIG_CHANGE = "bigger than a usual week"
 
 WINDOWS = ("3m", "1y", "all")
 WINDOW_TITLES = {"3m": "the last 3 months", "1y": "the last year", "all": "all time"}
@@ -127,6 +146,48 @@ def reliable(delta: float | None, threshold: float | None) -> bool:
         return False
     # A hair of tolerance so 8/7*7 style float sums still count as 8.
     return abs(delta) >= threshold - 1e-9
+
+
+def low_mark(lo: float, hi: float) -> float | None:
+    """The rating at or below which one item is flagged: 3 on the house 1-10 scale.
+
+    Other scales get the same share of their range (2/9 of it above the bottom);
+    a scale shorter than ten points (a checklist count, a 1-5 scale) has no mark.
+    """
+    if (lo, hi) == (1, 10):
+        return float(LOW_ITEM)
+    if hi - lo < 9:
+        return None
+    return lo + (hi - lo) * (LOW_ITEM - 1) / 9
+
+
+def is_low(value: float | None, lo: float = 1, hi: float = 10) -> bool:
+    """A single rating low enough to flag, whatever any total says."""
+    mark = low_mark(lo, hi)
+    return value is not None and mark is not None and value <= mark
+
+
+def change_words(delta: float | None, threshold: float | None, established: bool = False) -> str:
+    """What a change past the threshold is called: "reliable change" only with a stated basis."""
+    if not reliable(delta, threshold):
+        return ""
+    return RELIABLE_CHANGE if established else BIG_CHANGE
+
+
+def low_ratings(values: Iterable[tuple[str, float]], catalog: Any) -> list[tuple[str, float]]:
+    """(metric title, value) for each of one partner's ratings at the low mark or below.
+
+    ``values`` are (metric key, number) pairs from one sitting; the metric's range
+    comes from the catalogue (1-10 when it is not declared).
+    """
+    out: list[tuple[str, float]] = []
+    for key, value in values:
+        metric = catalog.metric(key) if catalog is not None else None
+        lo, hi = (metric.min, metric.max) if metric is not None else (1, 10)
+        if is_low(value, lo, hi):
+            title = metric.title if metric is not None else key
+            out.append((title.split(" (", 1)[0], value))
+    return out
 
 
 def _parse_now(now: datetime | date | str | None) -> datetime:
@@ -268,7 +329,8 @@ class PartnerTrend:
     series: tuple[tuple[str, float], ...]  # within the window
     latest: float | None
     change: float | None  # since the partner's previous rating (any time)
-    reliable: bool
+    reliable: bool  # past the threshold (for a single metric always a rough guide)
+    low: bool = False  # the latest rating is at the low mark or below
 
 
 @dataclass(frozen=True)
@@ -296,7 +358,8 @@ class InstrumentPartnerTrend:
     latest: float | None
     band: str | None
     change: float | None
-    reliable: bool
+    reliable: bool  # past the threshold; called "reliable change" only when established
+    low_items: tuple[str, ...] = ()  # titles of the latest total's items at the low mark or below
 
 
 @dataclass(frozen=True)
@@ -310,6 +373,7 @@ class InstrumentTrend:
     min: float
     max: float
     partners: tuple[InstrumentPartnerTrend, ...]
+    established: bool = False  # the pack declares sd and reliability
 
     def partner(self, key: str) -> InstrumentPartnerTrend | None:
         for trend in self.partners:
@@ -531,6 +595,7 @@ def summarise(points: Sequence[MetricPoint], catalog: Any, window: str = "all", 
                     latest=values[-1],
                     change=delta,
                     reliable=reliable(delta, threshold),
+                    low=is_low(values[-1], lo, hi),
                 )
             )
         gap_value = None
@@ -565,6 +630,11 @@ def summarise(points: Sequence[MetricPoint], catalog: Any, window: str = "all", 
                 totals = [total / len(per_item) for total in totals]
             delta = totals[-1] - totals[-2] if len(totals) >= 2 else None
             band = instrument.band_for(totals[-1])
+            low_items = tuple(
+                _short_title(catalog, metric)
+                for (_, metric), item in zip(items, per_item)
+                if is_low(item[sids[-1]], *_metric_range(catalog, metric))
+            )
             start = first_in_window(ats)
             partners_i.append(
                 InstrumentPartnerTrend(
@@ -575,6 +645,7 @@ def summarise(points: Sequence[MetricPoint], catalog: Any, window: str = "all", 
                     band=band.name if band else None,
                     change=delta,
                     reliable=reliable(delta, instrument.reliable_change),
+                    low_items=low_items,
                 )
             )
         instruments.append(
@@ -588,6 +659,7 @@ def summarise(points: Sequence[MetricPoint], catalog: Any, window: str = "all", 
                 min=lo,
                 max=hi,
                 partners=tuple(partners_i),
+                established=instrument.established,
             )
         )
 
@@ -603,6 +675,16 @@ def summarise(points: Sequence[MetricPoint], catalog: Any, window: str = "all", 
         instruments=tuple(instruments),
         points=shown,
     )
+
+
+def _metric_range(catalog: Any, key: str) -> tuple[float, float]:
+    metric = catalog.metric(key) if catalog is not None else None
+    return (metric.min, metric.max) if metric is not None else (1, 10)
+
+
+def _short_title(catalog: Any, key: str) -> str:
+    title = catalog.metric_title(key) if catalog is not None else key
+    return title.split(" (", 1)[0]
 
 
 def _partner_order(keys: Iterable[str]) -> list[str]:
@@ -696,7 +778,7 @@ def render_text(summary: TrendsSummary, width: int = 80) -> str:
         lines.append(_clip(metric.title, width))
         for trend in metric.partners:
             spark = sparkline([v for _, v in trend.series], metric.min, metric.max, spark_w) or _clip("(none in this window)", spark_w)
-            note = "reliable" if trend.reliable else ""
+            note = " ".join(w for w in ("big" if trend.reliable else "", "LOW" if trend.low else "") if w)
             row = (
                 f"  {_clip(trend.name, name_w):<{name_w}}  {spark:<{spark_w}}  "
                 f"{fmt_number(trend.latest):>6}  {fmt_change(trend.change):>6}  {note}"
@@ -712,7 +794,7 @@ def render_text(summary: TrendsSummary, width: int = 80) -> str:
         lines.append(_clip(f"{inst.title} ({inst.method}, {fmt_number(inst.min)} to {fmt_number(inst.max)})", width))
         for trend in inst.partners:
             spark = sparkline([v for _, v in trend.series], inst.min, inst.max, spark_w) or _clip("(none in this window)", spark_w)
-            note = "reliable" if trend.reliable else ""
+            note = ("reliable" if inst.established else "big") if trend.reliable else ""
             row = (
                 f"  {_clip(trend.name, name_w):<{name_w}}  {spark:<{spark_w}}  "
                 f"{fmt_number(trend.latest):>6}  {fmt_change(trend.change):>6}  {note}"
@@ -720,17 +802,21 @@ def render_text(summary: TrendsSummary, width: int = 80) -> str:
             lines.append(row.rstrip())
             if trend.band:
                 lines.append(_clip(f"  {'':<{name_w}}  band: {trend.band}", width))
+            if trend.low_items:
+                low = ", ".join(trend.low_items)
+                for line in _wrap(f"LOW: {low} at {LOW_ITEM} or below, whatever the total says", width - 4 - name_w):
+                    lines.append(_clip(f"  {'':<{name_w}}  {line}", width))
         if inst.note:
             for line in _wrap(inst.note, width - 2):
                 lines.append("  " + line)
     lines.append("")
-    lines.append(
-        _clip(
-            "change: since each person's previous rating. reliable: larger than",
-            width,
-        )
-    )
-    lines.append(_clip("the usual week-to-week wobble (a rule of thumb, not a clinical test).", width))
+    for line in _wrap(
+        "change: since each person's previous rating. big: bigger than a usual week (our rule of thumb, "
+        "not a clinical test). reliable: past a threshold computed from the instrument's declared spread and "
+        f"reliability. LOW: a single rating at {LOW_ITEM} or below.",
+        width,
+    ):
+        lines.append(line)
     return "\n".join(lines) + "\n"
 
 

@@ -366,7 +366,8 @@ async def test_trends_show_the_summary_values(demo_store, catalog):
         partner = metric.partners[0]
         if partner.change is not None:
             assert f"change {trends.fmt_change(partner.change)}" in stats()
-            assert ("reliable change" in stats()) or ("within normal ups and downs" in stats())
+            assert ("bigger than a usual week" in stats()) or ("within normal ups and downs" in stats())
+            assert "reliable change" not in stats()  # the shipped check-in declares no sd/reliability
         assert "Gap" in stats()
         # The next metric, by key.
         await pilot.press("right_square_bracket")

@@ -321,3 +321,16 @@ def test_html_tags_are_balanced(workbook, catalog):
     checker.feed(page)
     checker.close()
     assert checker.stack == []
+
+
+def test_a_single_rating_at_3_or_below_is_flagged_in_every_format(workbook, catalog):
+    store, first, second = workbook
+    store.reveal(second, "fx-checkin", "closeness")  # Sam: 2 (was 7); Alex: 9
+    built = recap.build_recap(store, catalog, second)
+    close = {v.partner: v for v in next(m for m in built.metrics if m.key == "closeness").values}
+    assert close["b"].low and not close["a"].low
+    assert not any(v.low for m in built.metrics if m.key == "kind-habits" for v in m.values)  # a 0-4 count
+    for fmt, out in _all(built).items():
+        flat = " ".join(out.split())
+        assert "2 (was 7, -5), at 3 or below" in flat, fmt
+        assert "9 (was 4, +5), at 3" not in flat, fmt

@@ -284,3 +284,71 @@ def test_summary_averages_a_metric_given_twice_in_one_sitting(store, catalog):
     assert again.metrics == summ.metrics and again.instruments == summ.instruments
     # The check-in total still needs both of its items in a sitting: 2 April lacks closeness.
     assert [v for _, v in summ.instruments[0].partner("a").series] == [6, 8, 13]
+
+
+# --------------------------------------------------------------------------- issue 15: words and single low items
+
+
+def test_only_a_declared_basis_is_called_reliable_change():
+    assert trends.change_words(8, 8, established=False) == trends.BIG_CHANGE == "bigger than a usual week"
+    assert trends.change_words(-9, 8, established=True) == trends.RELIABLE_CHANGE == "reliable change"
+    assert trends.change_words(7, 8, established=True) == ""
+    assert trends.change_words(None, 8) == "" and trends.change_words(20, None) == ""
+
+
+@pytest.mark.parametrize(
+    "value,lo,hi,expected",
+    [(3, 1, 10, True), (1, 1, 10, True), (3.5, 1, 10, False), (4, 1, 10, False), (None, 1, 10, False),
+     (20, 0, 100, True), (23, 0, 100, False), (0, 0, 3, False)],
+)
+def test_a_single_rating_is_low_at_3_or_below_on_the_house_scale(value, lo, hi, expected):
+    assert trends.is_low(value, lo, hi) is expected
+
+
+def test_low_ratings_of_one_sitting_name_the_area(catalog):
+    found = trends.low_ratings([("communication", 2), ("closeness", 8), ("kind-habits", 0), ("gone", 1)], catalog)
+    assert found == [("Communication", 2), ("gone", 1)]  # kind-habits (0-4) is too short a scale to flag
+
+
+def test_a_collapsed_item_is_flagged_even_when_the_total_looks_fine(store, catalog):
+    # Alex: communication 1, closeness 10 -> total 11, "Steady"; the total hides the 1.
+    _week(store, "2026-04-03", {"communication": (1, 6), "closeness": (10, 6)})
+    summ = trends.summary(store, catalog, now="2026-04-10T12:00:00")
+    comm = summ.metrics[0]
+    assert comm.partner("a").low and not comm.partner("b").low
+    assert not summ.metrics[1].partner("a").low
+    (inst,) = summ.instruments
+    assert inst.partner("a").band == "Steady" and inst.partner("a").low_items == ("Communication",)
+    assert inst.partner("b").low_items == ()
+    assert not inst.established  # the fixture's check-in declares no sd/reliability
+    text = trends.render_text(summ)
+    assert "LOW: Communication at 3 or below" in text
+    assert max(len(line) for line in text.splitlines()) <= 80
+
+
+def test_an_instrument_with_sd_and_reliability_is_established(catalog):
+    exercise, instrument = _checkin("sum")
+    from relworkbook.model import jacobson_truax
+
+    declared = instrument._replace(sd=5.0, reliability=0.8, reliable_change=jacobson_truax(5.0, 0.8))
+    exercise = exercise._replace(instruments=(declared,))
+
+    class One:
+        metrics = ()
+
+        def instruments(self):
+            return [(exercise, declared)]
+
+        def metric(self, key):
+            return None
+
+        def metric_title(self, key):
+            return key.capitalize()
+
+    pts = _rate(1, "2026-01-01", "a", 2, 4, 4) + _rate(2, "2026-01-08", "a", 6, 6, 6)
+    summ = trends.summarise(pts, One())
+    (inst,) = summ.instruments
+    assert inst.established and inst.reliable_change == pytest.approx(6.1981, abs=1e-3)
+    assert inst.partner("a").reliable  # 10 -> 18
+    assert inst.partner("a").low_items == ()  # the latest sitting has no item at 3 or below
+    assert "reliable" in trends.render_text(summ).split("Check-in total")[1].splitlines()[1]

@@ -70,13 +70,15 @@ def thin(xs: list[float], ys: list[float], most: int) -> tuple[list[float], list
     return out_x, out_y
 
 
-def change_words(change: float | None, is_reliable: bool, threshold: float | None) -> str:
+def change_words(change: float | None, is_reliable: bool, threshold: float | None, established: bool = False) -> str:
+    """"reliable change" only for an instrument with a declared sd and reliability."""
     if change is None:
         return "no earlier rating to compare"
     words = f"change {trends.fmt_change(change)}"
     if not threshold:
         return words
-    return f"{words}: {RELIABLE if is_reliable else ORDINARY}"
+    big = RELIABLE if established else trends.BIG_CHANGE
+    return f"{words}: {big if is_reliable else ORDINARY}"
 
 
 class TrendsScreen(Screen[None]):
@@ -303,9 +305,12 @@ class TrendsScreen(Screen[None]):
                 out.append(f" \u00b7 {partner.band or 'no band'}")
             out.append(" \u00b7 ")
             out.append(
-                change_words(partner.change, partner.reliable, threshold),
+                change_words(partner.change, partner.reliable, threshold, kind == "instrument" and trend.established),
                 style="bold" if partner.reliable else "",
             )
+            low = partner.low_items if kind == "instrument" else ((trend.title.split(" (", 1)[0],) if partner.low else ())
+            if low:
+                out.append(f"\n  LOW: {', '.join(low)} at {trends.LOW_ITEM} or below", style="bold")
             out.append("\n")
         if kind == "metric":
             a = self.couple.name("a") if self.couple else "Partner A"
