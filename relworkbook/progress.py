@@ -229,8 +229,13 @@ def step_progress(store: Any, catalog: "Catalog") -> dict[str, tuple[int, int]]:
 def next_exercise(store: Any, catalog: "Catalog", done: set[str] | None = None) -> Exercise | None:
     """The first unfinished exercise in program order; once all are done, the check-in.
 
-    ``done`` (from ``done_exercises``) saves asking the store again.
+    ``done`` (from ``done_exercises``) saves asking the store again. An exercise
+    that an answer suggests (see ``suggested``) comes first.
     """
+    for exercise in suggested(store, catalog):
+        finished = exercise.id in done if done is not None else exercise_done(store, exercise)
+        if not finished:
+            return exercise
     for step in _ordered_steps(catalog):
         for exercise in _ordered_exercises(catalog, step.id):
             if exercise.kind == "checkin":
@@ -239,6 +244,27 @@ def next_exercise(store: Any, catalog: "Catalog", done: set[str] | None = None) 
             if not finished:
                 return exercise
     return catalog.checkin()
+
+
+def suggested(store: Any, catalog: "Catalog") -> list[Exercise]:
+    """Exercises suggested by answers both partners may see, in program order.
+
+    A choice or checklist may map an option to an exercise (``suggests`` in the
+    YAML: "I am not sure I want to try" -> "When one of us is unsure"). Only
+    answers given in front of both, or private ones already revealed, count here:
+    Home is a shared screen and must not hint at an answer still kept private.
+    (The partner who gave it is told on their own private turn.)
+    """
+    wanted: set[str] = set()
+    for exercise in catalog.exercises:
+        for prompt in exercise.prompts:
+            if not prompt.suggests:
+                continue
+            for answer in store.answers_for_prompt(exercise.id, prompt.id):
+                if answer.private and not answer.revealed:
+                    continue
+                wanted.update(prompt.suggested_by(answer.value))
+    return [e for e in catalog.exercises if e.id in wanted]
 
 
 def pending_for(store: Any, catalog: "Catalog", partner: str) -> list[tuple[int, Exercise]]:

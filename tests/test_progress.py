@@ -200,3 +200,34 @@ def test_checkin_done_by_a_recent_complete_sitting(store, catalog):
     )
     assert progress.exercise_done(store, checkin)  # complete for who was there
     assert progress.step_progress(store, catalog)["weekly-meeting"] == (1, 1)
+
+
+SHIPPED = Path(__file__).resolve().parents[1] / "exercises"
+
+
+def test_an_unsure_answer_suggests_the_unsure_exercise_once_it_may_be_seen(store):
+    """Issue 15: "I am not sure I want to try" makes "When one of us is unsure" the next step,
+    but Home (a shared screen) only says so once the private answer is revealed."""
+    catalog = load_dir(SHIPPED)
+    assert not catalog.errors, catalog.errors
+    first = progress.next_exercise(store, catalog)
+    assert first is not None and first.id != "byb-unsure"
+    sitting = store.start_sitting(["a", "b"])
+    store.save_answer(sitting.id, "byb-readiness", "where", "a", "I am not sure I want to try",
+                      prompt_type="choice", private=True)
+    store.save_answer(sitting.id, "byb-readiness", "where", "b", "I am ready to put real effort in",
+                      prompt_type="choice", private=True)
+    assert progress.suggested(store, catalog) == []
+    assert progress.next_exercise(store, catalog).id == first.id  # nothing hinted before the reveal
+    store.reveal(sitting.id, "byb-readiness", "where")
+    assert [e.id for e in progress.suggested(store, catalog)] == ["byb-unsure"]
+    assert progress.next_exercise(store, catalog).id == "byb-unsure"
+    assert progress.next_exercise(store, catalog, done={"byb-unsure"}).id == first.id
+
+
+def test_a_shared_answer_suggests_at_once(store):
+    catalog = load_dir(SHIPPED)
+    sitting = store.start_sitting(["a", "b"])
+    store.save_answer(sitting.id, "co-after-hard-moment", "calm", "b", "No, let's come back to it later",
+                      prompt_type="choice")
+    assert [e.id for e in progress.suggested(store, catalog)] == ["co-calming-down"]
