@@ -122,6 +122,11 @@ class WorkbookApp(App[None]):
     def _first_run_done(self, couple: Couple | None) -> None:
         self._show_home()
         self.refresh_bindings()
+        if couple is not None:
+            # After the names: each partner may set a lock now (or later, from the palette).
+            from .screens.locks import LocksScreen
+
+            self.push_screen(LocksScreen(self.store, couple, first=True))
 
     def _show_home(self) -> None:
         from .screens.home import HomeScreen
@@ -283,6 +288,71 @@ class WorkbookApp(App[None]):
         from .screens.first_run import FirstRunScreen
 
         self.push_screen(FirstRunScreen(first=False), callback=lambda _: self.refresh_home())
+
+    def action_locks(self) -> None:
+        from .screens.locks import LocksScreen
+
+        self.flush_all()
+        self.push_screen(LocksScreen(self.store, self.couple), callback=lambda _: self.refresh_home())
+
+    def action_notes(self) -> None:
+        from .screens.notes import WhoseNotesScreen, open_notes
+
+        self.flush_all()
+        couple = self.couple
+
+        def chosen(partner: str | None) -> None:
+            if partner in PARTNERS:
+                open_notes(self, self.store, couple, partner)
+
+        self.push_screen(WhoseNotesScreen(couple), callback=chosen)
+
+    # Screenshots (Textual's palette command): never while private text is on
+    # the screen, and saved owner-only beside the recaps, not in the working folder.
+
+    def private_on_screen(self) -> bool:
+        private = sys.modules.get(f"{__package__}.screens.private")
+        if private is None:
+            return False  # no such screen has been opened in this run
+        # The top screen, and those a dialog on top lets show through.
+        for screen in reversed(self.screen_stack):
+            if isinstance(screen, private.ShowsPrivate) and screen.shows_private():
+                return True
+            if not screen.is_modal:
+                break
+        return False
+
+    def save_screenshot(
+        self, filename: str | None = None, path: str | None = None, time_format: str | None = None
+    ) -> str:
+        from datetime import datetime
+
+        from . import files, paths
+
+        if self.private_on_screen():
+            raise PermissionError("a private answer or notes are on the screen")
+        folder = files.make_private_dir(Path(path) if path else paths.recaps_dir(self.db_path))
+        name = filename or f"screenshot-{datetime.now():%Y%m%d-%H%M%S}.svg"
+        target = folder / name
+        files.write_atomic(target, self.export_screenshot())
+        return str(target)
+
+    def deliver_screenshot(
+        self, filename: str | None = None, path: str | None = None, time_format: str | None = None
+    ) -> str | None:
+        if self.private_on_screen():
+            self.notify(
+                "No screenshot while a private answer or notes are on the screen.",
+                title="Screenshot", severity="warning",
+            )
+            return None
+        try:
+            saved = self.save_screenshot(filename, path, time_format)
+        except OSError as error:
+            self.notify(f"Could not save the screenshot: {error.strerror or error}", severity="error")
+            return None
+        self.notify(f"Saved screenshot to {saved}", title="Screenshot")
+        return saved
 
     def action_continue(self) -> None:
         from .progress import get_resume

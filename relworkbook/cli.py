@@ -176,13 +176,15 @@ def validate(ctx: click.Context, dirs: tuple[Path, ...], extra: tuple[str, ...])
 @click.option("--db", metavar="PATH", help="Write the demo workbook here (must not hold a workbook yet).")
 @click.option("--weeks", type=click.IntRange(1, 2000), default=12, show_default=True, help="Weeks of weekly check-ins.")
 @click.option("--seed", type=int, default=0, show_default=True, help="Same seed, same workbook.")
+@click.option("--lock", is_flag=True, help="Also set both partners' locks (their passphrases are printed).")
 @click.pass_context
-def demo(ctx: click.Context, db: str | None, weeks: int, seed: int) -> None:
+def demo(ctx: click.Context, db: str | None, weeks: int, seed: int, lock: bool) -> None:
     """Make a workbook for Alex and Sam with N weeks of sample history.
 
-    With no --db, uses a temporary file and opens the app on it.
+    With no --db, uses a temporary file and opens the app on it. With --lock,
+    the same workbook (same seed, same answers) with both partners' locks set.
     """
-    from .demo import generate
+    from .demo import generate, lock_demo
 
     catalog = _load_catalog(_exercise_dirs(ctx))
     target_dir: str | None = None
@@ -198,6 +200,9 @@ def demo(ctx: click.Context, db: str | None, weeks: int, seed: int) -> None:
             if not store.is_empty():
                 raise CliError(f"{target} already holds a workbook; pick a new file for the demo.")
             generate(store, catalog, weeks=weeks, seed=seed)
+            if lock:
+                for name, passphrase in lock_demo(store):
+                    click.echo(f"{name}'s passphrase: {passphrase}", err=True)
         if db:
             click.echo(f"Demo workbook with {weeks} weeks written to {target}", err=True)
         else:

@@ -31,6 +31,8 @@ APP_COMMANDS: tuple[tuple[str, str, str], ...] = (
     ("Safety and support", "Where to find help, at any time (f3)", "safety"),
     ("Help: keys", "Every key and what it does (f1)", "help"),
     ("Edit names and colours", "Change the partners' names or colours", "edit_names"),
+    ("Locks: passphrases for private answers", "Set, change, remove or reset each partner's lock", "locks"),
+    ("Notes for one", "Each partner's own notes, never revealed (locked with their passphrase)", "notes"),
     ("Change theme", "Pick a colour theme; it is remembered", "change_theme"),
 )
 

@@ -26,6 +26,8 @@ from .model import PARTNERS, TOGETHER, Exercise, Prompt
 
 DEFAULT_END = date(2026, 1, 5)
 PARTNER_NAMES = {"a": ("Alex", "dodgerblue"), "b": ("Sam", "orange")}
+# ``demo --lock``: printed for anyone trying the locks, so never a real secret.
+LOCK_PASSPHRASES = {"a": "alex demo passphrase", "b": "sam demo passphrase"}
 
 APPRECIATIONS = [
     "Thank you for making dinner when I came home late on Thursday.",
@@ -289,3 +291,13 @@ def generate(
                 clock = _answer_exercise(store, exercise, sitting.id, attendees, rng, couple, clock)
             clock += timedelta(minutes=rng.randint(1, 6))
             store.end_sitting(sitting.id, ended=clock.isoformat(timespec="seconds"))
+
+
+def lock_demo(store: Any) -> list[tuple[str, str]]:
+    """Set both demo partners' locks (after ``generate``): their private answers not yet
+    revealed are sealed. The demo's random draws are not touched (a lock's salt and keys
+    come from the system), so the answers are the same as without locks.
+    Returns (name, passphrase) per partner, to print."""
+    for key in PARTNERS:
+        store.set_lock(key, LOCK_PASSPHRASES[key])
+    return [(PARTNER_NAMES[key][0], LOCK_PASSPHRASES[key]) for key in PARTNERS]

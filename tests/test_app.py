@@ -83,6 +83,12 @@ async def test_first_run_names_colours_then_home_and_never_again(tmp_path):
         await pilot.click("#name-b")
         await pilot.press(*"Kim", "enter")
         await pilot.pause()
+        # After the names, once: the locks, optional (tests/test_locks_app.py sets one here).
+        from relworkbook.screens.locks import LocksScreen
+
+        assert isinstance(app.screen, LocksScreen)
+        await pilot.press("escape")
+        await pilot.pause()
         assert isinstance(app.screen, HomeScreen)
         assert "Jo" in screen_text(app) and "Kim" in screen_text(app)
     store = Store.open(db)
@@ -117,6 +123,8 @@ async def test_first_run_same_names_asks_to_tell_them_apart(tmp_path):
         assert "both names" in str(app.screen.query_one("#names-problem").render())
         app.screen.query_one("#name-b", Input).value = "Sam T."
         app.screen.save()
+        await pilot.pause()
+        await pilot.press("escape")  # the locks, offered once after the names
         await pilot.pause()
         assert isinstance(app.screen, HomeScreen)
         assert app.store.get_couple().b.name == "Sam T."

@@ -247,3 +247,26 @@ def test_opening_a_locked_workbook_does_not_load_cryptography(tmp_path):
     out = subprocess.run([sys.executable, "-c", code, str(tmp_path / "workbook.db")],
                          capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_demo_lock_is_the_same_demo_with_both_locks_and_prints_the_passphrases(tmp_path):
+    from click.testing import CliRunner
+
+    from relworkbook.cli import cli
+    from relworkbook.demo import LOCK_PASSPHRASES
+
+    runner = CliRunner()
+    locked, plain = tmp_path / "locked.db", tmp_path / "plain.db"
+    made = runner.invoke(cli, ["demo", "--db", str(locked), "--weeks", "6", "--lock"])
+    assert made.exit_code == 0, made.output
+    assert f"Alex's passphrase: {LOCK_PASSPHRASES['a']}" in made.output
+    assert f"Sam's passphrase: {LOCK_PASSPHRASES['b']}" in made.output
+    assert runner.invoke(cli, ["demo", "--db", str(plain), "--weeks", "6"]).exit_code == 0
+    with Store.open(locked) as a, Store.open(plain) as b:
+        keys = {p: a.unlock(p, LOCK_PASSPHRASES[p]) for p in ("a", "b")}
+        left = [x for s in a.list_sittings() for x in a.answers_for_sitting(s.id)]
+        right = [x for s in b.list_sittings() for x in b.answers_for_sitting(s.id)]
+        assert len(left) == len(right) and any(is_locked(x.value) for x in left)
+        for x, y in zip(left, right):
+            assert x.value == y.value or a.open_value(x, keys[x.partner]) == y.value
+            assert is_locked(x.value) == (x.private and not x.revealed)

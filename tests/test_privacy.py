@@ -142,6 +142,8 @@ async def test_a_whole_run_opens_no_network_connection(tmp_path, no_network):
         await pilot.click("#name-b")
         await pilot.press(*"Kim", "enter")
         await pilot.pause()
+        await pilot.press("escape")  # the locks, offered once after the names
+        await pilot.pause()
         assert isinstance(app.screen, HomeScreen)
         # An exercise: a written answer.
         app.action_open_exercise("fx-hopes")

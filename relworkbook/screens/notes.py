@@ -1,0 +1,160 @@
+"""Notes for one: each partner's own page, never revealed, never in a recap or report.
+
+``NotesScreen`` shows one partner's notes in a text box and saves them as they
+are typed (debounced, at least once a second), sealed with the partner's lock
+when they have one (then it opens only after their passphrase), plain with a
+line saying so when they have none. ``open_notes(app, store, couple, partner)``
+asks for the passphrase first when one is needed.
+
+While this screen is up a private text is on the screen: no screenshot is taken.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widgets import Button, Footer, Static, TextArea
+
+from ..model import Couple
+from ..store import WorkbookError
+from .confirm import DialogScreen
+from .private import ShowsPrivate
+
+SAVE_DELAY = 0.4
+SAVE_AT_LEAST = 1.0
+
+
+def _name(couple: Couple | None, key: str) -> str:
+    return couple.name(key) if couple is not None else {"a": "Partner A", "b": "Partner B"}[key]
+
+
+class WhoseNotesScreen(DialogScreen):
+    """Which partner's notes; returns "a", "b" or None."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="whose-notes.cancel")]
+
+    def __init__(self, couple: Couple | None) -> None:
+        super().__init__()
+        self.couple = couple
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Static("Whose notes?", classes="dialog-title")
+            yield Static("Notes for one are never revealed to the other partner.", classes="dialog-text")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button(_name(self.couple, "a"), id="notes-a", variant="primary")
+                yield Button(_name(self.couple, "b"), id="notes-b", variant="primary")
+                yield Button("Cancel (Esc)", id="cancel")
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        button = event.button.id or ""
+        self.dismiss(button.removeprefix("notes-") if button.startswith("notes-") else None)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class NotesScreen(ShowsPrivate, Screen[None]):
+    BINDINGS = [Binding("escape", "close", "Close", id="notes.close")]
+    DEFAULT_CSS = """
+    NotesScreen {
+        layout: vertical;
+    }
+    NotesScreen > #notes-head, NotesScreen > #notes-lock {
+        height: auto;
+        padding: 0 1;
+    }
+    NotesScreen > #notes-head {
+        text-style: bold;
+        background: $panel;
+    }
+    NotesScreen > #notes-lock {
+        color: $text-muted;
+    }
+    NotesScreen > TextArea {
+        height: 1fr;
+    }
+    """
+
+    def __init__(self, store: Any, couple: Couple | None, partner: str, unlocked: Any = None) -> None:
+        super().__init__()
+        self.store = store
+        self.couple = couple
+        self.partner = partner
+        self.unlocked = unlocked
+        self._timer: Timer | None = None
+        self._dirty_since: float | None = None
+
+    def compose(self) -> ComposeResult:
+        name = _name(self.couple, self.partner)
+        yield Static(f"{name}'s notes, for {name} alone: never revealed, never in a recap.", id="notes-head")
+        if self.store.has_lock(self.partner):
+            lock = "Locked with your passphrase: saved as you type, unreadable without it."
+        else:
+            lock = (
+                "Not locked: hidden from the screen, but anyone with the workbook file can read them. "
+                "A lock (ctrl+p, Locks) locks them."
+            )
+        yield Static(lock, id="notes-lock")
+        yield TextArea(self.store.read_notes(self.partner, self.unlocked), id="notes-text")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#notes-text", TextArea).focus()
+
+    def on_text_area_changed(self, event: TextArea.Changed) -> None:
+        event.stop()
+        now = time.monotonic()
+        if self._dirty_since is None:
+            self._dirty_since = now
+        if self._timer is not None:
+            self._timer.stop()
+        # Debounced, but never more than a second behind the typing.
+        wait = min(SAVE_DELAY, max(0.0, self._dirty_since + SAVE_AT_LEAST - now))
+        self._timer = self.set_timer(wait, self.flush_saves)
+
+    def flush_saves(self) -> bool:
+        if self._timer is not None:
+            self._timer.stop()
+            self._timer = None
+        if self._dirty_since is None:
+            return True
+        try:
+            self.store.save_notes(self.partner, self.query_one("#notes-text", TextArea).text)
+        except WorkbookError as error:
+            self.notify(str(error).splitlines()[0], title="Not saved yet", severity="error")
+            return False
+        self._dirty_since = None
+        return True
+
+    def action_close(self) -> None:
+        if self.flush_saves():
+            self.dismiss(None)
+
+    def on_unmount(self) -> None:
+        try:
+            self.flush_saves()
+        except Exception:  # the store may be closed at shutdown
+            pass
+        self.unlocked = None
+
+
+def open_notes(app: Any, store: Any, couple: Couple | None, partner: str) -> None:
+    """Open ``partner``'s notes, after their passphrase when their notes are locked."""
+    if not store.notes_locked(partner):
+        app.push_screen(NotesScreen(store, couple, partner))
+        return
+    from .locks import PassphraseScreen
+
+    def opened(unlocked: Any) -> None:
+        if unlocked is not None:
+            app.push_screen(NotesScreen(store, couple, partner, unlocked))
+
+    app.push_screen(PassphraseScreen(store, couple, partner, why="Your notes are locked."), callback=opened)

@@ -1,0 +1,186 @@
+"""Locks and notes for one in the real app (Textual Pilot on a real workbook file)."""
+
+from __future__ import annotations
+
+import os
+import stat
+from pathlib import Path
+
+from textual.widgets import Button, Input, Static, TextArea
+
+from relworkbook import paths
+from relworkbook.app import make_app
+from relworkbook.screens.confirm import ConfirmScreen
+from relworkbook.screens.home import HomeScreen
+from relworkbook.screens.locks import LockFormScreen, LocksScreen, PassphraseScreen
+from relworkbook.screens.notes import NotesScreen, WhoseNotesScreen
+from relworkbook.store import Store
+
+FIXTURES = Path(__file__).parent / "fixtures" / "exercises"
+ALEX_PASS = "otter lantern quietly"
+SAM_PASS = "pebble harbour sunrise"
+NOTE_WORD = "quokkarehearsal"
+
+
+def workbook(tmp_path: Path, *locks: tuple[str, str]) -> Path:
+    db = tmp_path / "workbook.db"
+    with Store.open(db) as store:
+        store.set_couple("Alex", "royalblue", "Sam", "darkorange")
+        for partner, passphrase in locks:
+            store.set_lock(partner, passphrase)
+    return db
+
+
+def app_for(db: Path):
+    return make_app(db, [FIXTURES], shipped=False)
+
+
+def text_of(app) -> str:
+    return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
+
+
+async def fill(pilot, app, **fields: str) -> None:
+    for field, value in fields.items():
+        app.screen.query_one(f"#{field}", Input).value = value
+    await pilot.pause()
+
+
+async def test_first_run_offers_the_locks_after_the_names(tmp_path):
+    db = tmp_path / "workbook.db"
+    app = app_for(db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press(*"Jo")
+        await pilot.click("#name-b")
+        await pilot.press(*"Kim", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, LocksScreen)
+        text = text_of(app)
+        assert "anyone with the workbook file" in text and "cannot be recovered" in text
+        await pilot.click("#set-a")
+        await pilot.pause()
+        assert isinstance(app.screen, LockFormScreen)
+        assert "Kim, please look away" in text_of(app)
+        # Two different passphrases: one calm line, nothing set.
+        await fill(pilot, app, new=ALEX_PASS, again="something else")
+        await pilot.click("#ok")
+        await pilot.pause()
+        assert "not the same" in str(app.screen.query_one("#lock-problem", Static).render())
+        assert not app.store.has_lock("a")
+        await fill(pilot, app, new=ALEX_PASS, again=ALEX_PASS)
+        await pilot.click("#ok")
+        await pilot.pause()
+        assert isinstance(app.screen, LocksScreen) and app.store.has_lock("a")
+        assert "Jo: locked" in text_of(app)
+        await pilot.click("#done")
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
+
+
+async def test_notes_for_one_locked_wrong_passphrase_then_right(tmp_path):
+    db = workbook(tmp_path, ("a", ALEX_PASS))
+    app = app_for(db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        app.action_notes()
+        await pilot.pause()
+        assert isinstance(app.screen, WhoseNotesScreen)
+        await pilot.click("#notes-a")
+        await pilot.pause()
+        # Nothing locked yet: the notes open straight away, saying they are locked as typed.
+        assert isinstance(app.screen, NotesScreen) and "Locked with your passphrase" in text_of(app)
+        await pilot.press(*f"what I will say: {NOTE_WORD}")
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
+        app.action_notes()
+        await pilot.pause()
+        await pilot.click("#notes-a")
+        await pilot.pause()
+        assert isinstance(app.screen, PassphraseScreen)
+        await pilot.press(*SAM_PASS, "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, PassphraseScreen)
+        problem = str(app.screen.query_one("#passphrase-problem", Static).render())
+        assert "does not open" in problem and "\n" not in problem
+        assert app.screen.query_one("#passphrase", Input).value == ""
+        await pilot.press(*ALEX_PASS, "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, NotesScreen)
+        assert NOTE_WORD in app.screen.query_one(TextArea).text
+        # No screenshot while the notes are on the screen.
+        assert app.deliver_screenshot() is None
+        assert not paths.recaps_dir(db).exists()
+        await pilot.press("escape")
+        await pilot.pause()
+        # Sam's notes, with no lock: plain, and the screen says so.
+        app.action_notes()
+        await pilot.pause()
+        await pilot.click("#notes-b")
+        await pilot.pause()
+        assert isinstance(app.screen, NotesScreen) and "Not locked" in text_of(app)
+        await pilot.press(*"sam writes")
+        await pilot.press("escape")
+        await pilot.pause()
+        # On Home, a screenshot is saved owner-only beside the recaps.
+        saved = Path(app.deliver_screenshot())
+        assert saved.parent == paths.recaps_dir(db) and saved.suffix == ".svg"
+        assert stat.S_IMODE(saved.stat().st_mode) == 0o600
+        assert stat.S_IMODE(saved.parent.stat().st_mode) == 0o700
+    with Store.open(db) as store:
+        assert store.read_notes("b") == "sam writes"
+        assert store.notes_locked("a")
+    for suffix in ("", "-wal"):
+        if Path(f"{db}{suffix}").exists():
+            assert NOTE_WORD.encode() not in Path(f"{db}{suffix}").read_bytes()
+
+
+async def test_change_remove_and_reset_from_the_locks_screen(tmp_path):
+    db = workbook(tmp_path, ("a", ALEX_PASS), ("b", SAM_PASS))
+    with Store.open(db) as store:
+        sitting = store.start_sitting(["a", "b"])
+        store.save_answer(sitting.id, "ex", "p", "a", "alex private", prompt_type="text", private=True)
+        store.save_answer(sitting.id, "ex", "p", "b", "sam private", prompt_type="text", private=True)
+        store.save_answer(sitting.id, "ex", "q", "b", "sam again", prompt_type="text", private=True)
+        store.save_notes("b", "sam's notes")
+        store.end_sitting(sitting.id)
+    app = app_for(db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        app.action_locks()
+        await pilot.pause()
+        assert isinstance(app.screen, LocksScreen)
+        assert "Alex: locked. 1 private answer locked now." in text_of(app)
+        # Change: the old passphrase first.
+        await pilot.click("#change-a")
+        await pilot.pause()
+        await fill(pilot, app, old="not it at all", new="new alex words", again="new alex words")
+        await pilot.click("#ok")
+        await pilot.pause()
+        assert isinstance(app.screen, LockFormScreen)
+        assert "does not open" in str(app.screen.query_one("#lock-problem", Static).render())
+        await fill(pilot, app, old=ALEX_PASS, new="new alex words", again="new alex words")
+        await pilot.click("#ok")
+        await pilot.pause()
+        assert isinstance(app.screen, LocksScreen)
+        app.store.unlock("a", "new alex words")
+        # Remove Alex's lock: the answer is kept, plain now.
+        await pilot.click("#remove-a")
+        await pilot.pause()
+        await fill(pilot, app, old="new alex words")
+        await pilot.click("#ok")
+        await pilot.pause()
+        assert not app.store.has_lock("a") and "Alex: no lock" in text_of(app)
+        # Sam forgot: the screen says how much is lost before anything is.
+        await pilot.click("#reset-b")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmScreen)
+        detail = str(app.screen.query_one(".dialog-text", Static).render())
+        assert "2 private answers still locked and Sam's notes will be lost" in detail
+        await pilot.click("#yes")
+        await pilot.pause()
+        assert isinstance(app.screen, LocksScreen) and not app.store.has_lock("b")
+    with Store.open(db) as store:
+        assert store.find_answer(sitting.id, "ex", "p", "a").value == "alex private"
+        assert store.find_answer(sitting.id, "ex", "p", "b") is None
+        assert store.read_notes("b") == ""
