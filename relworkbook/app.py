@@ -67,10 +67,15 @@ class WorkbookApp(App[None]):
         # make_app opened the store, so the app closes it when it ends.
         self.owns_store = False
         self._couple_seen = False  # once the names are in, they stay in
+        # The real run (start.py) sets this: SIGHUP (the terminal was closed) and
+        # SIGTERM save what is on screen and end the app. Tests leave it off.
+        self.catch_signals = False
 
     # ------------------------------------------------------------------ start
 
     def on_mount(self) -> None:
+        if self.catch_signals:
+            self._catch_signals()
         self._apply_config()
         saved = self._setting(THEME_SETTING)
         if isinstance(saved, str) and saved in self.available_themes:
@@ -113,6 +118,24 @@ class WorkbookApp(App[None]):
                     severity="warning",
                     timeout=10,
                 )
+
+    def _catch_signals(self) -> None:
+        """Save and end on SIGHUP and SIGTERM, from the event loop (never in the middle of a write)."""
+        import asyncio
+        import signal
+
+        loop = asyncio.get_running_loop()
+        for number in (signal.SIGHUP, signal.SIGTERM):
+            try:
+                loop.add_signal_handler(number, self._signalled, number)
+            except (NotImplementedError, RuntimeError, ValueError):
+                pass  # not on this platform, or not the main thread: SQLite's commits still hold
+
+    def _signalled(self, number: int) -> None:
+        # Each save is a commit, so once this returns the words are in the file,
+        # whatever happens to the terminal while the app ends.
+        self.flush_all()
+        self.exit(return_code=128 + number)
 
     def on_unmount(self) -> None:
         self.flush_all()

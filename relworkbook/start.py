@@ -180,6 +180,7 @@ def _start_app(db: Path, dirs: Sequence[Path], config) -> None:
         with only_window(db):
             # The app takes over the store opened here (and closes it when it ends).
             app = make_app(db, exercise_dirs=dirs, store=store, config=config)
+            app.catch_signals = True  # a closed terminal or a kill -TERM saves first
             store = None
             gc.freeze()
             gc.enable()

@@ -2,23 +2,30 @@
 
 Each round starts ``python -m relworkbook --db X`` on a pty (100x30,
 xterm-256color), opens an exercise with a text prompt through the command
-palette, types a word no round used before, waits a little over a second and
-kills the process with SIGKILL (no shutdown code runs). The workbook is then
-opened with the store: every word typed in every round must be in the answer.
-Twenty rounds, run two at a time on two workbooks to keep the wall time down.
+palette, types a marker no round used before (and sees it echoed), then types
+like a steady typist: one letter every 0.25 s, never pausing long enough for a
+plain debounce to fire. At a random moment (mostly between two keys, now and
+then after a pause of up to 1.4 s) the process is killed with SIGKILL (no
+shutdown code runs). The workbook is then opened with the store: every letter
+sent more than a second before the kill must be in the answer, right after its
+round's marker and in order, and every earlier round's saved words must still
+be there. Twenty rounds, two at a time on two workbooks, to keep the wall time
+down; the random moments come from a seed that a failure prints
+(``CRASH_SEED=...`` replays it).
+
+A second test ends the app with SIGHUP (the terminal closed first) and with
+SIGTERM 0.05 s after the last key: there nothing typed may be lost at all.
 
 The test waits for text on the screen (the home screen, the palette hit, the
-attendance dialog, the intro, the prompt) rather than sleeping, except for the
-one deliberate pause between the last key and the kill: that pause is the
-promise ("a crash loses at most the last second of typing"), and a short
-settle before typing (the text box takes the keyboard one refresh after the
-prompt is drawn).
+attendance dialog, the intro, the prompt) rather than sleeping; the only
+deliberate waits are the typist's own rhythm and the pause before the kill.
 """
 
 from __future__ import annotations
 
 import fcntl
 import os
+import random
 import re
 import select
 import signal
@@ -39,7 +46,10 @@ pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="needs a POSIX p
 
 ROUNDS = 20
 WORKERS = 2
-AFTER_TYPING = 1.2  # seconds between the last key and SIGKILL
+KEY_EVERY = 0.25  # the steady typist: one letter every quarter second
+PROMISE = 1.0  # a crash loses at most the last second of typing
+LETTERS = "abcdefghijklmnopqrstuvwxyz"
+SEED = int(os.environ.get("CRASH_SEED") or time.time_ns() % 1_000_000)
 QUIET = 0.3  # seconds without output that count as "the app is idle"
 STEP_TIMEOUT = 20.0  # generous: a slow CI machine, never a fixed sleep
 ECHO_TIMEOUT = 3.0  # for the typed word to show in the text box
@@ -138,41 +148,67 @@ class Terminal:
         while time.monotonic() < end:
             self._pump(min(0.05, max(0.0, end - time.monotonic())))
 
-    def kill(self) -> None:
-        if self.process.poll() is None:
-            os.kill(self.process.pid, signal.SIGKILL)
-        self.process.wait(timeout=10)
+    def steady_typing(self, seconds: float) -> list[tuple[str, float]]:
+        """One letter every KEY_EVERY seconds for ``seconds``: [(letter, monotonic time sent)]."""
+        sent: list[tuple[str, float]] = []
+        start = time.monotonic()
+        while len(sent) * KEY_EVERY <= seconds and len(sent) < len(LETTERS):
+            self.linger(start + len(sent) * KEY_EVERY - time.monotonic())
+            letter = LETTERS[len(sent)]
+            os.write(self.master, letter.encode())
+            sent.append((letter, time.monotonic()))
+        return sent
+
+    def open_text_prompt(self, exercise) -> None:
+        """From the home screen to the first text prompt of ``exercise``."""
+        self.wait_for("Last check-in")  # the home screen is drawn
+        self.send(CTRL_P)
+        self.wait_for("Search for commands")
+        self.send(exercise.title.encode())
+        self.wait_for(f"Start exercise: {exercise.title}")
+        self.send(ENTER)
+        self.wait_for("Who is here")
+        self.send(ENTER)  # "Both of us" has the focus
+        self.wait_for("Press PgDn")
+        self.send(PAGE_DOWN)
+        self.wait_for(exercise.prompts[0].text[:24])
+
+    def close_master(self) -> None:
         try:
             os.close(self.master)
         except OSError:
             pass
 
+    def kill(self) -> None:
+        if self.process.poll() is None:
+            os.kill(self.process.pid, signal.SIGKILL)
+        self.process.wait(timeout=10)
+        self.close_master()
 
-def one_round(db: Path, home: Path, exercise, word: str) -> int:
+
+def one_round(db: Path, home: Path, exercise, marker: str, rng: random.Random) -> tuple[list[tuple[str, float]], float]:
+    """Open the prompt, type ``marker``, then type steadily; SIGKILL at a random moment.
+
+    Returns the letters typed after the marker, each with the time it was sent,
+    and the time of the kill.
+    """
     term = Terminal(db, home)
     try:
-        term.wait_for("Last check-in")  # the home screen is drawn
-        term.send(CTRL_P)
-        term.wait_for("Search for commands")
-        term.send(exercise.title.encode())
-        term.wait_for(f"Start exercise: {exercise.title}")
-        term.send(ENTER)
-        term.wait_for("Who is here")
-        term.send(ENTER)  # "Both of us" has the focus
-        term.wait_for("Press PgDn")
-        term.send(PAGE_DOWN)
-        term.wait_for(exercise.prompts[0].text[:24])
-        # The text box takes the keyboard one refresh after the prompt is drawn
-        # (exercise.py focuses it with call_after_refresh): wait for the app to
-        # go quiet, then type letters only (a space on a still-focused Next
-        # button would press it) and see them echoed before the separator.
-        term.type_into_text_box(word)
-        term.send(b" ")
-        term.linger(AFTER_TYPING)
+        term.open_text_prompt(exercise)
+        # The text box takes the keyboard one refresh after the prompt is drawn:
+        # letters only (a space on a still-focused Next button would press it),
+        # seen echoed before the steady typing starts.
+        term.type_into_text_box(marker)
+        sent = term.steady_typing(rng.uniform(1.2, 3.0))
+        if rng.random() < 0.75:
+            pause = rng.uniform(0.02, KEY_EVERY - 0.02)  # between two keys of the steady typist
+        else:
+            pause = rng.uniform(0.5, 1.4)  # the typist stopped a moment before the kill
+        term.linger(sent[-1][1] + pause - time.monotonic())
+        killed = time.monotonic()
     finally:
-        pid = term.process.pid
         term.kill()
-    return pid
+    return sent, killed
 
 
 def saved_text(db: Path, exercise_id: str, prompt_id: str) -> str:
@@ -185,23 +221,49 @@ def saved_text(db: Path, exercise_id: str, prompt_id: str) -> str:
     return answers[0].value if answers else ""
 
 
-def run_rounds(tmp: Path, rounds: int, tag: str, exercise) -> list[str]:
-    db = tmp / f"workbook-{tag}.db"
+def kept_after(text: str, marker: str, sent: list[tuple[str, float]]) -> int:
+    """How many of the letters ``sent`` are saved right after ``marker``, in order."""
+    at = text.find(marker)
+    if at < 0:
+        return -1
+    rest = text[at + len(marker):]
+    kept = 0
+    while kept < len(sent) and kept < len(rest) and rest[kept] == sent[kept][0]:
+        kept += 1
+    return kept
+
+
+def new_workbook(db: Path) -> None:
     store = Store.open(db)
     store.set_couple("Alex", "royalblue", "Sam", "darkorange")
     store.close()
-    typed: list[str] = []
+
+
+def run_rounds(tmp: Path, rounds: int, tag: str, exercise) -> list[str]:
+    db = tmp / f"workbook-{tag}.db"
+    new_workbook(db)
+    rng = random.Random(f"{SEED}-{tag}")
+    kept_words: list[str] = []
     for n in range(rounds):
-        word = f"kept{tag}x{n}z"
-        one_round(db, tmp / f"home-{tag}", exercise, word)
-        typed.append(word)
+        marker = f"K{tag.upper()}{n}Q"
+        sent, killed = one_round(db, tmp / f"home-{tag}", exercise, marker, rng)
         text = saved_text(db, exercise.id, exercise.prompts[0].id)
-        missing = [w for w in typed if w not in text]
-        assert not missing, f"round {n + 1}: lost {missing} after SIGKILL; the answer holds {text!r}"
-    return typed
+        must = sum(1 for _letter, when in sent if when <= killed - PROMISE)
+        kept = kept_after(text, marker, sent)
+        timing = ", ".join(f"{letter}@{killed - when:.2f}s" for letter, when in sent)
+        assert kept >= must, (
+            f"round {n + 1} (CRASH_SEED={SEED}): {must} letters were typed more than {PROMISE}s before "
+            f"SIGKILL but {max(kept, 0)} were saved after {marker!r} (letter@seconds before the kill: {timing}); "
+            f"the answer holds {text!r}"
+        )
+        word = marker + "".join(letter for letter, _ in sent[:kept])
+        kept_words.append(word)
+        missing = [w for w in kept_words if w not in text]
+        assert not missing, f"round {n + 1} (CRASH_SEED={SEED}): lost {missing} saved earlier; the answer holds {text!r}"
+    return kept_words
 
 
-def test_sigkill_a_second_after_typing_loses_nothing_twenty_times(tmp_path):
+def test_sigkill_at_random_moments_of_steady_typing_loses_at_most_the_last_second_twenty_times(tmp_path):
     exercise = text_exercise()
     per_worker = ROUNDS // WORKERS
     with ThreadPoolExecutor(WORKERS) as pool:
@@ -217,3 +279,34 @@ def test_sigkill_a_second_after_typing_loses_nothing_twenty_times(tmp_path):
             assert len(store.list_sittings()) == 1  # every round joined the sitting left open
         finally:
             store.close()
+
+
+def signal_round(tmp: Path, exercise, number: int) -> None:
+    """Type steadily, then SIGHUP (terminal closed first) or SIGTERM 0.05 s after the last key."""
+    tag = signal.Signals(number).name.lower()
+    db = tmp / f"workbook-{tag}.db"
+    new_workbook(db)
+    term = Terminal(db, tmp / f"home-{tag}")
+    marker = f"S{number}Q"
+    try:
+        term.open_text_prompt(exercise)
+        term.type_into_text_box(marker)
+        sent = term.steady_typing(1.0)
+        term.linger(0.05)
+        if number == signal.SIGHUP:
+            term.close_master()  # the terminal window is gone
+        os.kill(term.process.pid, number)
+        code = term.process.wait(timeout=STEP_TIMEOUT)
+    finally:
+        term.kill()
+    text = saved_text(db, exercise.id, exercise.prompts[0].id)
+    assert kept_after(text, marker, sent) == len(sent), f"{tag}: typed {marker}+{''.join(l for l, _ in sent)}, saved {text!r}"
+    assert code == 128 + number, f"{tag}: the app ended with {code}"
+
+
+def test_sighup_and_sigterm_save_everything_typed(tmp_path):
+    exercise = text_exercise()
+    with ThreadPoolExecutor(2) as pool:
+        jobs = [pool.submit(signal_round, tmp_path, exercise, number) for number in (signal.SIGHUP, signal.SIGTERM)]
+        for job in jobs:
+            job.result()

@@ -5,8 +5,9 @@ colour; beside it, where we are ("prompt 3 of 7") and the time the sitting has
 run. PgDn / PgUp (and the Next / Back buttons) move between slots; they are
 priority keys so they work inside a text box, and they type nothing.
 
-Nothing is lost: every change is saved, debounced, through
-``store.save_answer``; leaving a slot saves at once; every move records the
+Nothing is lost: every change is saved, debounced with a maximum wait
+(``debounce.Debounce``: after a short pause, and at least twice a second while
+the typing goes on), through ``store.save_answer``; leaving a slot saves at once; every move records the
 slot with ``progress.set_resume``; ``flush_saves()`` is for the shell to call
 before a time-out or quit. Private prompts go through ``HandoverScreen``; a
 private answer leaves the screen once given and is only shown again by
@@ -36,12 +37,12 @@ from textual.widgets import Button, Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
 from .. import progress
+from ..debounce import Debounce
 from ..model import TOGETHER, Commitment, Couple, Exercise
 from ..store import WorkbookError
 from ..widgets import AnswerView, PartnerBadge, PromptWidget, TurnsPrompt, widget_for
 from .handover import HandoverScreen, RevealScreen
 
-SAVE_DELAY = 0.4  # seconds of quiet before a draft is written
 ERROR_QUIET = 5.0  # seconds before the same failed autosave is reported again
 STATUS_WORDS = {"kept": "kept", "partly": "partly kept", "not_kept": "not kept", "open": "not reviewed yet"}
 
@@ -178,6 +179,7 @@ class ExerciseScreen(Screen[bool]):
         self._widget_slot: int | None = None
         self._dirty = False
         self._save_timer: Timer | None = None
+        self._debounce = Debounce()
         self._last_error: tuple[str, float] | None = None  # (message, monotonic time shown)
         self._started = self._sitting_start()
         self._busy = False
@@ -612,8 +614,13 @@ class ExerciseScreen(Screen[bool]):
         if event.widget is not self.widget:
             return
         self._dirty = True
-        self._stop_timer()
-        self._save_timer = self.set_timer(SAVE_DELAY, self._autosave)
+        delay = self._debounce.changed(time.monotonic())
+        if delay <= 0:
+            self._autosave()  # typing has gone on for the longest wait: write now
+            return
+        if self._save_timer is not None:
+            self._save_timer.stop()
+        self._save_timer = self.set_timer(delay, self._autosave)
 
     def on_turns_prompt_turn_changed(self, event: TurnsPrompt.TurnChanged) -> None:
         event.stop()
@@ -621,6 +628,7 @@ class ExerciseScreen(Screen[bool]):
             self.query_one("#badge", PartnerBadge).show(event.partner or TOGETHER, event.text)
 
     def _stop_timer(self) -> None:
+        self._debounce.reset()
         if self._save_timer is not None:
             self._save_timer.stop()
             self._save_timer = None
