@@ -47,7 +47,7 @@ def _resolve_db(ctx: click.Context, db: str | None, *, make_folder: bool = True)
     if chosen:
         return Path(chosen).expanduser()
     if not make_folder:
-        return paths.default_db()
+        return start.default_db_path()
     try:
         return start.default_db()
     except start.StartError as error:
@@ -215,9 +215,17 @@ def demo(ctx: click.Context, db: str | None, weeks: int, seed: int, lock: bool) 
 @cli.command()
 @click.option("--db", metavar="PATH", help="The workbook file.")
 @click.option("--search", "search", metavar="WORDS", help="Full-text search over everything written.")
+@click.option("--limit", type=click.IntRange(min=0), default=50, show_default=True,
+              help="With --search: at most N matches (0: all of them).")
+@click.option("--offset", type=click.IntRange(min=0), default=0, help="With --search: skip the first N matches (the next page).")
+@click.option("--json", "as_json", is_flag=True, help="JSON instead of text (for scripts and jq).")
 @click.pass_context
-def history(ctx: click.Context, db: str | None, search: str | None) -> None:
-    """List sittings, newest first (or search what was written)."""
+def history(ctx: click.Context, db: str | None, search: str | None, limit: int, offset: int, as_json: bool) -> None:
+    """List sittings, newest first (or search what was written).
+
+    Search results say how many match in all; page with --limit and --offset.
+    Matches are bold on a terminal and plain when piped.
+    """
     path = _resolve_db(ctx, db, make_folder=False)
     catalog = None
     with _open_store(path, must_exist=True) as store:
@@ -234,16 +242,40 @@ def history(ctx: click.Context, db: str | None, search: str | None) -> None:
             return exercise.title if exercise else exercise_id
 
         if search is not None:
-            hits = store.search(search)
+            total = store.search_count(search)
+            hits = store.search(search, limit=limit or max(total, 1), offset=offset)
+            if as_json:
+                click.echo(json.dumps({
+                    "query": search, "total": total, "offset": offset,
+                    "matches": [{
+                        "answer_id": hit.answer_id, "sitting_id": hit.sitting_id, "date": hit.sitting_started[:10],
+                        "exercise_id": hit.exercise_id, "exercise": title(hit.exercise_id),
+                        "prompt_id": hit.prompt_id, "partner": hit.partner, "name": name(hit.partner),
+                        "snippet": _unmarked(hit.snippet),
+                    } for hit in hits],
+                }, ensure_ascii=False, indent=2))
+                return
             if not hits:
-                click.echo("No matches.")
+                click.echo("No matches." if not total else f"No matches past the first {total}.")
                 return
             for hit in hits:
-                snippet = " ".join(hit.snippet.split())
                 click.echo(f"#{hit.sitting_id} {hit.sitting_started[:10]}  {title(hit.exercise_id)} · {name(hit.partner)}")
-                click.echo(f"    {snippet}")
+                click.echo(f"    {_marked(hit.snippet)}")
+            end = offset + len(hits)
+            if offset or end < total:
+                more = f"; the next with --offset {end}" if end < total else ""
+                click.echo(f"{offset + 1}-{end} of {total} matches{more} (--limit 0 for all).", err=True)
+            else:
+                click.echo(f"{total} match{'es' if total != 1 else ''}.", err=True)
             return
         sittings = store.list_sittings()
+        if as_json:
+            click.echo(json.dumps([{
+                "id": sitting.id, "started": sitting.started, "ended": sitting.ended,
+                "minutes": sitting.minutes, "attendees": [name(k) for k in sitting.attendees],
+                "exercises": [{"id": e, "title": title(e)} for e in sitting.exercises],
+            } for sitting in sittings], ensure_ascii=False, indent=2))
+            return
         if not sittings:
             click.echo("No sittings yet.")
             return
@@ -253,6 +285,27 @@ def history(ctx: click.Context, db: str | None, search: str | None) -> None:
             done = ", ".join(title(e) for e in sitting.exercises) or "-"
             started = sitting.started.replace("T", " ")[:16]
             click.echo(f"{sitting.id:>5}  {started:<16}  {who[:20]:<20}  {sitting.minutes:>4}  {done}")
+
+
+def _unmarked(snippet: str) -> str:
+    """The store's snippet without its ``[[ ]]`` match markers, on one line."""
+    return " ".join(snippet.replace("[[", "").replace("]]", "").split())
+
+
+def _marked(snippet: str) -> str:
+    """The snippet with its matches in bold; click.echo drops the styling when not on a terminal."""
+    out: list[str] = []
+    rest = " ".join(snippet.split())
+    while rest:
+        start = rest.find("[[")
+        end = rest.find("]]", start + 2) if start >= 0 else -1
+        if start < 0 or end < 0:
+            out.append(rest)
+            break
+        out.append(rest[:start])
+        out.append(click.style(rest[start + 2:end], bold=True))
+        rest = rest[end + 2:]
+    return "".join(out)
 
 
 @cli.command()
@@ -312,7 +365,7 @@ def _print(text: str, fmt: str) -> None:
 
 @cli.command()
 @click.option("--db", metavar="PATH", help="The workbook file.")
-@click.option("--format", "fmt", type=click.Choice(["text", "csv"]), default="text", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["text", "csv", "json"]), default="text", show_default=True)
 @click.option("--window", type=click.Choice(["3m", "1y", "all"]), default="all", show_default=True, help="Last 3 months, last year, or everything.")
 @click.pass_context
 def trends(ctx: click.Context, db: str | None, fmt: str, window: str) -> None:
@@ -325,6 +378,8 @@ def trends(ctx: click.Context, db: str | None, fmt: str, window: str) -> None:
         summary = trends_mod.summary(store, catalog, window=window)
         if fmt == "csv":
             text = trends_mod.render_csv(summary)
+        elif fmt == "json":
+            text = trends_mod.render_json(summary)
         else:
             text = trends_mod.render_text(summary)
     click.echo(text, nl=not text.endswith("\n"))
@@ -398,16 +453,24 @@ def export_cmd(ctx: click.Context, db: str | None, output: str | None) -> None:
 
 @cli.command("import")
 @click.option("--db", metavar="PATH", help="The workbook file to fill (new or empty).")
-@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path, allow_dash=True))
 @click.pass_context
 def import_cmd(ctx: click.Context, db: str | None, file: Path) -> None:
-    """Load a JSON export into a new or empty workbook."""
+    """Load a JSON export into a new or empty workbook (FILE - reads standard input)."""
     from .store import WorkbookError
 
-    if not file.is_file():
+    from_stdin = str(file) == "-"
+    if from_stdin:
+        file = Path("standard input")
+        try:
+            raw = sys.stdin.buffer.read() if sys.stdin is not None else b""
+            text = raw.decode("utf-8")
+        except (OSError, UnicodeDecodeError) as error:
+            raise CliError(f"standard input is not a relworkbook JSON export ({error.__class__.__name__}).") from None
+    elif not file.is_file():
         raise CliError(f"{file} does not exist or is not a file.")
     try:
-        data = json.loads(file.read_text(encoding="utf-8"))
+        data = json.loads(text if from_stdin else file.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, ValueError) as error:
         raise CliError(f"{file} is not a relworkbook JSON export ({error.__class__.__name__}).") from None
     path = _resolve_db(ctx, db)

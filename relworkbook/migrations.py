@@ -168,8 +168,71 @@ def m005_locks_and_notes(conn: sqlite3.Connection) -> None:
         conn.execute(statement)
 
 
+_SHOWN = (
+    "({row}.private = 0 OR EXISTS (SELECT 1 FROM reveals r WHERE r.sitting_id = {row}.sitting_id"
+    " AND r.exercise_id = {row}.exercise_id AND r.prompt_id = {row}.prompt_id))"
+)
+
+
+def m006_search_declared(conn: sqlite3.Connection) -> None:
+    """The full-text index declared the way SQLite tools look for it, holding only what may be read.
+
+    ``content="answers"`` (double quotes) is what sqlite-utils' ``detect_fts``
+    and Datasette look for, so ``sqlite-utils search workbook.db answers WORDS``
+    works. The index now holds only answers that anyone may read: shared ones
+    and private ones once revealed. An unrevealed private answer is never in
+    it (m002 indexed every answer and filtered at query time, which left the
+    words in the index's own tables); the triggers add a private answer when
+    its reveal row is written. Never run the FTS 'rebuild' command on this
+    table: it would index every answer.
+    """
+    shown_new, shown_old, shown_a = (_SHOWN.format(row=row) for row in ("new", "old", "a"))
+    # The old index's pages held every private answer's words: zero them as they are freed.
+    secure = conn.execute("PRAGMA secure_delete").fetchone()[0]
+    conn.execute("PRAGMA secure_delete = ON")
+    try:
+        for statement in (
+            "DROP TRIGGER IF EXISTS answers_ai",
+            "DROP TRIGGER IF EXISTS answers_ad",
+            "DROP TRIGGER IF EXISTS answers_au",
+            "DROP TABLE IF EXISTS answers_fts",
+            """CREATE VIRTUAL TABLE answers_fts USING fts5 (
+                text, content="answers", content_rowid="id",
+                tokenize='porter unicode61 remove_diacritics 2'
+            )""",
+            f"""CREATE TRIGGER answers_ai AFTER INSERT ON answers WHEN {shown_new} BEGIN
+                INSERT INTO answers_fts (rowid, text) VALUES (new.id, new.text);
+            END""",
+            f"""CREATE TRIGGER answers_ad AFTER DELETE ON answers WHEN {shown_old} BEGIN
+                INSERT INTO answers_fts (answers_fts, rowid, text) VALUES ('delete', old.id, old.text);
+            END""",
+            f"""CREATE TRIGGER answers_au
+                AFTER UPDATE OF text, private, sitting_id, exercise_id, prompt_id ON answers BEGIN
+                INSERT INTO answers_fts (answers_fts, rowid, text)
+                    SELECT 'delete', old.id, old.text WHERE {shown_old};
+                INSERT INTO answers_fts (rowid, text) SELECT new.id, new.text WHERE {shown_new};
+            END""",
+            # A reveal makes the prompt's private answers readable, so searchable.
+            """CREATE TRIGGER reveals_ai AFTER INSERT ON reveals BEGIN
+                INSERT INTO answers_fts (rowid, text)
+                    SELECT id, text FROM answers WHERE private = 1 AND sitting_id = new.sitting_id
+                    AND exercise_id = new.exercise_id AND prompt_id = new.prompt_id;
+            END""",
+            """CREATE TRIGGER reveals_ad AFTER DELETE ON reveals BEGIN
+                INSERT INTO answers_fts (answers_fts, rowid, text)
+                    SELECT 'delete', id, text FROM answers WHERE private = 1 AND sitting_id = old.sitting_id
+                    AND exercise_id = old.exercise_id AND prompt_id = old.prompt_id;
+            END""",
+            f"INSERT INTO answers_fts (rowid, text) SELECT a.id, a.text FROM answers a WHERE {shown_a}",
+        ):
+            conn.execute(statement)
+    finally:
+        conn.execute(f"PRAGMA secure_delete = {int(secure):d}")
+
+
 MIGRATIONS: list[Migration] = [
     m001_initial, m002_search, m003_trend_indexes, m004_score_index, m005_locks_and_notes,
+    m006_search_declared,
 ]
 NAMES = [migration.__name__ for migration in MIGRATIONS]
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -56,7 +56,8 @@ CONTRACT (signatures are fixed, other modules call them):
     store.review_commitment(commitment_id, status, sitting_id=None) -> Commitment
 
     # looking back
-    store.search(query: str, limit=50) -> list[SearchHit]   # FTS; unrevealed private excluded
+    store.search(query: str, limit=50, offset=0) -> list[SearchHit]   # FTS; unrevealed private excluded
+    store.search_count(query: str) -> int                     # all the matches, for paging
     store.metric_points(metric: str | None = None, since: str | None = None) -> list[MetricPoint]
     store.metrics() -> list[str]
 
@@ -133,6 +134,17 @@ IN_USE = (
 )
 OWNERS = ("a", "b", "both")
 _WORD_RE = re.compile(r"\w+")
+
+
+def _fts_match(words: list[str]) -> str:
+    """Every word quoted (FTS5 syntax in the input is just text); the last a prefix."""
+    match = " ".join(f'"{word}"' for word in words[:-1])
+    return f'{match} "{words[-1]}"*'.strip()
+
+
+def _like_pattern(needle: str) -> str:
+    escaped = needle.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
 
 
 class WorkbookError(Exception):
@@ -1384,11 +1396,13 @@ class Store:
 
     # ------------------------------------------------------------- looking back
 
-    def search(self, query: str, limit: int = 50) -> list[SearchHit]:
+    def search(self, query: str, limit: int = 50, offset: int = 0) -> list[SearchHit]:
         """Answers matching every word of ``query`` (the last may be a prefix), newest first.
 
-        Unrevealed private answers never appear. Any input is safe: words are
-        quoted before they reach FTS5; input with no words is matched as plain text.
+        ``limit`` hits from ``offset`` on (``search_count`` gives the whole count,
+        to page through all of them). Unrevealed private answers never appear.
+        Any input is safe: words are quoted before they reach FTS5; input with
+        no words is matched as plain text.
         """
         query = str(query or "")
         if not query.strip():
@@ -1396,22 +1410,47 @@ class Store:
         words = _WORD_RE.findall(query)
         try:
             if words:
-                return self._search_fts(words, limit)
-            return self._search_plain(query.strip(), limit)
+                return self._search_fts(words, limit, offset)
+            return self._search_plain(query.strip(), limit, offset)
         except WorkbookError:
             raise
         except sqlite3.Error:
             return []
 
+    def search_count(self, query: str) -> int:
+        """How many answers ``search(query)`` finds in all (the same rules, no limit)."""
+        query = str(query or "")
+        if not query.strip():
+            return 0
+        words = _WORD_RE.findall(query)
+        try:
+            if words:
+                row = self._one(
+                    "SELECT count(*) FROM answers_fts JOIN answers a ON a.id = answers_fts.rowid "
+                    f"WHERE answers_fts MATCH ? AND {self._VISIBLE}",
+                    (_fts_match(words),),
+                )
+            else:
+                row = self._one(
+                    f"SELECT count(*) FROM answers a WHERE a.text LIKE ? ESCAPE '\\' AND {self._VISIBLE}",
+                    (_like_pattern(query.strip()),),
+                )
+        except WorkbookError:
+            raise
+        except sqlite3.Error:
+            return 0
+        return int(row[0]) if row else 0
+
     _REVEALED = (
         "EXISTS (SELECT 1 FROM reveals r WHERE r.sitting_id = a.sitting_id "
         "AND r.exercise_id = a.exercise_id AND r.prompt_id = a.prompt_id)"
     )
+    # The index holds only readable answers (m006); the filter stays, so that
+    # one mistake in a trigger could never show an unrevealed answer.
     _VISIBLE = f"(a.private = 0 OR {_REVEALED})"
 
-    def _search_fts(self, words: list[str], limit: int) -> list[SearchHit]:
-        match = " ".join(f'"{word}"' for word in words[:-1])
-        match = f'{match} "{words[-1]}"*'.strip()
+    def _search_fts(self, words: list[str], limit: int, offset: int = 0) -> list[SearchHit]:
+        match = _fts_match(words)
         with self._lock:
             ids = [
                 row[0]
@@ -1419,8 +1458,8 @@ class Store:
                     "SELECT a.id FROM answers_fts JOIN answers a ON a.id = answers_fts.rowid "
                     "JOIN sittings s ON s.id = a.sitting_id "
                     f"WHERE answers_fts MATCH ? AND {self._VISIBLE} "
-                    "ORDER BY s.started DESC, a.id LIMIT ?",
-                    (match, int(limit)),
+                    "ORDER BY s.started DESC, a.id LIMIT ? OFFSET ?",
+                    (match, int(limit), max(0, int(offset))),
                 )
             ]
             if not ids:
@@ -1436,14 +1475,13 @@ class Store:
             ).fetchall()
         return [SearchHit(*row) for row in rows]
 
-    def _search_plain(self, needle: str, limit: int) -> list[SearchHit]:
-        escaped = needle.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    def _search_plain(self, needle: str, limit: int, offset: int = 0) -> list[SearchHit]:
         rows = self._rows(
             "SELECT a.id, a.sitting_id, s.started, a.exercise_id, a.prompt_id, a.partner, a.text "
             "FROM answers a JOIN sittings s ON s.id = a.sitting_id "
             f"WHERE a.text LIKE ? ESCAPE '\\' AND {self._VISIBLE} "
-            "ORDER BY s.started DESC, a.id LIMIT ?",
-            (f"%{escaped}%", int(limit)),
+            "ORDER BY s.started DESC, a.id LIMIT ? OFFSET ?",
+            (_like_pattern(needle), int(limit), max(0, int(offset))),
         )
         hits = []
         for row in rows:

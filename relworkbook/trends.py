@@ -851,5 +851,56 @@ def render_csv(data: TrendsSummary | Sequence[MetricPoint], names: dict[str, str
     return buf.getvalue()
 
 
+def render_json(summary: TrendsSummary) -> str:
+    """The whole summary as JSON: each metric and instrument, per partner, with its series."""
+    import json
+
+    def partner(trend: Any, banded: bool = False) -> dict[str, Any]:
+        out = {
+            "partner": trend.partner,
+            "name": trend.name,
+            "latest": trend.latest,
+            "change": trend.change,
+            "reliable_change": trend.reliable,
+            "series": [{"date": at[:10], "value": value} for at, value in trend.series],
+        }
+        if banded:
+            out["band"] = trend.band
+        return out
+
+    data = {
+        "window": summary.window,
+        "since": summary.since,
+        "partners": {key: name for key, name in summary.names.items() if key in ("a", "b")},
+        "metrics": [
+            {
+                "metric": metric.key,
+                "title": metric.title,
+                "min": metric.min,
+                "max": metric.max,
+                "reliable_change_threshold": metric.threshold,
+                "gap": metric.gap,
+                "partners": [partner(trend) for trend in metric.partners],
+            }
+            for metric in summary.metrics
+        ],
+        "instruments": [
+            {
+                "instrument": inst.id,
+                "title": inst.title,
+                "exercise": inst.exercise_id,
+                "method": inst.method,
+                "min": inst.min,
+                "max": inst.max,
+                "reliable_change_threshold": inst.reliable_change,
+                "note": inst.note,
+                "partners": [partner(trend, banded=True) for trend in inst.partners],
+            }
+            for inst in summary.instruments
+        ],
+    }
+    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+
+
 def _partner_rank(partner: str) -> int:
     return {"a": 0, "b": 1, "together": 2}.get(partner, 3)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import stat
 import subprocess
@@ -251,3 +252,98 @@ async def test_config_keymap_and_theme_work_in_the_app(tmp_path):
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         assert app.theme == "nord"
+
+
+# ------------------------------------------------------------------ 6, 7. pipes, JSON, the true count
+
+
+def test_import_from_standard_input(demo_db, tmp_path):
+    exported = run("export", "--db", str(demo_db))
+    assert exported.returncode == 0
+    target = tmp_path / "copy.db"
+    result = run("import", "--db", str(target), "-", input=exported.stdout)
+    assert result.returncode == 0, result.stderr
+    assert "standard input" in result.stderr
+    assert run("export", "--db", str(target)).stdout == exported.stdout
+    bad = run("import", "--db", str(tmp_path / "other.db"), "-", input="not json")
+    assert "standard input is not a relworkbook JSON export" in one_line_error(bad)
+
+
+def test_history_json(demo_db):
+    plain = run("history", "--db", str(demo_db))
+    result = run("history", "--db", str(demo_db), "--json")
+    assert result.returncode == 0, result.stderr
+    sittings = json.loads(result.stdout)
+    assert len(sittings) == len(plain.stdout.strip().splitlines()) - 1
+    first = sittings[0]
+    assert set(first) == {"id", "started", "ended", "minutes", "attendees", "exercises"}
+    assert f"{first['id']:>5}  {first['started'].replace('T', ' ')[:16]}" in plain.stdout.splitlines()[1]
+    assert all(set(e) == {"id", "title"} for s in sittings for e in s["exercises"])
+
+
+def test_history_search_has_no_markers_when_piped_and_tells_the_count(demo_db):
+    word = "listened"
+    everything = json.loads(run("history", "--db", str(demo_db), "--search", word, "--json", "--limit", "0").stdout)
+    total = everything["total"]
+    assert total == len(everything["matches"]) > 3
+    assert all("[[" not in m["snippet"] and "]]" not in m["snippet"] for m in everything["matches"])
+    page = run("history", "--db", str(demo_db), "--search", word, "--limit", "2")
+    assert page.returncode == 0
+    assert "[[" not in page.stdout and "]]" not in page.stdout and "\x1b[" not in page.stdout
+    assert len([line for line in page.stdout.splitlines() if line.startswith("#")]) == 2
+    assert f"1-2 of {total} matches; the next with --offset 2" in page.stderr
+    nxt = run("history", "--db", str(demo_db), "--search", word, "--limit", "2", "--offset", "2")
+    first_two = [m["answer_id"] for m in everything["matches"][:4]]
+    assert first_two  # the pages follow the same order as the whole list
+    listed = json.loads(run("history", "--db", str(demo_db), "--search", word, "--json", "--limit", "2", "--offset", "2").stdout)
+    assert [m["answer_id"] for m in listed["matches"]] == first_two[2:4]
+    assert f"3-4 of {total} matches" in nxt.stderr
+    whole = run("history", "--db", str(demo_db), "--search", word, "--limit", "0")
+    assert len([line for line in whole.stdout.splitlines() if line.startswith("#")]) == total
+    assert f"{total} matches." in whole.stderr
+
+
+def test_history_search_is_bold_on_a_terminal(demo_db):
+    """On a terminal (a pty) the matched words are bold, with no markers."""
+    import pty
+
+    controller, terminal = pty.openpty()
+    try:
+        proc = subprocess.Popen([sys.executable, "-m", "relworkbook", "history", "--db", str(demo_db),
+                                 "--search", "listened", "--limit", "1"],
+                                stdout=terminal, stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL, cwd=ROOT)
+        os.close(terminal)
+        terminal = -1
+        out = b""
+        while True:
+            try:
+                chunk = os.read(controller, 4096)
+            except OSError:
+                break
+            if not chunk:
+                break
+            out += chunk
+        assert proc.wait(timeout=60) == 0
+    finally:
+        os.close(controller)
+        if terminal >= 0:
+            os.close(terminal)
+    text = out.decode()
+    assert "\x1b[1m" in text and "[[" not in text
+    assert "listened" in text.split("\x1b[1m", 1)[1].lower()
+
+
+def test_trends_json_matches_the_text(demo_db):
+    result = run("trends", "--db", str(demo_db), "--format", "json")
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data["window"] == "all" and data["partners"] == {"a": "Alex", "b": "Sam"}
+    assert data["metrics"]
+    csv_rows = run("trends", "--db", str(demo_db), "--format", "csv").stdout.strip().splitlines()[1:]
+    from_json = {(point["date"], p["name"], m["metric"]) for m in data["metrics"] for p in m["partners"]
+                 for point in p["series"]}
+    assert from_json == {tuple(row.split(",")[:3]) for row in csv_rows}
+    for metric in data["metrics"]:
+        for partner in metric["partners"]:
+            if partner["series"]:
+                assert partner["latest"] == partner["series"][-1]["value"]

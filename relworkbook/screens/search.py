@@ -1,7 +1,8 @@
 """Search: full-text over everything written (``store.search``), results as a list.
 
 Each result shows the sitting date, the exercise, whose answer, and a snippet with
-the match highlighted. The store marks matches with ``[[`` and ``]]``; the
+the match highlighted. The status line gives the true count; results come fifty at a
+time, and the list's last line ("show 50 more") loads the next ones. The store marks matches with ``[[`` and ``]]``; the
 snippet is built as a Rich ``Text`` piece by piece, so nothing a partner wrote is
 ever read as markup. Enter or a click opens the sitting with that answer focused.
 Unrevealed private answers never appear (the store leaves them out).
@@ -22,6 +23,7 @@ from ..model import Couple, SearchHit
 from .sitting_view import SittingViewScreen, exercise_title, go_back, name_text, short_when
 
 HIGHLIGHT = "bold reverse"
+PAGE = 50  # results loaded at a time; the list's last line loads the next ones
 
 
 def snippet_text(snippet: str) -> Text:
@@ -67,6 +69,7 @@ class SearchScreen(Screen[None]):
         self.couple = couple
         self.query_text = query
         self.hits: list[SearchHit] = []
+        self.total = 0  # every match, of which ``hits`` are the ones loaded so far
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -83,11 +86,33 @@ class SearchScreen(Screen[None]):
     def run_search(self, query: str) -> None:
         self.query_text = query
         try:
-            self.hits = self.store.search(query) if query.strip() else []
+            if query.strip():
+                self.total = self.store.search_count(query)
+                self.hits = self.store.search(query, limit=PAGE)
+            else:
+                self.total, self.hits = 0, []
         except Exception as error:  # one clear line, never a traceback
             self.hits = []
+            self.total = 0
             self.query_one("#search-status", Static).update(f"Search failed: {error}".splitlines()[0])
             return
+        self._show()
+
+    def show_more(self) -> None:
+        """The next page of results under the ones shown, the first new one highlighted."""
+        shown = len(self.hits)
+        try:
+            more = self.store.search(self.query_text, limit=PAGE, offset=shown)
+        except Exception as error:
+            self.notify(f"Search failed: {error}".splitlines()[0], severity="error")
+            return
+        if not more:
+            self.total = shown  # the workbook changed under us: what is shown is all there is
+        self.hits = self.hits + more
+        self._show(highlight=shown)
+
+    def _show(self, highlight: int | None = None) -> None:
+        query = self.query_text
         results = self.query_one("#search-results", OptionList)
         results.clear_options()
         titles: dict[str, str] = {}
@@ -100,14 +125,22 @@ class SearchScreen(Screen[None]):
             line.append("\n  ")
             line.append_text(snippet_text(hit.snippet))
             options.append(Option(line, id=f"hit-{index}"))
+        shown = len(self.hits)
+        total = max(self.total, shown)
+        if shown < total:
+            step = min(PAGE, total - shown)
+            options.append(Option(Text(f"\u2026 show {step} more ({shown} of {total} shown)", style="bold"), id="more"))
         results.add_options(options)
+        if highlight is not None and options:
+            results.highlighted = min(highlight, len(options) - 1)
         if not query.strip():
             status = "Type a word or two; Enter moves to the results."
         elif not self.hits:
             status = "Nothing found. Try fewer or shorter words."
+        elif shown < total:
+            status = f"{total} results, newest first; {shown} shown (the last line shows more). Enter opens one."
         else:
-            count = len(self.hits)
-            status = f"{count} result{'s' if count != 1 else ''}, newest first. Enter opens one."
+            status = f"{total} result{'s' if total != 1 else ''}, newest first. Enter opens one."
         self.query_one("#search-status", Static).update(status)
 
     def on_input_changed(self, event: Input.Changed) -> None:
@@ -124,6 +157,9 @@ class SearchScreen(Screen[None]):
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
+        if event.option.id == "more":
+            self.show_more()
+            return
         self.open_hit(event.option_index)
 
     def open_hit(self, index: int) -> None:
