@@ -17,8 +17,10 @@ $(STAMP): $(BIN)/python pyproject.toml
 run: $(STAMP)
 	$(BIN)/relworkbook $(ARGS)
 
+# Two workers (the tests are made safe to run side by side); CI=true makes
+# the property tests derandomized (tests/conftest.py).
 test: $(STAMP)
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n 2
 
 bench: $(STAMP)
 	$(BIN)/python scripts/bench.py

@@ -677,7 +677,7 @@ def test_no_file_content_can_stop_the_catalogue_from_loading(tmp_path_factory):
     from hypothesis import HealthCheck, given, settings
     from hypothesis import strategies as st
 
-    @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+    @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
     @given(st.lists(st.sampled_from(TOKENS), max_size=40), st.binary(max_size=8))
     def check(tokens, noise):
         root = make_pack(tmp_path_factory.mktemp("fuzz"), {"s1/a.yaml": GOOD, "s1/b.yaml": "".join(tokens).encode() + noise})

@@ -228,7 +228,7 @@ def test_search_without_words_matches_plain_text(store, sitting):
     assert store.search("%") == []
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(query=st.text(max_size=30))
 def test_search_any_text(store, query):
     if not store.list_sittings():
@@ -677,7 +677,7 @@ def test_auto_backup_daily_and_pruned(tmp_path):
         assert len(s.list_backups()) == 7
 
 
-@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(text=st.text(alphabet=st.characters(), max_size=200))
 def test_any_text_round_trips(store, text):
     sit = store.last_sitting() or store.start_sitting(["a"])
