@@ -70,6 +70,60 @@ def thin(xs: list[float], ys: list[float], most: int) -> tuple[list[float], list
     return out_x, out_y
 
 
+# Each partner's line has its own marker and its name at its end, so the two
+# are told apart without colour (NO_COLOR, a monochrome terminal, colour blindness).
+MARKERS = {"a": "o", "b": "x", "together": "+"}
+# With less room than this beside the list (the numbers below the chart take
+# four or five rows), plotext draws an empty or unreadable box: a small table
+# of the latest ratings is shown instead.
+MIN_CHART_ROWS = 14
+MIN_CHART_COLUMNS = 30
+TABLE_ROWS = 6
+
+
+def x_ticks(first: float, last: float) -> tuple[list[float], list[str]]:
+    """Ticks and labels for a time axis from day ``first`` to day ``last`` (ordinals).
+
+    A range of more than a year is labelled in years ("2019"), at the start of
+    each year (at most five); a shorter one with days ("3 Mar"), so a label can
+    never be read as a day of the month when it means a year ("Jan 16"); a
+    shorter one across New Year with months and years ("Dec 2025").
+    """
+    start, end = date.fromordinal(int(first)), date.fromordinal(int(last))
+    if last - first > 366:
+        years = list(range(start.year + (start > date(start.year, 1, 1)), end.year + 1))
+        stride = max(1, -(-len(years) // 5))
+        years = years[::stride]
+        if years:
+            return [float(date(y, 1, 1).toordinal()) for y in years], [str(y) for y in years]
+        return [first], [str(start.year)]
+    count = 4 if last > first else 1
+    ticks = [first + (last - first) * i / max(count - 1, 1) for i in range(count)]
+    days = [date.fromordinal(int(tick)) for tick in ticks]
+    if start.year == end.year:
+        return ticks, [f"{day.day} {day:%b}" for day in days]
+    return ticks, [f"{day:%b %Y}" for day in days]
+
+
+def small_table(trend: Any, rows: int = TABLE_ROWS) -> Text:
+    """The latest ratings as a few lines of text: date, then each partner's value."""
+    dates: dict[str, dict[str, float]] = {}
+    for partner in trend.partners:
+        for at, value in partner.series:
+            dates.setdefault(at[:10], {})[partner.partner] = value
+    keys = [partner.partner for partner in trend.partners if partner.series]
+    out = Text()
+    if not dates:
+        return out
+    names = {partner.partner: partner.name for partner in trend.partners}
+    width = max([len(names[k][:8]) for k in keys] + [4])
+    out.append(f"{'date':<10}" + "".join(f" {names[k][:8]:>{width}}" for k in keys) + "\n", style="bold")
+    for day in sorted(dates)[-rows:]:
+        values = dates[day]
+        out.append(f"{day:<10}" + "".join(f" {trends.fmt_number(values.get(k)) if k in values else '-':>{width}}" for k in keys) + "\n")
+    return out
+
+
 def change_words(change: float | None, is_reliable: bool, threshold: float | None, established: bool = False) -> str:
     """"reliable change" only for an instrument with a declared sd and reliability."""
     if change is None:
@@ -102,6 +156,9 @@ class TrendsScreen(Screen[None]):
         height: auto;
         max-height: 50%;
         padding: 0 1;
+    }
+    TrendsScreen.-table #trends-stats {
+        max-height: 100%;
     }
     TrendsScreen.-narrow #trends-list {
         width: 14;
@@ -157,6 +214,10 @@ class TrendsScreen(Screen[None]):
     def on_mount(self) -> None:
         self.load_window(self.window)
         self.query_one("#trends-list", OptionList).focus()
+
+    def on_resize(self) -> None:
+        # Chart or table depends on the room there is.
+        self.call_after_refresh(self.show_entry)
 
     # --------------------------------------------------------------- data
 
@@ -239,12 +300,25 @@ class TrendsScreen(Screen[None]):
             plot.refresh()
             return
         kind, trend = chosen
+        detail = self.query_one("#trends-detail").size
+        too_small = detail.height and (detail.height < MIN_CHART_ROWS or detail.width < MIN_CHART_COLUMNS)
+        plot.display = not too_small
+        self.set_class(bool(too_small), "-table")
+        if too_small:
+            # plotext would draw an empty box here: the latest ratings as a table instead.
+            table = small_table(trend, rows=max(2, min(TABLE_ROWS, detail.height // 2)))
+            if table:
+                table.append("\n")
+            table.append_text(self._stats(kind, trend))
+            stats.update(table)
+            return
         if kind == "metric":
             lo, hi, title = trend.min, trend.max, trend.title.split(" (", 1)[0]
         else:
             lo, hi, title = trend.min, trend.max, f"{trend.title} ({trend.method})"
         drawn = 0
         xs_all: list[float] = []
+        ends: list[tuple[float, float, str, Any]] = []
         most = max(12, (plot.size.width or 80) - 8)
         for partner in trend.partners:
             if not partner.series:
@@ -253,10 +327,10 @@ class TrendsScreen(Screen[None]):
             ys = [value for _, value in partner.series]
             xs_all.extend((xs[0], xs[-1]))
             xs, ys = thin(xs, ys, most)
-            plt.plot(
-                xs, ys, label=partner.name, marker="hd",
-                color=_rgb(self.couple, partner.partner, "cyan" if partner.partner == "a" else "orange"),
-            )
+            colour = _rgb(self.couple, partner.partner, "cyan" if partner.partner == "a" else "orange")
+            marker = MARKERS.get(partner.partner, "*")
+            plt.plot(xs, ys, label=partner.name, marker=marker, color=colour)
+            ends.append((xs[-1], ys[-1], partner.name, colour))
             drawn += 1
         if kind == "instrument":
             instrument = self._instrument(trend.id)
@@ -271,10 +345,11 @@ class TrendsScreen(Screen[None]):
             step = max(1, round(span / 4))
             plt.yticks(list(range(int(lo), int(hi) + 1, step)))
             first, last = min(xs_all), max(xs_all)
-            count = 4 if last > first else 1
-            ticks = [first + (last - first) * i / max(count - 1, 1) for i in range(count)]
-            labels = [date.fromordinal(int(t)).strftime("%b %y") for t in ticks]
+            ticks, labels = x_ticks(first, last)
             plt.xticks(ticks, labels)
+            # Each line's name at its end (right-aligned there, so it stays inside the chart).
+            for x, y, name, colour in ends:
+                plt.text(name, x, y, color=colour, alignment="right" if last > first else "center")
         else:
             plt.title(f"No ratings in {when}")
         plot.refresh()
