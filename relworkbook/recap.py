@@ -26,7 +26,7 @@ from typing import Any, Sequence
 
 from . import paths
 from .model import BLANK_RE, PARTNERS, TOGETHER, Answer, Commitment, Exercise, Prompt, answer_text
-from .trends import LOW_ITEM, is_low
+from .trends import BIG_CHANGE, LOW_ITEM, RELIABLE_CHANGE, change_words, is_low
 
 PRIVATE_HIDDEN = "Private answer, not yet revealed"
 NO_ANSWER = "No answer yet"
@@ -71,6 +71,7 @@ class RecapPrompt:
     type: str
     who: str
     answers: tuple[RecapAnswer, ...]
+    in_table: bool = False  # a rating shown in the Ratings table instead
 
 
 @dataclass(frozen=True)
@@ -98,6 +99,48 @@ class RecapMetric:
     min: int
     max: int
     values: tuple[MetricChange, ...]
+
+
+@dataclass(frozen=True)
+class RatingCell:
+    """One partner's rating of one area: '4 → 5 (+1)', '5 (first rating)', 'not yet revealed' or '-'."""
+
+    text: str
+    change: str = ""  # past the threshold: trends.RELIABLE_CHANGE or trends.BIG_CHANGE; else ""
+    band: str = ""  # the total's band, for a total row
+    low: bool = False  # a single rating at trends.LOW_ITEM (3) or below
+
+    @property
+    def reliable(self) -> bool:
+        """Past the threshold (whatever it is called)."""
+        return bool(self.change)
+
+
+@dataclass(frozen=True)
+class RatingRow:
+    area: str
+    cells: tuple[RatingCell, ...]  # in the order of Ratings.names
+    total: bool = False  # an instrument total (sum or mean of the areas above)
+
+
+@dataclass(frozen=True)
+class Ratings:
+    """The sitting's ratings as one compact table: area | each partner, change since last time.
+
+    Every recap (screen, text, Markdown, HTML) draws this one table; the
+    scored prompts it covers are not repeated as blocks of their own.
+    """
+
+    names: tuple[str, ...]
+    rows: tuple[RatingRow, ...]
+    notes: tuple[str, ...] = ()
+
+    def used(self, what: str) -> bool:
+        return any(cell.change == what for row in self.rows for cell in row.cells)
+
+    @property
+    def any_low(self) -> bool:
+        return any(cell.low for row in self.rows for cell in row.cells)
 
 
 @dataclass(frozen=True)
@@ -130,6 +173,7 @@ class Recap:
     commitments_reviewed: tuple[RecapCommitment, ...]
     next_step: str
     in_progress: bool = False  # the sitting has not been ended yet
+    ratings: Ratings | None = None
 
     @property
     def day(self) -> str:
@@ -285,6 +329,14 @@ def _recap_answer(answer: Answer | None, partner: str, prompt: Prompt | None, na
     return RecapAnswer(partner, name, "answered", pieces_for(prompt, kind, answer.value, names), edited=answer.revision > 1)
 
 
+def _rated(prompt: Prompt | None, answers: Any) -> bool:
+    """A scale that feeds a metric: its numbers live in the Ratings table."""
+    kind = prompt.type if prompt is not None else ""
+    return (kind == "scale" or (not kind and all(_prompt_type(None, a) == "scale" for a in answers))) and any(
+        a.metric for a in answers
+    )
+
+
 def _exercises(sitting: Any, answers: list[Answer], catalog: Any, names: dict[str, str]) -> tuple[RecapExercise, ...]:
     by_exercise: dict[str, dict[str, dict[str, Answer]]] = {}
     order: list[str] = list(sitting.exercises)
@@ -322,6 +374,7 @@ def _exercises(sitting: Any, answers: list[Answer], catalog: Any, names: dict[st
                     type=prompt.type if prompt else _prompt_type(None, next(iter(got.values()))),
                     who=who,
                     answers=tuple(_recap_answer(got.get(slot), slot, prompt, names) for slot in slots),
+                    in_table=_rated(prompt, got.values()),
                 )
             )
         step = catalog.step(exercise.step) if exercise is not None and hasattr(catalog, "step") else None
@@ -348,7 +401,7 @@ def _metric_values(answers: Sequence[Answer]) -> dict[tuple[str, str], float]:
     return {key: total / n for key, (total, n) in acc.items()}
 
 
-def _metrics(store: Any, catalog: Any, sitting: Any, answers: list[Answer], earlier: list[Any], names: dict[str, str]) -> tuple[RecapMetric, ...]:
+def _metrics(store: Any, catalog: Any, sitting: Any, answers: list[Answer], earlier: list[Any], names: dict[str, str], answers_of: Any = None) -> tuple[RecapMetric, ...]:
     now = _metric_values(answers)
     if not now:
         return ()
@@ -357,7 +410,7 @@ def _metrics(store: Any, catalog: Any, sitting: Any, answers: list[Answer], earl
     for older in earlier[:LOOK_BACK]:
         if not wanted:
             break
-        found = _metric_values(store.answers_for_sitting(older.id))
+        found = _metric_values((answers_of or store.answers_for_sitting)(older.id))
         for key in list(wanted):
             if key in found:
                 previous[key] = found[key]
@@ -389,6 +442,117 @@ def _metrics(store: Any, catalog: Any, sitting: Any, answers: list[Answer], earl
             )
         )
     return tuple(out)
+
+
+def moved(value: float, previous: float | None, change: float | None, first: str = "first rating") -> str:
+    """'4 → 5 (+1)'; with nothing before it, '5 (first rating)'."""
+    if previous is None or change is None:
+        return f"{_number(value)} ({first})"
+    return f"{_number(previous)} → {_number(value)} ({_signed(change)})"
+
+
+# Marks in the ratings table; each note is shown only when its mark is used.
+MARKS = {RELIABLE_CHANGE: "†", BIG_CHANGE: "*"}
+LOW_MARK = "!"
+RELIABLE_NOTE = "† a reliable change (the pack's own statistics say it is more than measurement noise)."
+BIG_NOTE = "* bigger than a usual week: past our rough guide, not a clinical test."
+LOW_NOTE = f"! a single rating at {LOW_ITEM} or below, whatever the total says."
+RATINGS_TITLE = "Ratings"
+
+
+def _totals(answers: Sequence[Answer], exercise_id: str, items: Sequence[str], method: str) -> dict[str, float]:
+    """partner -> the instrument's total in these answers, for partners who gave every item (visible)."""
+    values: dict[tuple[str, str], list[float]] = {}
+    for answer in answers:
+        if answer.exercise_id != exercise_id or answer.metric not in items or answer.number is None or not _visible(answer):
+            continue
+        values.setdefault((answer.partner, answer.metric), []).append(float(answer.number))
+    out: dict[str, float] = {}
+    for partner in PARTNERS:
+        got = [values.get((partner, metric)) for metric in items]
+        if all(got):
+            total = sum(sum(v) / len(v) for v in got)  # type: ignore[arg-type]
+            out[partner] = total / len(items) if method == "mean" else total
+    return out
+
+
+def _ratings(
+    catalog: Any, answers: list[Answer], metrics: tuple[RecapMetric, ...], names: dict[str, str],
+    earlier_answers: Any,
+) -> Ratings | None:
+    """The compact table: one row per rated area, then each instrument total with its band."""
+    hidden = {(a.metric, a.partner) for a in answers if a.metric is not None and not _visible(a)}
+    if not metrics and not hidden:
+        return None
+    from .trends import metric_thresholds
+
+    thresholds = metric_thresholds(catalog) if catalog is not None else {}
+    columns = list(PARTNERS)
+    if any(v.partner == TOGETHER for m in metrics for v in m.values):
+        columns.append(TOGETHER)
+    by_key = {m.key: m for m in metrics}
+    rated = set(by_key) | {k for k, _ in hidden}
+    declared = [m.key for m in getattr(catalog, "metrics", ()) or ()]
+    order = [k for k in declared if k in rated]
+    order += sorted(rated - set(order))
+    rows: list[RatingRow] = []
+    for key in order:
+        metric = by_key.get(key)
+        values = {v.partner: v for v in metric.values} if metric else {}
+        cells = []
+        for partner in columns:
+            value = values.get(partner)
+            if value is not None:
+                # A single metric's threshold is always a rough guide ("bigger than a usual week").
+                cells.append(RatingCell(moved(value.value, value.previous, value.change),
+                                        change_words(value.change, thresholds.get(key)), low=value.low))
+            elif (key, partner) in hidden:
+                cells.append(RatingCell("not yet revealed"))
+            else:
+                cells.append(RatingCell("-"))
+        title = metric.title if metric else (catalog.metric_title(key) if catalog is not None else key)
+        rows.append(RatingRow(title.split(" (", 1)[0], tuple(cells)))
+    # Instrument totals, for instruments whose exercise was answered here.
+    answered = {a.exercise_id for a in answers}
+    for exercise, instrument in (catalog.instruments() if catalog is not None else []):
+        if exercise.id not in answered:
+            continue
+        items = [p.metric for p in (exercise.prompt(pid) for pid in instrument.prompts) if p is not None and p.metric]
+        if not items:
+            continue
+        now = _totals(answers, exercise.id, items, instrument.method)
+        if not now:
+            continue
+        before: dict[str, float] = {}
+        for older in earlier_answers():
+            found = _totals(older, exercise.id, items, instrument.method)
+            for partner, total in found.items():
+                before.setdefault(partner, total)
+            if all(p in before for p in now):
+                break
+        cells = []
+        for partner in columns:
+            if partner not in now:
+                cells.append(RatingCell("-"))
+                continue
+            total = now[partner]
+            previous = before.get(partner)
+            change = None if previous is None else total - previous
+            band = instrument.band_for(total)
+            established = instrument.established
+            cells.append(RatingCell(moved(total, previous, change, "first total"),
+                                    change_words(change, instrument.reliable_change, established),
+                                    band.name if band else ""))
+        rows.append(RatingRow(instrument.title, tuple(cells), total=True))
+    table = Ratings(tuple(names.get(p, p) for p in columns), tuple(rows))
+    notes = ["Each rating: last time → this time (change)."]
+    if table.used(RELIABLE_CHANGE):
+        notes.append(RELIABLE_NOTE)
+    if table.used(BIG_CHANGE):
+        notes.append(BIG_NOTE)
+    if table.any_low:
+        notes.append(LOW_NOTE)
+    return Ratings(table.names, table.rows, tuple(notes))
 
 
 def _next_step(catalog: Any, sitting: Any, earlier: list[Any], done_before: set[str] | None = None) -> str:
@@ -441,6 +605,19 @@ def build_recap(store: Any, catalog: Any, sitting_id: int) -> Recap:
         everything = store.list_commitments()
         made_rows = [c for c in everything if c.sitting_id == sitting_id]
         reviewed_rows = [c for c in everything if c.reviewed_sitting_id == sitting_id]
+    read: dict[int, list[Answer]] = {}
+
+    def answers_of(sitting_id: int) -> list[Answer]:
+        # Earlier sittings are read once, for the metrics and the totals alike.
+        if sitting_id not in read:
+            read[sitting_id] = store.answers_for_sitting(sitting_id)
+        return read[sitting_id]
+
+    def earlier_answers() -> Any:
+        for older in earlier[:LOOK_BACK]:
+            yield answers_of(older.id)
+
+    metrics = _metrics(store, catalog, sitting, answers, earlier, names, answers_of)
     made = tuple(_from_commitment(c, names) for c in made_rows)
     # Reviewed here means made in an earlier sitting and followed up in this one.
     reviewed = tuple(_from_commitment(c, names) for c in reviewed_rows if c.sitting_id != sitting_id)
@@ -453,7 +630,8 @@ def build_recap(store: Any, catalog: Any, sitting_id: int) -> Recap:
         name_a=names["a"],
         name_b=names["b"],
         exercises=_exercises(sitting, answers, catalog, names),
-        metrics=_metrics(store, catalog, sitting, answers, earlier, names),
+        metrics=metrics,
+        ratings=_ratings(catalog, answers, metrics, names, earlier_answers),
         commitments_made=made,
         commitments_reviewed=reviewed,
         next_step=_next_step(catalog, sitting, earlier, done_before),
@@ -471,13 +649,6 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 def _clean(text: str) -> str:
     """User text without terminal control codes; newlines kept, tabs as spaces."""
     return _CONTROL.sub("", str(text).replace("\r\n", "\n").replace("\r", "\n").replace("\t", "    "))
-
-
-def _metric_line(value: MetricChange) -> str:
-    low = f", at {LOW_ITEM} or below" if value.low else ""
-    if value.change is None:
-        return f"{_number(value.value)} (first rating){low}"
-    return f"{_number(value.value)} (was {_number(value.previous)}, {_signed(value.change)}){low}"
 
 
 # ---- text
@@ -504,6 +675,52 @@ def _underline(title: str, char: str, width: int) -> list[str]:
     return lines + [char * min(width, max(len(line) for line in lines))]
 
 
+IN_THE_TABLE = "Its ratings are in the table of ratings above."
+
+
+def _only_ratings(exercise: RecapExercise) -> bool:
+    return bool(exercise.prompts) and all(p.in_table for p in exercise.prompts)
+
+
+def cell_text(cell: RatingCell) -> str:
+    """'5 → 2 (-3) * !': the numbers, then the marks the notes explain."""
+    marks = [MARKS[cell.change]] if cell.change in MARKS else []
+    if cell.low:
+        marks.append(LOW_MARK)
+    return " ".join([cell.text, *marks])
+
+
+def ratings_lines(ratings: Ratings, width: int = 80) -> list[str]:
+    """The ratings as a plain table that fits ``width`` (stacked per area when it cannot).
+
+    A total's band goes on the line below its numbers; numbers never wrap.
+    """
+    area_w = min(24, max(len(row.area) for row in ratings.rows))
+    cell_w = max([len(n) for n in ratings.names] + [len(cell_text(c)) for r in ratings.rows for c in r.cells]
+                 + [len(c.band) for r in ratings.rows for c in r.cells])
+    columns = len(ratings.names)
+    out: list[str] = []
+    if 2 + area_w + columns * (2 + cell_w) <= width:
+        def row_line(area: str, cells: Sequence[str]) -> str:
+            return ("  " + f"{area:<{area_w}}" + "".join(f"  {c:<{cell_w}}" for c in cells)).rstrip()
+
+        out.append(row_line("", ratings.names))
+        for row in ratings.rows:
+            area = row.area if len(row.area) <= area_w else row.area[: area_w - 1] + "…"
+            out.append(row_line(area, [cell_text(c) for c in row.cells]))
+            if any(c.band for c in row.cells):
+                out.append(row_line("", [c.band for c in row.cells]))
+    else:
+        for row in ratings.rows:
+            out += _wrap(row.area, width, "  ")
+            for name, cell in zip(ratings.names, row.cells):
+                band = f", {cell.band}" if cell.band else ""
+                out += _wrap(f"{name}: {cell_text(cell)}{band}", width, "      ", "    ")
+    for note in ratings.notes:
+        out += _wrap(note, width, "  ")
+    return out
+
+
 def render_text(recap: Recap, width: int = 80) -> str:
     """Plain text that fits ``width`` columns: both partners one after the other under each prompt."""
     width = max(30, width)
@@ -511,13 +728,21 @@ def render_text(recap: Recap, width: int = 80) -> str:
     lines += _underline(f"Recap: {recap.date}", "=", width)
     lines += _wrap(f"Who was there: {recap.who}", width, "  ")
     lines += _wrap(f"How long: {recap.how_long}", width, "  ")
+    if recap.ratings is not None:
+        lines.append("")
+        lines += _underline(RATINGS_TITLE, "-", width)
+        lines += ratings_lines(recap.ratings, width)
     if not recap.exercises:
         lines += ["", *_wrap("No answers were written in this sitting.", width)]
     for exercise in recap.exercises:
         lines.append("")
         title = f"{exercise.title} ({exercise.step})" if exercise.step else exercise.title
         lines += _underline(title, "-", width)
+        if _only_ratings(exercise):
+            lines += ["", *_wrap(IN_THE_TABLE, width, "  ")]
         for prompt in exercise.prompts:
+            if prompt.in_table:
+                continue
             lines.append("")
             lines += _wrap(prompt.text, width)
             for answer in prompt.answers:
@@ -530,13 +755,6 @@ def render_text(recap: Recap, width: int = 80) -> str:
                         lines += _wrap(f"{piece.label}: {piece.text}", width, "      ", "    ")
                     else:
                         lines += _wrap(piece.text, width, "    ")
-    if recap.metrics:
-        lines.append("")
-        lines += _underline("How the numbers moved since last time", "-", width)
-        for metric in recap.metrics:
-            lines += _wrap(metric.title, width, "    ", "  ")
-            for value in metric.values:
-                lines += _wrap(f"{value.name}: {_metric_line(value)}", width, "      ", "    ")
     for title, items, with_status in (
         ("Commitments made", recap.commitments_made, False),
         ("Commitments reviewed", recap.commitments_reviewed, True),
@@ -553,6 +771,34 @@ def render_text(recap: Recap, width: int = 80) -> str:
         lines += _underline("Next step", "-", width)
         lines += _wrap(recap.next_step, width, "  ")
     return "\n".join(line.rstrip() for line in lines) + "\n"
+
+
+def render_plain(recap: Recap) -> str:
+    """The short summary the sitting's end falls back on: one line per answer, from the same Recap."""
+    lines = [
+        f"Sitting of {recap.date}",
+        f"Who was there: {recap.who}",
+        f"How long: {recap.how_long}",
+        "",
+    ]
+    if recap.ratings is not None:
+        lines += [RATINGS_TITLE, *ratings_lines(recap.ratings), ""]
+    if not recap.exercises:
+        lines.append("Nothing was answered in this sitting.")
+    for exercise in recap.exercises:
+        lines.append(exercise.title)
+        for prompt in exercise.prompts:
+            if prompt.in_table:
+                continue
+            lines.append(f"  {' '.join(prompt.text.split())}")
+            for answer in prompt.answers:
+                if answer.status == "private":
+                    shown = "(private; shown once you both agree to reveal)"
+                else:
+                    shown = " / ".join(" ".join(p.text.split()) for p in answer.pieces) or "(left blank)"
+                lines.append(f"    {answer.name}: {_clean(shown)}")
+        lines.append("")
+    return "\n".join(lines).rstrip() + "\n"
 
 
 # ---- markdown
@@ -593,6 +839,17 @@ def render_markdown(recap: Recap) -> str:
     out.append("")
     out.append(f"**Who was there:** {md_escape(recap.who)}\\")
     out.append(f"**How long:** {md_escape(recap.how_long)}")
+    if recap.ratings is not None:
+        ratings = recap.ratings
+        out += ["", f"## {RATINGS_TITLE}", ""]
+        out.append("| Area | " + " | ".join(md_escape(name) for name in ratings.names) + " |")
+        out.append("|---" + "|---:" * len(ratings.names) + "|")
+        for row in ratings.rows:
+            cells = [md_escape(cell_text(c)) + (f"; {md_escape(c.band)}" if c.band else "") for c in row.cells]
+            area = f"**{md_escape(row.area)}**" if row.total else md_escape(row.area)
+            out.append(f"| {area} | " + " | ".join(cells) + " |")
+        out.append("")
+        out.append("\\\n".join(md_escape(note) for note in ratings.notes))
     if not recap.exercises:
         out += ["", "No answers were written in this sitting."]
     for exercise in recap.exercises:
@@ -600,7 +857,11 @@ def render_markdown(recap: Recap) -> str:
         out.append(f"## {md_escape(exercise.title)}")
         if exercise.step:
             out += ["", f"*{md_escape(exercise.step)}*"]
+        if _only_ratings(exercise):
+            out += ["", md_escape(IN_THE_TABLE)]
         for prompt in exercise.prompts:
+            if prompt.in_table:
+                continue
             out += ["", f"### {md_escape(' '.join(prompt.text.split()))}"]
             for answer in prompt.answers:
                 label = md_escape(answer.name) + (" *(edited later)*" if answer.edited else "")
@@ -623,17 +884,6 @@ def render_markdown(recap: Recap) -> str:
                 if bullets:
                     out.append("")
                     out += [f"- {md_escape(' '.join(p.text.split()))}" for p in bullets]
-    if recap.metrics:
-        out += ["", "## How the numbers moved since last time", ""]
-        partners = _metric_columns(recap)
-        out.append("| Metric | " + " | ".join(md_escape(name) for _, name in partners) + " |")
-        out.append("|---" * (len(partners) + 1) + "|")
-        for metric in recap.metrics:
-            cells = []
-            values = {v.partner: v for v in metric.values}
-            for key, _ in partners:
-                cells.append(md_escape(_metric_line(values[key])) if key in values else "-")
-            out.append(f"| {md_escape(metric.title)} | " + " | ".join(cells) + " |")
     for title, items, with_status in (
         ("Commitments made", recap.commitments_made, False),
         ("Commitments reviewed", recap.commitments_reviewed, True),
@@ -647,12 +897,6 @@ def render_markdown(recap: Recap) -> str:
     if recap.next_step:
         out += ["", "## Next step", "", md_escape(recap.next_step)]
     return "\n".join(out) + "\n"
-
-
-def _metric_columns(recap: Recap) -> list[tuple[str, str]]:
-    present = {v.partner for m in recap.metrics for v in m.values}
-    names = {"a": recap.name_a, "b": recap.name_b, TOGETHER: "Together"}
-    return [(k, names[k]) for k in (*PARTNERS, TOGETHER) if k in present]
 
 
 # ---- html
@@ -685,17 +929,45 @@ th, td { text-align: left; padding: .3rem .5rem; border-bottom: 1px solid #bbb; 
 thead th { border-bottom: 2px solid #333; }
 ul.commitments { padding-left: 1.2rem; }
 @media (max-width: 36rem) { .answers { grid-template-columns: 1fr; } }
-@page { margin: 16mm 15mm; }
+td.num, th.num { white-space: nowrap; font-variant-numeric: tabular-nums; }
+table.ratings { width: auto; min-width: 60%; }
+table.ratings tr.total th, table.ratings tr.total td { border-top: 1.5px solid #333; font-weight: 700; }
+table.ratings .band { font-weight: 400; font-style: italic; }
+.mark { font-weight: 700; }
+p.note { margin: .3rem 0 0; font-size: .9em; color: #333; }
+/* Margins that suit both A4 (210 x 297 mm) and Letter (216 x 279 mm); the
+   size follows the printer's paper. A running header names the couple and the
+   sitting; the footer numbers the pages. */
+@page { size: auto; margin: 18mm 15mm 16mm 15mm;
+  @top-left { content: RUNNING_HEADER; font: 8.5pt sans-serif; color: #333; }
+  @bottom-right { content: "Page " counter(page) " of " counter(pages); font: 8.5pt sans-serif; color: #333; }
+}
 @media print {
-  body { font-size: 10pt; }
+  body { font-size: 10pt; line-height: 1.4; }
   main { max-width: none; padding: 0; }
+  h1 { font-size: 1.4rem; }
+  h2 { margin: 1.1rem 0 .25rem; }
+  .prompt { margin: 0 0 .5rem; padding-top: .4rem; }
+  .answer p { margin: 0 0 .25rem; }
   h1, h2, h3 { break-after: avoid; page-break-after: avoid; }
   .prompt, tr, li, dl.facts { break-inside: avoid; page-break-inside: avoid; }
   .exercise { break-before: auto; }
   .exercise + .exercise.long { break-before: page; page-break-before: always; }
-  section.metrics, section.commitments, section.next { break-inside: avoid; }
+  section.ratings, section.commitments, section.next { break-inside: avoid; page-break-inside: avoid; }
 }
 """.strip()
+
+
+def css_string(text: str) -> str:
+    """Text as a CSS string literal that cannot end the string or the style element."""
+    text = " ".join(str(text).split())
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("<", "\\3c ") + '"'
+
+
+def _recap_css(recap: Recap) -> str:
+    names = " and ".join(n for n in (recap.name_a, recap.name_b) if n)
+    header = f"Recap · {names} · {recap.date}" if names else f"Recap · {recap.date}"
+    return _CSS.replace("RUNNING_HEADER", css_string(_clean(header)))
 
 
 def _h(text: Any) -> str:
@@ -745,7 +1017,7 @@ def render_html(recap: Recap) -> str:
         '<meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         f"<title>Recap: {_h(recap.date)}</title>",
-        f"<style>\n{_CSS}\n</style>",
+        f"<style>\n{_recap_css(recap)}\n</style>",
         "</head>",
         "<body>",
         "<main>",
@@ -757,31 +1029,42 @@ def render_html(recap: Recap) -> str:
         "</dl>",
         "</header>",
     ]
+    if recap.ratings is not None:
+        ratings = recap.ratings
+        out.append('<section class="ratings">')
+        out.append(f"<h2>{RATINGS_TITLE}</h2>")
+        out.append('<table class="ratings"><thead><tr><th>Area</th>'
+                   + "".join(f'<th class="num">{_h(n)}</th>' for n in ratings.names) + "</tr></thead><tbody>")
+        for row in ratings.rows:
+            cells = []
+            for cell in row.cells:
+                marks = cell_text(cell)[len(cell.text):].strip()
+                mark = f' <b class="mark">{_h(marks)}</b>' if marks else ""
+                band = f'<br><span class="band">{_h(cell.band)}</span>' if cell.band else ""
+                cells.append(f'<td class="num">{_h(cell.text)}{mark}{band}</td>')
+            opening = '<tr class="total">' if row.total else "<tr>"
+            out.append(f'{opening}<th>{_h(row.area)}</th>{"".join(cells)}</tr>')
+        out.append("</tbody></table>")
+        out.append("".join(f'<p class="note">{_h(note)}</p>' for note in ratings.notes))
+        out.append("</section>")
     if not recap.exercises:
         out.append("<p>No answers were written in this sitting.</p>")
     for exercise in recap.exercises:
         # A long exercise starts on a fresh page when printed; short ones flow on.
-        long = sum(len(p.answers) for p in exercise.prompts) > 8
+        long = sum(len(p.answers) for p in exercise.prompts if not p.in_table) > 8
         out.append(f'<section class="exercise{" long" if long else ""}">')
         out.append(f"<h2>{_h(exercise.title)}</h2>")
         if exercise.step:
             out.append(f'<p class="step">{_h(exercise.step)}</p>')
+        if _only_ratings(exercise):
+            out.append(f'<p class="note">{_h(IN_THE_TABLE)}</p>')
         for prompt in exercise.prompts:
+            if prompt.in_table:
+                continue
             out.append('<article class="prompt">')
             out.append(f"<h3>{_h(' '.join(prompt.text.split()))}</h3>")
             out.append('<div class="answers">' + "".join(_html_answer(a) for a in prompt.answers) + "</div>")
             out.append("</article>")
-        out.append("</section>")
-    if recap.metrics:
-        partners = _metric_columns(recap)
-        out.append('<section class="metrics">')
-        out.append("<h2>How the numbers moved since last time</h2>")
-        out.append("<table><thead><tr><th>Metric</th>" + "".join(f"<th>{_h(n)}</th>" for _, n in partners) + "</tr></thead><tbody>")
-        for metric in recap.metrics:
-            values = {v.partner: v for v in metric.values}
-            cells = "".join(f"<td>{_h(_metric_line(values[k])) if k in values else '-'}</td>" for k, _ in partners)
-            out.append(f"<tr><th>{_h(metric.title)}</th>{cells}</tr>")
-        out.append("</tbody></table>")
         out.append("</section>")
     for title, items, with_status in (
         ("Commitments made", recap.commitments_made, False),

@@ -120,8 +120,8 @@ def test_both_partners_answers_in_every_format(workbook, catalog):
         assert "just ours" in flat, fmt  # Sam's hope
         assert "Slow breakfasts on Sunday" in flat, fmt  # Alex's hope
         assert "What we hope for" in flat and "Saying it kindly" in flat, fmt
-        # every value type, readably
-        assert "7 / 10 (I felt really heard)" in flat or "7 / 10" in flat, fmt
+        # every value type, readably; ratings once, in the table
+        assert "5 → 7 (+2)" in flat and "How well did we talk" not in flat, fmt
         assert "Saying thank you" in flat and "Laughing together" in flat, fmt
         assert "I feel left out when plans change without a word, and I would like a quick message." in flat, fmt
         assert "Text when plans change" in flat and "Sam" in flat, fmt
@@ -182,8 +182,14 @@ def test_metric_changes_since_previous_sitting(workbook, catalog):
     habits = built.metrics[1]
     assert habits.title == "Kind habits"
     assert [(v.partner, v.value, v.change) for v in habits.values] == [("a", 2, None)]
-    text = " ".join(recap.render_text(built).split())
-    assert "Alex: 7 (was 5, +2)" in text and "Sam: 6 (was 6, 0)" in text and "2 (first rating)" in text
+    rows = {row.area: row for row in built.ratings.rows}
+    assert [c.text for c in rows["Communication"].cells] == ["5 → 7 (+2)", "6 → 6 (0)"]
+    assert [c.text for c in rows["Kind habits"].cells] == ["2 (first rating)", "-"]
+    # the unrevealed closeness ratings have a row that says so, and nothing more
+    assert [c.text for c in rows["Closeness"].cells] == ["not yet revealed", "not yet revealed"]
+    text = recap.render_text(built)
+    line = next(l for l in text.splitlines() if l.strip().startswith("Communication"))
+    assert "5 → 7 (+2)" in line and "6 → 6 (0)" in line
 
     store.reveal(second, "fx-checkin", "closeness")
     close = {v.partner: v for v in recap.build_recap(store, catalog, second).metrics[1].values}
@@ -229,7 +235,7 @@ def test_markdown_escapes_user_text(workbook, catalog):
     assert md.startswith("# Recap: ")
     assert "\n## What we hope for\n" in md
     assert "\n### What would a good week together look like for you?\n" in md
-    assert "| Metric | Alex | Sam |" in md
+    assert "| Area | Alex | Sam |" in md
 
 
 def test_md_escape_unit():
@@ -330,7 +336,10 @@ def test_a_single_rating_at_3_or_below_is_flagged_in_every_format(workbook, cata
     close = {v.partner: v for v in next(m for m in built.metrics if m.key == "closeness").values}
     assert close["b"].low and not close["a"].low
     assert not any(v.low for m in built.metrics if m.key == "kind-habits" for v in m.values)  # a 0-4 count
+    rows = {row.area: row for row in built.ratings.rows}
+    assert [(c.text, c.low) for c in rows["Closeness"].cells] == [("4 → 9 (+5)", False), ("7 → 2 (-5)", True)]
     for fmt, out in _all(built).items():
         flat = " ".join(out.split())
-        assert "2 (was 7, -5), at 3 or below" in flat, fmt
-        assert "9 (was 4, +5), at 3" not in flat, fmt
+        assert "7 → 2 (-5) * !" in flat.replace("</b>", "").replace('<b class="mark">', ""), fmt
+        assert "4 → 9 (+5) * !" not in flat, fmt
+        assert "a single rating at 3 or below" in flat, fmt

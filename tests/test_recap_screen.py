@@ -156,8 +156,11 @@ async def test_metrics_commitments_and_next_step(tmp_path):
         await open_recap_from_history(pilot, app)
         text = recap_text(app)
         assert "Communication" in text
-        assert "8 (up 3 since last time, was 5)" in text
-        assert "6 (no change since last time)" in text
+        # The compact ratings table: area, then each partner as "last → now (change)".
+        row = next(line for line in text.splitlines() if line.strip().startswith("Communication"))
+        assert "5 → 8 (+3)" in row and "6 → 6 (0)" in row
+        assert row.index("5 → 8 (+3)") < row.index("6 → 6 (0)")  # Alex's column, then Sam's
+        assert "How well did we talk" not in text  # the rating is not repeated as a block
         assert "Commitments made" in text and "Walk after dinner on Sunday" in text
         assert "Next step" in text
         assert "Olderhope" not in text  # only this sitting's answers

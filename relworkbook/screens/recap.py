@@ -45,28 +45,6 @@ def _clean(text: Any) -> str:
     return _CONTROL.sub("", text)
 
 
-def _number(value: float | None) -> str:
-    if value is None:
-        return "-"
-    rounded = round(float(value), 1)
-    return str(int(rounded)) if rounded == int(rounded) else f"{rounded:.1f}"
-
-
-def change_words(value: Any) -> str:
-    """A MetricChange as words: '7 (up 2 since last time, was 5)'."""
-    now = _number(value.value)
-    if value.change is None or value.previous is None:
-        return f"{now} (first rating)"
-    change = round(float(value.change), 1)
-    if change > 0:
-        moved = f"up {_number(change)}"
-    elif change < 0:
-        moved = f"down {_number(-change)}"
-    else:
-        return f"{now} (no change since last time)"
-    return f"{now} ({moved} since last time, was {_number(value.previous)})"
-
-
 # ----------------------------------------------------------------- layout
 
 
@@ -148,13 +126,28 @@ class RecapLayout:
         facts.append("How long: ", style="bold")
         facts.append(recap.how_long)
         out += self._wrap(facts, width)
+        ratings = recap.ratings
+        if ratings is not None:
+            from ..recap import RATINGS_TITLE, ratings_lines
+
+            out.append(Text(""))
+            out += self._heading(RATINGS_TITLE, width)
+            # The same table as the text recap, its header row in bold.
+            for n, line in enumerate(ratings_lines(ratings, width)):
+                out.append(Text(_clean(line), style="bold" if n == 0 else ""))
         if not recap.exercises:
             out += [Text(""), Text("No answers were written in this sitting.", style="italic")]
         for exercise in recap.exercises:
             out.append(Text(""))
             title = f"{exercise.title} \u00b7 {exercise.step}" if exercise.step else exercise.title
             out += self._heading(title, width)
+            if exercise.prompts and all(p.in_table for p in exercise.prompts):
+                from ..recap import IN_THE_TABLE
+
+                out += [Text(""), *self._wrap(Text(IN_THE_TABLE, style="italic"), width)]
             for prompt in exercise.prompts:
+                if prompt.in_table:
+                    continue
                 out.append(Text(""))
                 out += self._wrap(Text(_clean(" ".join(prompt.text.split())), style="bold"), width)
                 answers = list(prompt.answers)
@@ -165,16 +158,6 @@ class RecapLayout:
                     out += self._wrap(self._answer(answer), width)
                 if two and len(pairs) == 2:
                     out += self._side_by_side(self._answer(pairs[0]), self._answer(pairs[1]), width)
-        if recap.metrics:
-            out.append(Text(""))
-            out += self._heading("How the numbers moved since last time", width)
-            for metric in recap.metrics:
-                out += self._wrap(Text(_clean(metric.title), style="bold"), width)
-                for value in metric.values:
-                    line = Text("  ")
-                    line.append_text(self._name(value.partner, value.name))
-                    line.append(": " + change_words(value))
-                    out += self._wrap(line, width)
         for title, items, with_status in (
             ("Commitments made", recap.commitments_made, False),
             ("Commitments reviewed", recap.commitments_reviewed, True),

@@ -12,65 +12,31 @@ from typing import Any
 
 from textual.binding import Binding
 
-from ..model import TOGETHER
 from .recap import RecapScreen
 
 
 def recap_text(store: Any, catalog: Any, sitting_id: int, width: int = 80) -> str:
-    """The recap of one sitting as plain text, ``width`` columns wide where it can be."""
-    try:
-        from ..recap import build_recap, render_text
-    except ImportError:
-        return plain_summary(store, catalog, sitting_id)
-    try:
-        return render_text(build_recap(store, catalog, sitting_id), width=max(30, width))
-    except TypeError:  # a render_text without a width
-        return render_text(build_recap(store, catalog, sitting_id))
+    """The recap of one sitting as plain text, ``width`` columns wide (at least 30)."""
+    from ..recap import build_recap, render_text
+
+    return render_text(build_recap(store, catalog, sitting_id), width=max(30, width))
 
 
 def plain_summary(store: Any, catalog: Any, sitting_id: int) -> str:
-    sitting = store.get_sitting(sitting_id)
-    if sitting is None:
+    """One line per answer, from the same Recap as every other recap (private ones only once revealed).
+
+    Without the catalogue (the reason a full recap may have failed), the Recap
+    is built from the workbook alone: prompt ids stand in for their wording.
+    """
+    from ..recap import build_recap, render_plain
+
+    try:
+        built = build_recap(store, catalog, sitting_id)
+    except LookupError:
         return "This sitting is not in the workbook."
-    couple = store.get_couple()
-
-    def name(key: str) -> str:
-        if couple is None:
-            return "Together" if key == TOGETHER else key
-        return couple.name(key)
-
-    who = " and ".join(name(k) for k in sitting.attendees) or "nobody recorded"
-    lines = [
-        f"Sitting of {sitting.started.replace('T', ' ')[:16]}",
-        f"Who was there: {who}",
-        f"How long: {sitting.minutes} minutes",
-        "",
-    ]
-    answers = store.answers_for_sitting(sitting_id)
-    if not answers:
-        lines.append("Nothing was answered in this sitting.")
-        return "\n".join(lines)
-    order = list(sitting.exercises) or list(dict.fromkeys(a.exercise_id for a in answers))
-    for exercise_id in order:
-        exercise = catalog.exercise(exercise_id)
-        mine = [a for a in answers if a.exercise_id == exercise_id]
-        lines.append(exercise.title if exercise else exercise_id)
-        prompt_ids = [p.id for p in exercise.prompts] if exercise else []
-        prompt_ids += [a.prompt_id for a in mine if a.prompt_id not in prompt_ids]
-        for prompt_id in prompt_ids:
-            given = [a for a in mine if a.prompt_id == prompt_id]
-            if not given:
-                continue
-            prompt = exercise.prompt(prompt_id) if exercise else None
-            lines.append(f"  {prompt.text if prompt else prompt_id}")
-            for answer in given:
-                if answer.private and not answer.revealed:
-                    shown = "(private; shown once you both agree to reveal)"
-                else:
-                    shown = (answer.text or "").strip() or "(left blank)"
-                lines.append(f"    {name(answer.partner)}: {shown}")
-        lines.append("")
-    return "\n".join(lines).rstrip() + "\n"
+    except Exception:
+        built = build_recap(store, None, sitting_id)
+    return render_plain(built)
 
 
 class SittingEndScreen(RecapScreen):
