@@ -279,13 +279,19 @@ def _coverage_rows() -> list[list[str]]:
 def test_every_coverage_row_names_existing_exercises(exercises):
     ids = {ex["id"] for _, ex in exercises}
     rows = _coverage_rows()
-    assert len(rows) >= 100
+    assert len(rows) >= 230
+    left_out = 0
     for row in rows:
         assert len(row) == 4, row
+        if row[3].startswith("*left out:*"):
+            assert len(row[3].split()) >= 4, f"a row left out needs its reason: {row}"
+            left_out += 1
+            continue
         named = re.findall(r"`([^`]+)`", row[3])
         assert named, f"row without an exercise: {row}"
         for ex_id in named:
             assert ex_id in ids, f"coverage names unknown exercise {ex_id}"
+    assert left_out >= 5, "what was left out on purpose, and why, has rows too"
     articles = {row[0] for row in rows}
     assert len(articles) == 5
     if SEEDS.is_dir():
