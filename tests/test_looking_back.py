@@ -418,7 +418,7 @@ async def test_commitments_marked_by_key_and_button(demo_store, catalog):
             c for c in screen.commitments if c.status == "open"
         ]
         dues = [c.due for c in screen.commitments if c.status == "open"]
-        assert dues == sorted(dues)
+        assert dues == sorted(dues, key=lambda d: (d is None, d or ""))  # undated last
         table = screen.query_one("#commitments-table", DataTable)
         row_of = {c.id: i for i, c in enumerate(screen.commitments)}
         assert str(table.get_row_at(row_of[late.id])[0]) == "OVERDUE"
