@@ -339,7 +339,7 @@ def test_a_single_rating_at_3_or_below_is_flagged_in_every_format(workbook, cata
     rows = {row.area: row for row in built.ratings.rows}
     assert [(c.text, c.low) for c in rows["Closeness"].cells] == [("4 → 9 (+5)", False), ("7 → 2 (-5)", True)]
     for fmt, out in _all(built).items():
-        flat = " ".join(out.split())
+        flat = " ".join(out.split()).replace("\\", "")  # Markdown escapes the marks
         assert "7 → 2 (-5) * !" in flat.replace("</b>", "").replace('<b class="mark">', ""), fmt
         assert "4 → 9 (+5) * !" not in flat, fmt
         assert "a single rating at 3 or below" in flat, fmt
