@@ -165,6 +165,8 @@ class WorkbookApp(App[None]):
             self.pop_screen()
 
     def _remember_theme(self, theme: Theme) -> None:
+        # Partner colours are adjusted to each theme (colour.partner_colour): redraw Home's names.
+        self.refresh_home()
         try:
             self.store.set_setting(THEME_SETTING, theme.name)
         except Exception as error:  # a read-only file must not stop a theme change

@@ -24,7 +24,7 @@ from textual.widget import Widget
 from textual.widgets import Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option, OptionDoesNotExist
 
-from ..colour import rich_colour
+from ..colour import partner_colour
 from ..model import PARTNERS, TOGETHER
 
 MAX_COMMITMENTS = 8
@@ -200,9 +200,9 @@ class HomeScreen(Screen[None]):
         couple = app.store.get_couple()
         text = Text()
         if couple is not None:
-            text.append(couple.a.name, style=f"bold {rich_colour(couple.a.colour)}".strip())
+            text.append(couple.a.name, style=f"bold {partner_colour(couple.a.colour)}".strip())
             text.append(" and ")
-            text.append(couple.b.name, style=f"bold {rich_colour(couple.b.colour)}".strip())
+            text.append(couple.b.name, style=f"bold {partner_colour(couple.b.colour)}".strip())
         sitting_id = app.current_sitting_id()
         if sitting_id is None:
             text.append(" · no sitting open", style="dim")

@@ -19,7 +19,6 @@ from typing import Any
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.color import Color
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Header, Static
@@ -44,13 +43,12 @@ def partner_name(couple: Couple | None, key: str) -> str:
 
 
 def partner_colour(couple: Couple | None, key: str) -> str:
-    """The partner's colour as a hex Rich understands, or "" (Textual knows more names than Rich)."""
+    """The partner's colour as a hex Rich understands, readable on the theme (4.5:1), or ""."""
     if couple is None or key not in ("a", "b"):
         return ""
-    try:
-        return Color.parse(couple.partner(key).colour).hex
-    except Exception:
-        return ""
+    from ..colour import partner_colour as readable_colour
+
+    return readable_colour(couple.partner(key).colour)
 
 
 def name_text(couple: Couple | None, key: str) -> Text:

@@ -49,8 +49,13 @@ class PartnerBadge(Static):
             except ColorParseError:
                 parsed = None
         if parsed is not None:
+            from ..colour import contrast
+
+            # White or black, whichever reads better on the partner's colour (full strength).
+            parsed = parsed.with_alpha(1.0)
+            white, black = Color(255, 255, 255), Color(0, 0, 0)
             self.styles.background = parsed
-            self.styles.color = parsed.get_contrast_text()
+            self.styles.color = white if contrast(white, parsed) >= contrast(black, parsed) else black
         else:
             self.styles.clear_rule("background")
             self.styles.clear_rule("color")

@@ -1,4 +1,4 @@
-"""Any number of options: a SelectionList (space or a click ticks)."""
+"""Any number of options: a SelectionList (space or a click ticks); a ticked item shows ✓."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from textual.app import ComposeResult
 from textual.widgets import SelectionList
 
 from .base import PromptWidget
+from .marks import MarkedSelectionList
 
 
 class ChecklistPrompt(PromptWidget):
@@ -27,7 +28,7 @@ class ChecklistPrompt(PromptWidget):
         self._reported = []
 
     def compose(self) -> ComposeResult:
-        yield SelectionList[int](
+        yield MarkedSelectionList[int](
             *[(option, index, option in self._checked) for index, option in enumerate(self.prompt.options)]
         )
 

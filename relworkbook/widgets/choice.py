@@ -1,4 +1,4 @@
-"""Exactly one option: a RadioSet (arrows and enter or space, or a click)."""
+"""Exactly one option: a RadioSet (arrows and enter or space, or a click); the chosen one is ●, the others ○."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from textual.app import ComposeResult
 from textual.widgets import RadioButton, RadioSet
 
 from .base import PromptWidget
+from .marks import MarkedRadioButton
 
 
 class ChoicePrompt(PromptWidget):
@@ -28,7 +29,7 @@ class ChoicePrompt(PromptWidget):
     def compose(self) -> ComposeResult:
         with RadioSet():
             for option in self.prompt.options:
-                yield RadioButton(option, value=option == self._choice)
+                yield MarkedRadioButton(option, value=option == self._choice)
 
     @property
     def value(self) -> str | None:
