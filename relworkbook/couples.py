@@ -43,7 +43,8 @@ class PartnerTotal:
     total: float | None
     band: str | None
     change: float | None
-    reliable: bool
+    reliable: bool  # past the threshold (Trends' test)
+    words: str = ""  # what Trends calls it: "reliable change" or "bigger than a usual week"
 
     @property
     def drop(self) -> bool:
@@ -192,7 +193,8 @@ def _line(store: Any, path: Path, catalog: Any, today: date) -> CoupleLine:
             for partner in PARTNERS:
                 t = inst.partner(partner)
                 if t is not None:
-                    totals.append(PartnerTotal(t.name, t.latest, t.band, t.change, t.reliable))
+                    words = trends.change_words(t.change, inst.reliable_change, inst.established)
+                    totals.append(PartnerTotal(t.name, t.latest, t.band, t.change, t.reliable, words))
     overdue = sum(1 for c in store.open_commitments() if c.due and c.due < today.isoformat())
     return CoupleLine(
         file=path.name,
@@ -230,7 +232,7 @@ def _total_words(t: PartnerTotal) -> str:
     if t.band:
         bits.append(t.band)
     if t.change is not None:
-        bits.append(f"({trends.fmt_change(t.change)}{' reliable' if t.reliable else ''})")
+        bits.append(f"({trends.fmt_change(t.change)}{', ' + t.words if t.words else ''})")
     return f"{t.name} " + " ".join(bits)
 
 
@@ -265,7 +267,7 @@ def render_text(desk: Desk) -> str:
 
         out += ["", fmt(head)] + [fmt(r) for r in rows]
         if any(r[0] for r in rows):
-            out += ["", "! a reliable drop in a partner's last check-in total."]
+            out += ["", "! a drop past the threshold in a partner's last check-in total."]
     problems = [line for line in desk.lines if line.problem]
     if problems:
         out += ["", "Not read:"] + [f"  {line.file}: {line.problem}" for line in problems]
@@ -278,7 +280,7 @@ def render_csv(desk: Desk) -> str:
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
     writer.writerow(["file", "names", "last_sitting", "sittings_4_weeks", "partner", "total", "band", "change",
-                     "reliable", "reliable_drop", "overdue", "problem"])
+                     "past_threshold", "drop_past_threshold", "overdue", "problem"])
     for line in desk.lines:
         base = [line.file, line.names, line.last_sitting or "", line.recent if not line.problem else ""]
         tail = ["yes" if line.reliable_drop else "no", line.overdue if not line.problem else "", line.problem]

@@ -8,7 +8,8 @@ from ``start`` to ``end`` (inclusive; by default the last 12 weeks):
 - the exercises done, by step;
 - the check-in total per partner over time, with its bands, the change from
   the first to the last sitting in the range and whether that change is
-  reliable (the instrument's threshold, as Trends decides it);
+  past the instrument's threshold, in Trends' words: "reliable change" only
+  for a pack that declares sd and reliability, else "bigger than a usual week";
 - each area (metric) per partner over time, and single ratings at 3 or below;
 - commitments made in the range: kept, partly kept, not kept, still open.
 
@@ -39,7 +40,7 @@ from . import trends
 from .model import PARTNERS
 
 DEFAULT_WEEKS = 12
-LOW_ITEM = 3  # a single rating at or below this is flagged
+LOW_ITEM = trends.LOW_ITEM  # a single rating at or below this is flagged (trends.is_low)
 FORMATS = ("text", "markdown", "html")
 NOT_CLINICAL = (
     "The check-in uses the workbook's own questions. It is not a clinical measure "
@@ -69,9 +70,14 @@ class Line:
     name: str
     points: tuple[tuple[str, float], ...]  # (ISO day, value)
     change: float | None  # last minus first in the range; None under two points
-    reliable: bool
+    words: str  # past the threshold: trends.RELIABLE_CHANGE or trends.BIG_CHANGE; else ""
     first_band: str | None = None
     last_band: str | None = None
+
+    @property
+    def reliable(self) -> bool:
+        """Past the threshold (whatever it is called)."""
+        return bool(self.words)
 
     @property
     def first(self) -> float | None:
@@ -94,6 +100,7 @@ class Chart:
     bands: tuple[tuple[str, float, float], ...] = ()
     method: str = ""
     note: str = ""
+    established: bool = False  # the threshold has a stated basis (sd and reliability)
 
     def line(self, partner: str) -> Line | None:
         for line in self.lines:
@@ -234,14 +241,15 @@ def _in_range(points: Sequence[tuple[str, float]], start: str, end: str) -> tupl
     return tuple((at[:10], v) for at, v in points if start <= at[:10] <= end)
 
 
-def _line(partner: str, name: str, points: tuple[tuple[str, float], ...], threshold: float | None, band_of=None) -> Line:
+def _line(partner: str, name: str, points: tuple[tuple[str, float], ...], threshold: float | None, band_of=None,
+          established: bool = False) -> Line:
     change = points[-1][1] - points[0][1] if len(points) >= 2 else None
     return Line(
         partner=partner,
         name=name,
         points=points,
         change=change,
-        reliable=trends.reliable(change, threshold),
+        words=trends.change_words(change, threshold, established),
         first_band=band_of(points[0][1]) if band_of and points else None,
         last_band=band_of(points[-1][1]) if band_of and points else None,
     )
@@ -293,7 +301,7 @@ def build_report(store: Any, catalog: Any, start: Any = None, end: Any = None, *
         for p in inst.partners:
             points = _in_range(p.series, lo_day, hi_day)
             if points:
-                lines.append(_line(p.partner, p.name, points, inst.reliable_change, band_of))
+                lines.append(_line(p.partner, p.name, points, inst.reliable_change, band_of, inst.established))
         if not lines:
             continue
         method = f"sum of {len(instrument.prompts)} areas" if instrument and inst.method == "sum" else inst.method
@@ -309,6 +317,7 @@ def build_report(store: Any, catalog: Any, start: Any = None, end: Any = None, *
                 bands=tuple((b.name, b.min, b.max) for b in (instrument.bands if instrument else ())),
                 method=method,
                 note=inst.note,
+                established=inst.established,
             )
         )
 
@@ -321,8 +330,8 @@ def build_report(store: Any, catalog: Any, start: Any = None, end: Any = None, *
             if not points:
                 continue
             lines.append(_line(p.partner, p.name, points, metric.threshold))
-            if metric.min <= LOW_ITEM < metric.max:
-                low += [LowItem(day, p.name, _short(metric.title), v) for day, v in points if v <= LOW_ITEM]
+            low += [LowItem(day, p.name, _short(metric.title), v) for day, v in points
+                    if trends.is_low(v, metric.min, metric.max)]
         if lines:
             areas.append(
                 Chart(metric.key, _short(metric.title), metric.title, metric.min, metric.max, metric.threshold, tuple(lines))
@@ -409,11 +418,19 @@ def bands_line(chart: Chart) -> str:
 
 def reliable_line(chart: Chart) -> str:
     if not chart.threshold:
-        return "No reliable-change threshold is set for this, so no change is marked."
+        return "No threshold is set for this, so no change is marked."
+    if chart.established:
+        return (
+            f"Reliable change: {number(chart.threshold)} or more from the first to the last total in "
+            "these dates, computed from the pack's own spread and reliability (Jacobson-Truax)."
+        )
     return (
-        f"Reliable change: a change of {number(chart.threshold)} or more from the first to the "
-        "last check-in in these dates (the threshold Trends uses)."
+        f"A change of {number(chart.threshold)} or more from the first to the last total in these "
+        f"dates is marked \"{trends.BIG_CHANGE}\": our rough guide, not a clinical test."
     )
+
+
+AREA_NOTE = f"* {trends.BIG_CHANGE}: past our rough guide for one area, not a clinical test."
 
 
 def band_words(line: Line) -> str:
@@ -465,12 +482,14 @@ def render_text(report: Report, width: int = 80) -> str:
         out += [""] + _heading(total_heading(chart), width)
         spark_w = max(8, min(width - (2 + name_w + 2) - 2 - 30, max(len(line.points) for line in chart.lines)))
         for line in chart.lines:
-            mark = " reliable" if line.reliable else ""
+            mark = " *" if line.reliable else ""
             spark = trends.sparkline([v for _, v in line.points], chart.lo, chart.hi, spark_w)
             row = f"  {_cut(line.name, name_w):<{name_w}}  {spark:<{spark_w}}  {moved(line.first, line.last, line.change)}{mark}"
             out.append(_cut(row.rstrip(), width))
-            if line.last_band:
-                out.append(_cut(f"  {'':<{name_w}}  band: {band_words(line)}", width))
+            below = [f"band: {band_words(line)}"] if line.last_band else []
+            below += [line.words] if line.words else []
+            if below:
+                out += _wrap("; ".join(below), width, " " * (4 + name_w))
         if chart.bands:
             out += _wrap(bands_line(chart), width)
         out += _wrap(reliable_line(chart), width)
@@ -492,7 +511,8 @@ def render_text(report: Report, width: int = 80) -> str:
                 spark = trends.sparkline([v for _, v in line.points], chart.lo, chart.hi, spark_w)
                 cells.append(_cut(f"{spark:<{spark_w}} {moved(line.first, line.last, line.change)}{' *' if line.reliable else ''}", cell_w))
             out.append(f"  {_cut(chart.title, area_w):<{area_w}}  {cells[0]:<{cell_w}}  {cells[1]}".rstrip())
-        out += _wrap("* a reliable change (more than the usual week-to-week wobble).", width)
+        if any(line.reliable for chart in report.areas for line in chart.lines):
+            out += _wrap(AREA_NOTE, width)
     out += [""] + _heading(f"Single ratings at {LOW_ITEM} or below", width)
     if not report.low_items:
         out += _wrap("None in these dates.", width)
@@ -537,13 +557,13 @@ def render_markdown(report: Report) -> str:
         out += ["", "## Check-in total", "", md(report.no_total)]
     for chart in report.totals:
         out += ["", f"## {md(total_heading(chart))}", ""]
-        out.append("| Partner | Over time | First → last | Band | Reliable change |")
+        out.append("| Partner | Over time | First → last | Band | Past the threshold |")
         out.append("|---|---|---|---|---|")
         for line in chart.lines:
             spark = trends.sparkline([v for _, v in line.points], chart.lo, chart.hi, 24)
             out.append(
                 f"| {md(line.name)} | `{spark}` | {md(moved(line.first, line.last, line.change))} | "
-                f"{md(band_words(line)) or '-'} | {'yes' if line.reliable else 'no'} |"
+                f"{md(band_words(line)) or '-'} | {md(line.words) or 'no'} |"
             )
         out.append("")
         if chart.bands:
@@ -561,8 +581,11 @@ def render_markdown(report: Report) -> str:
                     cells.append("-")
                     continue
                 spark = trends.sparkline([v for _, v in line.points], chart.lo, chart.hi, 12)
-                cells.append(f"`{spark}` {md(moved(line.first, line.last, line.change))}{' **reliable**' if line.reliable else ''}")
+                mark = " \\*" if line.reliable else ""
+                cells.append(f"`{spark}` {md(moved(line.first, line.last, line.change))}{mark}")
             out.append(f"| {md(chart.title)} | {cells[0]} | {cells[1]} |")
+        if any(line.reliable for chart in report.areas for line in chart.lines):
+            out += ["", md(AREA_NOTE)]
     out += ["", f"## Single ratings at {LOW_ITEM} or below", ""]
     if not report.low_items:
         out.append("None in these dates.")
@@ -686,9 +709,9 @@ def render_html(report: Report) -> str:
         out.append('<section class="keep">')
         out.append(f"<h2>{_h(total_heading(chart))}</h2>")
         out.append(f"<figure>{svg}</figure>")
-        out.append('<table><thead><tr><th>Partner</th><th class="num">First → last</th><th>Band</th><th>Reliable change</th></tr></thead><tbody>')
+        out.append('<table><thead><tr><th>Partner</th><th class="num">First → last</th><th>Band</th><th>Past the threshold</th></tr></thead><tbody>')
         for line in chart.lines:
-            reliable = '<span class="mark">yes</span>' if line.reliable else "no"
+            reliable = f'<span class="mark">{_h(line.words)}</span>' if line.reliable else "no"
             out.append(
                 f"<tr><th>{_h(line.name)}</th><td class=\"num\">{_h(moved(line.first, line.last, line.change))}</td>"
                 f"<td>{_h(band_words(line)) or '-'}</td><td>{reliable}</td></tr>"
@@ -717,12 +740,12 @@ def render_html(report: Report) -> str:
                     title=f"{chart.title}, {line.name}", first_day=report.start, last_day=report.end,
                     width=200, height=56, small=True,
                 )
-                mark = ' <span class="mark">reliable</span>' if line.reliable else ""
+                mark = ' <span class="mark">*</span>' if line.reliable else ""
                 cells.append(f'<td class="chart">{svg}</td><td class="num">{_h(moved(line.first, line.last, line.change))}{mark}</td>')
             out.append(f"<tr><th>{_h(chart.title)}</th>{''.join(cells)}</tr>")
         out.append("</tbody></table>")
         out.append('<p class="muted">Each small chart runs over the whole date range, 1 at the bottom to 10 at the top. '
-                   '“reliable” marks a change larger than the usual week-to-week wobble.</p>')
+                   f'{_h(AREA_NOTE)}</p>')
         out.append("</section>")
     out.append(f'<section class="keep"><h2>Single ratings at {LOW_ITEM} or below</h2>')
     if not report.low_items:

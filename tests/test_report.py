@@ -101,7 +101,7 @@ def test_date_range_is_respected(workbook, catalog):
     assert whats == ["Cook together on Friday", "Phones away at dinner"]
     text = report.render_text(built)
     assert "Walk on Sunday" not in text and "After the range" not in text
-    assert "7 → 12 (+5) reliable" in text
+    assert "7 → 12 (+5) *" in text and "bigger than a usual week" in text
     # Single ratings at 3 or below, only inside the range.
     assert [(i.day, i.name, i.area, i.value) for i in built.low_items] == [("2026-02-02", "Alex", "Communication", 3)]
 
@@ -149,7 +149,7 @@ def test_text_fits_eighty_columns(workbook, catalog, tmp_path):
     text = report.render_text(_build(store, catalog))
     widths = [len(line) for line in text.splitlines()]
     assert max(widths) <= 80, [line for line in text.splitlines() if len(line) > 80]
-    assert "reliable" in text and "→" in text
+    assert "bigger than a usual week" in text and "→" in text
 
 
 def test_empty_range_says_so(workbook, catalog):
