@@ -184,3 +184,145 @@ async def test_change_remove_and_reset_from_the_locks_screen(tmp_path):
         assert store.find_answer(sitting.id, "ex", "p", "a").value == "alex private"
         assert store.find_answer(sitting.id, "ex", "p", "b") is None
         assert store.read_notes("b") == ""
+
+
+# ------------------------------------------------ private answers through the app
+
+PACK = """\
+id: lk-unsaid
+title: What is not said yet
+step: getting-started
+order: 9
+minutes: 5
+intro: Two private questions, then one for both to see.
+prompts:
+  - id: unsaid
+    type: text
+    who: private
+    text: What have you not said yet?
+  - id: wish
+    type: text
+    who: private
+    text: What do you wish for?
+  - id: plain
+    type: text
+    who: each
+    text: One word for today.
+"""
+WORDS = {"a": ("aardvarkwhisper", "albatrosswish"), "b": ("bumblebeeconfession", "butterflyhope")}
+SHARED_WORD = "sharedmarmalade"
+
+
+def locked_app(tmp_path: Path):
+    pack = tmp_path / "pack"
+    pack.mkdir()
+    (pack / "unsaid.yaml").write_text(PACK)
+    db = workbook(tmp_path, ("a", ALEX_PASS), ("b", SAM_PASS))
+    return db, make_app(db, [FIXTURES, pack], shipped=False)
+
+
+def everywhere(app, db: Path) -> bytes:
+    """The workbook file, its -wal, a fresh backup and every older one, and an export."""
+    import json
+
+    app.store.backup()
+    found = [json.dumps(app.store.export_data(), ensure_ascii=False).encode()]
+    for suffix in ("", "-wal"):
+        if Path(f"{db}{suffix}").exists():
+            found.append(Path(f"{db}{suffix}").read_bytes())
+    found += [p.read_bytes() for p in paths.backups_dir(db).iterdir()]
+    return b"\n".join(found)
+
+
+async def answer_privately(pilot, app) -> None:
+    """Both partners answer the two private questions, each after their hand-over."""
+    from relworkbook.screens.attendance import AttendanceScreen
+    from relworkbook.screens.exercise import ExerciseScreen
+    from relworkbook.screens.handover import HandoverScreen
+
+    app.action_open_exercise("lk-unsaid")
+    await pilot.pause()
+    assert isinstance(app.screen, AttendanceScreen)
+    await pilot.click("#both")
+    await pilot.pause()
+    await pilot.press("pagedown")
+    await pilot.pause()
+    for partner in ("a", "b"):
+        assert isinstance(app.screen, HandoverScreen)
+        await pilot.press("enter")
+        await pilot.pause()
+        for word in WORDS[partner]:
+            assert isinstance(app.screen, ExerciseScreen) and app.screen.shows_private()
+            assert app.deliver_screenshot() is None  # never while a private answer is on screen
+            await pilot.press(*f"only I know {word}")
+            await pilot.pause(0.6)  # the autosave writes it (sealed) while typing goes on
+            await pilot.press("pagedown")
+            await pilot.pause()
+
+
+async def test_locked_private_answers_typed_in_the_app_stay_out_of_every_file_until_both_reveal(tmp_path):
+    from relworkbook.screens.handover import RevealScreen
+
+    db, app = locked_app(tmp_path)
+    secret = [w for pair in WORDS.values() for w in pair]
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await answer_privately(pilot, app)
+        assert isinstance(app.screen, RevealScreen)
+        blob = everywhere(app, db)
+        assert [w for w in secret if w.encode() in blob] == []
+        assert app.store.search(secret[0]) == []
+        # Alex agrees with a wrong passphrase first: one calm line, nothing happens.
+        await pilot.press("1")
+        await pilot.pause()
+        assert isinstance(app.screen, PassphraseScreen) and "Sam, please look away" in text_of(app)
+        await pilot.press(*SAM_PASS, "enter")
+        await pilot.pause()
+        assert "does not open" in str(app.screen.query_one("#passphrase-problem", Static).render())
+        await pilot.press(*ALEX_PASS, "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, RevealScreen) and app.screen.agreed == {"a"}
+        assert not app.store.is_revealed(1, "lk-unsaid", "unsaid")
+        await pilot.press("2")
+        await pilot.pause()
+        await pilot.press(*SAM_PASS, "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, RevealScreen) and app.screen.revealed
+        shown = text_of(app)
+        assert all(word in shown for word in secret)
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.press(*SHARED_WORD)
+        await pilot.press("pagedown")
+        await pilot.pause()
+        # Now shared answers like any other: in search, the export, the file.
+        assert app.store.search(WORDS["b"][1])[0].partner == "b"
+        assert app.store.search(SHARED_WORD)
+        blob = everywhere(app, db)
+        assert all(word.encode() in blob for word in secret + [SHARED_WORD])
+
+
+async def test_a_reveal_one_partner_refuses_keeps_both_locked(tmp_path):
+    from relworkbook.model import is_locked
+    from relworkbook.screens.exercise import ExerciseScreen
+    from relworkbook.screens.handover import RevealScreen
+
+    db, app = locked_app(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await answer_privately(pilot, app)
+        assert isinstance(app.screen, RevealScreen)
+        await pilot.press("1")
+        await pilot.pause()
+        await pilot.press(*ALEX_PASS, "enter")
+        await pilot.pause()
+        assert app.screen.agreed == {"a"}
+        await pilot.press("escape")  # Sam: not now
+        await pilot.pause()
+        assert isinstance(app.screen, ExerciseScreen)
+        for prompt in ("unsaid", "wish"):
+            assert not app.store.is_revealed(1, "lk-unsaid", prompt)
+            for partner in ("a", "b"):
+                assert is_locked(app.store.find_answer(1, "lk-unsaid", prompt, partner).value)
+        blob = everywhere(app, db)
+        assert [w for pair in WORDS.values() for w in pair if w.encode() in blob] == []

@@ -38,16 +38,17 @@ from textual.widgets.option_list import Option
 
 from .. import progress
 from ..debounce import Debounce
-from ..model import TOGETHER, Commitment, Couple, Exercise
+from ..model import TOGETHER, Commitment, Couple, Exercise, is_locked
 from ..store import WorkbookError
 from ..widgets import AnswerView, PartnerBadge, PromptWidget, TurnsPrompt, widget_for
 from .handover import HandoverScreen, RevealScreen
+from .private import ShowsPrivate
 
 ERROR_QUIET = 5.0  # seconds before the same failed autosave is reported again
 STATUS_WORDS = {"kept": "kept", "partly": "partly kept", "not_kept": "not kept", "open": "not reviewed yet"}
 
 
-class ExerciseScreen(Screen[bool]):
+class ExerciseScreen(ShowsPrivate, Screen[bool]):
     """One exercise in one sitting. Dismisses True when finished, False when left early."""
 
     BINDINGS = [
@@ -188,6 +189,15 @@ class ExerciseScreen(Screen[bool]):
         # keyboard for the run through a hand-over; None whenever anyone else might be there.
         self._at_keys: tuple[str, str] | None = None
         self._runs = {p.id: run for run in progress.private_runs(exercise) for p in run}
+        # What the partner at the keys typed into private slots since their hand-over,
+        # (prompt id, partner) -> value: a locked answer is stored sealed, and Back
+        # to their own earlier answer in the run shows it from here, not the file.
+        self._typed: dict[tuple[str, str], Any] = {}
+
+    def shows_private(self) -> bool:
+        """A private answer is on the screen (no screenshot then)."""
+        index = self._widget_slot
+        return self.widget is not None and index is not None and self.slots[index].prompt.is_private
 
     # ------------------------------------------------------------------ layout
 
@@ -516,6 +526,7 @@ class ExerciseScreen(Screen[bool]):
         load = not fresh and (self._resume_slot == index or not self._given(slot.partner, index))
         self._resume_slot = None
         self._at_keys = (self._run_key(index) or slot.prompt.id, slot.partner)
+        self._typed = {}  # a new hand-over: nothing of anyone's typing carries over
         await self._mount_answer(index, load=load)
 
     async def _mount_answer(self, index: int, *, load: bool) -> None:
@@ -541,6 +552,10 @@ class ExerciseScreen(Screen[bool]):
         await body.mount_all(parts)
         if load:
             saved = self._saved(slot.partner, prompt.id)
+            if is_locked(saved):
+                saved = self._typed.get((prompt.id, slot.partner))
+                if saved is None:
+                    self._ask_to_open(index, widget)
             if saved is not None:
                 widget.set_value(saved)
         self.widget = widget
@@ -549,6 +564,36 @@ class ExerciseScreen(Screen[bool]):
         # At once, not after a refresh: the very next key must reach the answer,
         # not the Next button (a space there would skip the prompt).
         widget.focus_first()
+
+    def _ask_to_open(self, index: int, widget: PromptWidget) -> None:
+        """A locked draft from an earlier run (the app was closed mid-answer): its partner's
+        passphrase opens it into the answer box; without it, what they type replaces it."""
+        from .locks import PassphraseScreen
+
+        slot = self.slots[index]
+        prompt = slot.prompt
+
+        def opened(unlocked: Any) -> None:
+            if self._widget_slot != index or self.widget is not widget:
+                return
+            answer = self.store.find_answer(self.answer_sitting_id, self.exercise.id, prompt.id, slot.partner)
+            if unlocked is None or answer is None:
+                self.notify("Your earlier draft stays locked; what you type now replaces it.")
+                return
+            try:
+                value = self.store.open_value(answer, unlocked)
+            except WorkbookError as error:
+                self.notify(str(error), severity="error")
+                return
+            self._typed[(prompt.id, slot.partner)] = value
+            widget.set_value(value)
+            self._dirty = False
+            widget.focus_first()
+
+        self.app.push_screen(
+            PassphraseScreen(self.store, self.couple, slot.partner, why="Your draft here is locked."),
+            callback=opened,
+        )
 
     async def _show_locked(self, index: int) -> None:
         slot = self.slots[index]
@@ -700,6 +745,8 @@ class ExerciseScreen(Screen[bool]):
             return False
         self._dirty = False
         self._last_error = None
+        if prompt.is_private:
+            self._typed[(prompt.id, slot.partner)] = value
         return True
 
     def on_unmount(self) -> None:

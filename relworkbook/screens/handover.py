@@ -21,7 +21,7 @@ from textual.containers import Center, Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Static
 
-from ..model import Couple, Prompt
+from ..model import Couple, Prompt, is_locked
 from ..widgets.answer_view import format_answer, shorten
 from ..widgets.badge import PartnerBadge
 
@@ -204,6 +204,9 @@ class RevealScreen(Screen[bool]):
         self.exercise_id = exercise_id
         self.answers: dict[str, dict[str, Any]] = answers  # prompt id -> partner -> value
         self.agreed: set[str] = set()
+        # Opened locks of partners who typed their passphrase to agree: in memory,
+        # for this reveal only.
+        self.keys: dict[str, Any] = {}
         self.revealed = False
 
     def compose(self) -> ComposeResult:
@@ -249,8 +252,30 @@ class RevealScreen(Screen[bool]):
         elif button == "continue":
             self.action_done()
 
+    def _needs_key(self, partner: str) -> bool:
+        return partner not in self.keys and any(
+            is_locked(self.answers.get(prompt.id, {}).get(partner)) for prompt in self.prompts
+        )
+
     def action_agree(self, partner: str) -> None:
-        if self.revealed:
+        if self.revealed or partner in self.agreed:
+            return
+        if self._needs_key(partner):
+            # A locked partner agrees by typing their passphrase, on their own turn.
+            from .locks import PassphraseScreen
+
+            def opened(unlocked: Any) -> None:
+                if unlocked is not None:
+                    self.keys[partner] = unlocked
+                    self.action_agree(partner)
+
+            self.app.push_screen(
+                PassphraseScreen(
+                    self.store, self.couple, partner,
+                    why="Your answers here are locked: your passphrase reveals them.",
+                ),
+                callback=opened,
+            )
             return
         self.agreed.add(partner)
         button = self.query_one(f"#agree-{partner}", Button)
@@ -263,8 +288,25 @@ class RevealScreen(Screen[bool]):
             self.query_one(f"#agree-{other}", Button).focus()
 
     def _reveal(self) -> None:
+        from ..store import WorkbookError
+
+        try:
+            with self.store.transaction():
+                for prompt in self.prompts:
+                    self.store.reveal(self.sitting_id, self.exercise_id, prompt.id, keys=self.keys)
+        except WorkbookError as error:
+            self.keys.clear()
+            self.notify(str(error).splitlines()[0], title="Not revealed", severity="error")
+            self.dismiss(False)
+            return
+        self.keys.clear()
+        # Locked answers are plain now: show them as stored.
         for prompt in self.prompts:
-            self.store.reveal(self.sitting_id, self.exercise_id, prompt.id)
+            given = self.answers.setdefault(prompt.id, {})
+            for key in ("a", "b"):
+                if is_locked(given.get(key)):
+                    answer = self.store.find_answer(self.sitting_id, self.exercise_id, prompt.id, key)
+                    given[key] = answer.value if answer is not None else None
         self.revealed = True
         self.query_one("#agree-row").display = False
         self.query_one("#after-row").display = True
@@ -287,6 +329,7 @@ class RevealScreen(Screen[bool]):
         self.refresh_bindings()
 
     def action_later(self) -> None:
+        self.keys.clear()
         self.dismiss(False)
 
     def action_done(self) -> None:
