@@ -70,6 +70,9 @@ class WorkbookApp(App[None]):
         # The real run (start.py) sets this: SIGHUP (the terminal was closed) and
         # SIGTERM save what is on screen and end the app. Tests leave it off.
         self.catch_signals = False
+        # A workbook problem that reached no handler (see _handle_exception):
+        # the app ends and the start prints this one line.
+        self.problem: str | None = None
 
     # ------------------------------------------------------------------ start
 
@@ -136,6 +139,23 @@ class WorkbookApp(App[None]):
         # whatever happens to the terminal while the app ends.
         self.flush_all()
         self.exit(return_code=128 + number)
+
+    def _handle_exception(self, error: Exception) -> None:
+        """A workbook problem met anywhere ends the app with one line, never a traceback.
+
+        The store raises ``WorkbookError`` (``DamagedWorkbook`` for a file found
+        damaged after today's backup was made, say) from any read; a screen that
+        does not expect it would otherwise stop the app with Textual's traceback.
+        The app ends instead, and the start prints the same line as at start,
+        with its way out (the newest backup). Anything else is Textual's to show.
+        """
+        problem = _workbook_problem(error)
+        if problem is None:
+            super()._handle_exception(error)
+            return
+        if self.problem is None:
+            self.problem = problem
+        self.exit(return_code=1)
 
     def on_unmount(self) -> None:
         self.flush_all()
@@ -611,6 +631,21 @@ class WorkbookApp(App[None]):
                 )
                 return
         await super().action_quit()
+
+
+def _workbook_problem(error: BaseException) -> str | None:
+    """The one line of the ``WorkbookError`` behind ``error`` (itself, its cause or context), if any."""
+    from .store import WorkbookError
+
+    seen: set[int] = set()
+    current: BaseException | None = error
+    while current is not None and id(current) not in seen:
+        if isinstance(current, WorkbookError):
+            text = str(current).strip()
+            return text.splitlines()[0] if text else "The workbook could not be used."
+        seen.add(id(current))
+        current = current.__cause__ or current.__context__
+    return None
 
 
 _NAMES = {

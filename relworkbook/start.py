@@ -188,6 +188,10 @@ def _start_app(db: Path, dirs: Sequence[Path], config) -> None:
     finally:
         if store is not None:
             store.close()
+    if getattr(app, "problem", None):
+        # A workbook problem met inside the app (damage found after today's
+        # backup, say): the same one line as at start, now the terminal is back.
+        raise StartError(app.problem)
     code = getattr(app, "return_code", 0) or 0
     if code:
         sys.exit(code)
