@@ -270,3 +270,14 @@ def test_demo_lock_is_the_same_demo_with_both_locks_and_prints_the_passphrases(t
         for x, y in zip(left, right):
             assert x.value == y.value or a.open_value(x, keys[x.partner]) == y.value
             assert is_locked(x.value) == (x.private and not x.revealed)
+
+
+def test_sealed_values_tell_the_length_only_roughly(tmp_path):
+    store = two_locked(tmp_path)
+    sitting = store.start_sitting(["a", "b"])
+    sizes = set()
+    for n, text in enumerate(("no", "a somewhat longer private answer here")):
+        store.save_answer(sitting.id, "ex", f"p{n}", "a", text, prompt_type="text", private=True)
+        sizes.add(len(store.find_answer(sitting.id, "ex", f"p{n}", "a").value["\x00locked"]))
+    assert len(sizes) == 1
+    store.close()
