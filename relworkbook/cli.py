@@ -63,6 +63,41 @@ def _exercise_dirs(ctx: click.Context, extra: Sequence[str] = ()) -> list[Path]:
 
 
 @contextmanager
+def _window_lock(db: Path) -> Iterator[None]:
+    """The app's window lock (``start.only_window``), for commands that fill a workbook.
+
+    ``demo`` and ``import`` write a whole workbook; with the app open on the
+    same file (even at the first-run form, whose Begin would then overwrite the
+    imported names) they are told, in one line, that it is in use.
+    """
+    try:
+        with start.only_window(db):
+            yield
+    except start.StartError as error:
+        raise CliError(str(error)) from None
+
+
+@contextmanager
+def _filling(db: Path) -> Iterator:
+    """The store on ``db`` for ``demo``/``import``, under the window lock.
+
+    The lock is taken before the store opens when the file exists (nothing is
+    touched while a window holds it); a file that does not exist yet is made by
+    the store first, then locked before anything is written into it.
+    """
+    from contextlib import ExitStack
+
+    with ExitStack() as stack:
+        locked = db.exists()
+        if locked:
+            stack.enter_context(_window_lock(db))
+        store = stack.enter_context(_open_store(db))
+        if not locked:
+            stack.enter_context(_window_lock(db))
+        yield store
+
+
+@contextmanager
 def _open_store(db: Path, *, create: bool = True, must_exist: bool = False) -> Iterator:
     """The store on ``db``. ``must_exist`` (every command that only reads, and
     ``backup``): a missing or empty (0-byte) file is one line and nothing is
@@ -196,7 +231,7 @@ def demo(ctx: click.Context, db: str | None, weeks: int, seed: int, lock: bool) 
         target_dir = tempfile.mkdtemp(prefix="relworkbook-demo-")
         target = Path(target_dir) / "demo.db"
     try:
-        with _open_store(target) as store:
+        with _filling(target) as store:
             if not store.is_empty():
                 raise CliError(f"{target} already holds a workbook; pick a new file for the demo.")
             generate(store, catalog, weeks=weeks, seed=seed)
@@ -474,7 +509,7 @@ def import_cmd(ctx: click.Context, db: str | None, file: Path) -> None:
     except (OSError, UnicodeDecodeError, ValueError) as error:
         raise CliError(f"{file} is not a relworkbook JSON export ({error.__class__.__name__}).") from None
     path = _resolve_db(ctx, db)
-    with _open_store(path) as store:
+    with _filling(path) as store:
         if not store.is_empty():
             raise CliError(f"{path} is not empty; import into a new file with --db NEW.db.")
         try:
