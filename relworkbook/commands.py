@@ -1,10 +1,13 @@
 """The command palette's workbook commands (ctrl+p): every action, by name.
 
-One provider, ``WorkbookCommands``, offers the app-wide actions (home, continue,
-next, check-in, end sitting, time-out, hide, history, last recap, search, trends,
-commitments, safety, help, names and colours, theme) and one "Start exercise: <title>" per exercise in the catalogue. Each
-command calls the same ``action_*`` method its key does, so a key and its
-command can never drift apart.
+One provider, ``WorkbookCommands``, offers every action of the screen the
+palette was opened on (read from its live bindings: next prompt, reveal, correct,
+versions, kept / partly / not kept, save the recap, ...), the app-wide actions
+(home, continue, next, check-in, end sitting, time-out, hide, history, last recap,
+search, trends, commitments, safety, help, names and colours) and one "Start
+exercise: <title>" per exercise in the catalogue. Each command runs the same
+action its key does, so a key and its command can never drift apart. The theme
+is Textual's own "Theme" command.
 """
 
 from __future__ import annotations
@@ -33,15 +36,40 @@ APP_COMMANDS: tuple[tuple[str, str, str], ...] = (
     ("Edit names and colours", "Change the partners' names or colours", "edit_names"),
     ("Locks: passphrases for private answers", "Set, change, remove or reset each partner's lock", "locks"),
     ("Notes for one", "Each partner's own notes, never revealed (locked with their passphrase)", "notes"),
-    ("Change theme", "Pick a colour theme; it is remembered", "change_theme"),
 )
+# The theme is Textual's own "Theme" command (one, not two); the app remembers the choice.
 
 
 class WorkbookCommands(Provider):
     """Workbook actions and exercises for Textual's command palette."""
 
+    def _screen_commands(self) -> Iterator[tuple[str, str, Callable[[], Any]]]:
+        """Every action of the screen the palette was opened on (and its widgets), as its keys run them.
+
+        Read from the screen's live bindings, so a screen's new key is in the
+        palette without being listed here, a disabled one is not, and a key
+        remapped in the config file is shown as it is now.
+        """
+        app = self.app
+        screen = self.screen
+        seen: set[str] = set()
+        place = type(screen).__name__.removesuffix("Screen") or "This screen"
+        for active in screen.active_bindings.values():
+            node, binding = active.node, active.binding
+            if node is app or not active.enabled or binding.system or not binding.description:
+                continue
+            if not type(node).__module__.startswith(__package__ or "relworkbook"):
+                continue  # Textual's own widget keys (cursor moves, text editing)
+            if binding.action.startswith("app.") or binding.action in seen:
+                continue  # app-wide actions are listed once, below
+            seen.add(binding.action)
+            keys = app.get_key_display(binding)
+            name = binding.tooltip or binding.description
+            yield name, f"{place}: {keys}", partial(app.run_action, binding.action, node)
+
     def _commands(self) -> Iterator[tuple[str, str, Callable[[], Any]]]:
         app = self.app
+        yield from self._screen_commands()
         for name, help_text, action in APP_COMMANDS:
             method = getattr(app, f"action_{action}", None)
             if callable(method):
