@@ -33,6 +33,8 @@ from .model import PARTNERS, Couple, Exercise
 
 THEME_SETTING = "theme"
 TIMEOUT_SETTING = "timeout_minutes"
+# Offered on the time-out screen once the break is over (when the program has it).
+DEBRIEF_EXERCISE = "co-after-hard-moment"
 DEFAULT_TIMEOUT_MINUTES = 20
 
 
@@ -309,7 +311,13 @@ class WorkbookApp(App[None]):
         minutes = self._setting(TIMEOUT_SETTING, DEFAULT_TIMEOUT_MINUTES)
         if not isinstance(minutes, int) or minutes <= 0:
             minutes = DEFAULT_TIMEOUT_MINUTES
-        self.push_screen(TimeoutScreen(minutes))
+        debrief = self.catalog.exercise(DEBRIEF_EXERCISE) if self.catalog is not None else None
+
+        def after(result: str | None) -> None:
+            if result == "debrief" and debrief is not None:
+                self.open_exercise(debrief)
+
+        self.push_screen(TimeoutScreen(minutes, debrief.title if debrief else None), callback=after)
 
     def action_hide(self) -> None:
         from .screens.hide import HideScreen

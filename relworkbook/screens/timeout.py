@@ -4,6 +4,10 @@ Either partner can call it from anywhere (f2). The app saves everything first;
 leaving pops this screen, so they are back exactly where they were. The length
 (20 minutes unless changed) is kept in the ``timeout_minutes`` setting, and
 ``-``/``+`` change it by five minutes.
+
+When the timer ends, and the program has one, the screen offers "After a hard
+moment", a short debrief of what happened: the screen closes with the result
+``"debrief"`` and the app opens that exercise.
 """
 
 from __future__ import annotations
@@ -25,8 +29,11 @@ def format_remaining(seconds: float) -> str:
     return f"{seconds // 60:02d}:{seconds % 60:02d}"
 
 
-class TimeoutScreen(Screen[None]):
-    """A pause. Nothing here asks anything of anyone."""
+DEBRIEF = "debrief"
+
+
+class TimeoutScreen(Screen[str | None]):
+    """A pause. Nothing here asks anything of anyone. Closes with ``DEBRIEF`` or None."""
 
     DEFAULT_CSS = """
     TimeoutScreen {
@@ -76,11 +83,13 @@ class TimeoutScreen(Screen[None]):
         Binding("escape,enter", "back", "Back to where we were", id="timeout-back"),
         Binding("minus", "shorter", "5 min less", id="timeout-shorter"),
         Binding("plus,equals_sign", "longer", "5 min more", id="timeout-longer"),
+        Binding("a", "debrief", "After a hard moment", id="timeout-debrief", show=False),
     ]
 
-    def __init__(self, minutes: int) -> None:
+    def __init__(self, minutes: int, debrief_title: str | None = None) -> None:
         super().__init__()
         self.minutes = minutes
+        self.debrief_title = debrief_title
         self.ends_at = monotonic() + minutes * 60
 
     def compose(self) -> ComposeResult:
@@ -98,6 +107,10 @@ class TimeoutScreen(Screen[None]):
                 yield Button("−5 min", id="shorter")
                 yield Button("+5 min", id="longer")
                 yield Button("Back to where we were", id="back", variant="primary")
+                if self.debrief_title:
+                    debrief = Button(f"{self.debrief_title} (a)", id="debrief")
+                    debrief.display = False
+                    yield debrief
 
     def on_mount(self) -> None:
         self._ticker = self.set_interval(1, self._tick)
@@ -112,7 +125,14 @@ class TimeoutScreen(Screen[None]):
         self.query_one("#countdown", Digits).update(format_remaining(left))
         status = self.query_one("#timeout-status", Static)
         if left <= 0:
-            status.update("Time is up. Come back when you both feel ready: press Enter.")
+            if self.debrief_title:
+                status.update(
+                    "Time is up. Come back when you both feel ready: press Enter. "
+                    f"Or, once you are both calm, go through “{self.debrief_title}” together: press a."
+                )
+                self.query_one("#debrief", Button).display = True
+            else:
+                status.update("Time is up. Come back when you both feel ready: press Enter.")
         else:
             status.update(f"Back when the timer ends, or sooner if you both agree. ({self.minutes} minutes)")
 
@@ -136,10 +156,18 @@ class TimeoutScreen(Screen[None]):
         self._adjust(STEP_MINUTES)
 
     def action_back(self) -> None:
-        self.app.pop_screen()
+        self.dismiss(None)
+
+    def action_debrief(self) -> None:
+        """Only once the break is over: the debrief is for after, not instead of, calming down."""
+        if self.debrief_title and self.remaining <= 0:
+            self.dismiss(DEBRIEF)
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()
-        {"shorter": self.action_shorter, "longer": self.action_longer, "back": self.action_back}[
-            event.button.id or "back"
-        ]()
+        {
+            "shorter": self.action_shorter,
+            "longer": self.action_longer,
+            "back": self.action_back,
+            "debrief": self.action_debrief,
+        }[event.button.id or "back"]()
