@@ -18,11 +18,13 @@ Nothing here imports Textual; ``yaml`` is imported on first use.
 from __future__ import annotations
 
 import os
+import stat
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Sequence
 
+from .escapes import PACK_CONTROL, escaped_char, one_line
 from .model import (
     BLANK_RE,
     EXERCISE_KINDS,
@@ -78,6 +80,20 @@ SUPPORT_LINE_FIELDS = ("where", "service", "how")
 STEPS_TOP_FIELDS = ("metrics", "steps")
 
 DEFAULT_SCALE = (1, 10)
+
+# What the app can draw, and read, without freezing: a pack beyond these is
+# refused with FILE:LINE (docs/exercises.md lists them).
+MAX_FILE_BYTES = 256 * 1024      # refused before it is read
+MAX_SCALE_POINTS = 21            # e.g. 0..20; one button per point
+MAX_OPTIONS = 30                 # checklist and choice
+MAX_BLANKS = 20                  # template blanks
+MAX_PROMPTS = 40                 # per exercise
+MAX_ROUNDS = 10                  # turns
+MAX_TIPS = 20
+MAX_INSTRUMENTS = 10
+MAX_BANDS = 12
+MAX_TEXT = 10_000                # characters in one text field
+MAX_ERRORS_PER_FILE = 25         # then one line says how many more
 
 _TAG = "tag:yaml.org,2002:"
 _STR, _INT, _FLOAT, _BOOL, _NULL = (_TAG + t for t in ("str", "int", "float", "bool", "null"))
@@ -139,14 +155,23 @@ class Catalog:
 
 
 def format_errors(errors: Iterable[LoadError]) -> str:
-    """One ``FILE:LINE: message`` per line (``FILE: message`` where no line applies)."""
+    """One ``FILE:LINE: message`` per line (``FILE: message`` where no line applies).
+
+    Every problem is one line: text from the file or its name is shown escaped.
+    """
     lines = []
     for error in errors:
+        file, message = one_line(error.file), one_line(error.message)
         if error.line > 0:
-            lines.append(f"{error.file}:{error.line}: {error.message}")
+            lines.append(f"{file}:{error.line}: {message}")
         else:
-            lines.append(f"{error.file}: {error.message}")
+            lines.append(f"{file}: {message}")
     return "\n".join(lines)
+
+
+def _problem(file: str, line: int, message: str) -> LoadError:
+    """A LoadError whose file name and message are one line, control characters escaped."""
+    return LoadError(one_line(file), line, one_line(message))
 
 
 # --------------------------------------------------------------------------- public loaders
@@ -324,16 +349,16 @@ def _assemble(dirs: Sequence[Path | str]) -> Catalog:
         display = str(folder)
         base = Path(folder)
         if not base.is_dir():
-            errors.append(LoadError(display, 0, "folder not found — check the path to the exercises folder"))
+            errors.append(_problem(display, 0, "folder not found — check the path to the exercises folder"))
             continue
         steps_path = base / STEPS_FILE
-        if steps_path.is_file():
+        if _present(steps_path):
             parsed = _cached(_parse_steps, str(Path(display) / STEPS_FILE), steps_path)
             errors.extend(parsed.errors)
             for step, id_line in zip(parsed.steps, parsed.id_lines):
                 if step.id in steps:
                     _, other_file, other_line = steps[step.id]
-                    errors.append(LoadError(parsed.file, id_line,
+                    errors.append(_problem(parsed.file, id_line,
                         f"duplicate step id '{step.id}' — already used at {other_file}:{other_line}; "
                         "give this step its own id"))
                     continue
@@ -344,12 +369,12 @@ def _assemble(dirs: Sequence[Path | str]) -> Catalog:
                 if known is None:
                     metrics[metric.key] = (metric, parsed.file, line)
                 elif (known[0].min, known[0].max) != (metric.min, metric.max):
-                    errors.append(LoadError(parsed.file, line,
+                    errors.append(_problem(parsed.file, line,
                         f"metric '{metric.key}' is declared as {metric.min}..{metric.max} here but as "
                         f"{known[0].min}..{known[0].max} at {known[1]}:{known[2]} — a metric has one "
                         "range everywhere; use the same min and max or another key"))
         support_path = base / SUPPORT_FILE
-        if support_path.is_file():
+        if _present(support_path):
             parsed_support = _cached(_parse_support, str(Path(display) / SUPPORT_FILE), support_path)
             errors.extend(parsed_support.errors)
             if not parsed_support.errors:
@@ -367,25 +392,25 @@ def _assemble(dirs: Sequence[Path | str]) -> Catalog:
         if parsed_ex.id is not None:
             if parsed_ex.id in seen_ids:
                 other = seen_ids[parsed_ex.id]
-                problems.append(LoadError(display, parsed_ex.id_line,
+                problems.append(_problem(display, parsed_ex.id_line,
                     f"duplicate exercise id '{parsed_ex.id}' — already used at {other[0]}:{other[1]}; "
                     "give this exercise its own id"))
             else:
                 seen_ids[parsed_ex.id] = (display, parsed_ex.id_line)
         if parsed_ex.step is not None and parsed_ex.step not in steps:
             known_steps = ", ".join(steps) or "(none: add steps to steps.yaml)"
-            problems.append(LoadError(display, parsed_ex.step_line,
+            problems.append(_problem(display, parsed_ex.step_line,
                 f"unknown step '{parsed_ex.step}' — use one of: {known_steps}"))
         for use in parsed_ex.metric_uses:
             declared = metrics.get(use.key)
             if declared is None:
-                problems.append(LoadError(display, use.line,
+                problems.append(_problem(display, use.line,
                     f"metric '{use.key}' is not declared — add it to steps.yaml under metrics:, "
                     f"e.g. {use.key}: {{title: {use.key.capitalize()}, min: {use.range[0]}, max: {use.range[1]}}}"))
             else:
                 metric, mfile, mline = declared
                 if (metric.min, metric.max) != use.range:
-                    problems.append(LoadError(display, use.line,
+                    problems.append(_problem(display, use.line,
                         f"metric '{use.key}' runs {use.range[0]}..{use.range[1]} here but "
                         f"{metric.min}..{metric.max} as declared at {mfile}:{mline} — a metric has one "
                         "range everywhere; change min/max (or the options) here, or use another metric"))
@@ -394,7 +419,7 @@ def _assemble(dirs: Sequence[Path | str]) -> Catalog:
             for instrument in exercise.instruments:
                 if instrument.id in seen_instruments:
                     other = seen_instruments[instrument.id]
-                    problems.append(LoadError(display, instrument.line,
+                    problems.append(_problem(display, instrument.line,
                         f"duplicate instrument id '{instrument.id}' — already used at {other[0]}:{other[1]}; "
                         "give this instrument its own id"))
             if not problems:
@@ -410,7 +435,7 @@ def _assemble(dirs: Sequence[Path | str]) -> Catalog:
     for exercise in exercises:
         bad = [(p, target) for p in exercise.prompts for _, target in p.suggests if target not in known]
         for prompt, target in bad:
-            errors.append(LoadError(exercise.source, prompt.line,
+            errors.append(_problem(exercise.source, prompt.line,
                 f"prompt '{prompt.id}' suggests exercise '{target}', which does not exist — use the id "
                 "of an exercise in the program"))
         if not bad:
@@ -428,6 +453,12 @@ def _assemble(dirs: Sequence[Path | str]) -> Catalog:
         support_intro=support.intro if support else "",
         support=support.lines if support else (),
     )
+
+
+def _present(path: Path) -> bool:
+    """There is something by this name that is not a folder (a FIFO, a device or a
+    dangling link is read and refused with a line, never silently skipped)."""
+    return os.path.lexists(path) and not path.is_dir()
 
 
 def _exercise_files(base: Path) -> list[Path]:
@@ -463,7 +494,7 @@ def _cached(parse, display: str, path: Path):
     try:
         result = parse(display, path)
     except Exception as exc:  # a file must never stop the app from starting
-        error = LoadError(display, 1, f"could not read this file ({type(exc).__name__}: {exc}) — "
+        error = _problem(display, 1, f"could not read this file ({type(exc).__name__}: {exc}) — "
                                       "check it against docs/exercises.md")
         if parse is _parse_steps:
             result = _ParsedSteps(display, (), (), (), (error,))
@@ -471,7 +502,22 @@ def _cached(parse, display: str, path: Path):
             result = _ParsedSupport(display, "", (), (error,))
         else:
             result = _ParsedExercise(display, None, (error,))
+    result = _capped(result)
     _CACHE[key] = (stamp, result)
+    return result
+
+
+def _capped(result):
+    """At most MAX_ERRORS_PER_FILE problems per file, then one line with how many more."""
+    errors = result.errors
+    if len(errors) <= MAX_ERRORS_PER_FILE:
+        return result
+    kept = tuple(errors[:MAX_ERRORS_PER_FILE])
+    more = len(errors) - MAX_ERRORS_PER_FILE
+    last = max(e.line for e in kept)
+    kept += (_problem(kept[0].file, last, f"... and {more} more problems in this file (only the first "
+                                          f"{MAX_ERRORS_PER_FILE} are listed) — fix these and check again"),)
+    object.__setattr__(result, "errors", kept)
     return result
 
 
@@ -487,18 +533,56 @@ class _Reader:
 
     def error(self, where: Any, message: str) -> None:
         line = where if isinstance(where, int) else _line(where)
-        self.errors.append(LoadError(self.file, line, message))
+        self.errors.append(_problem(self.file, line, message))
 
     # -- loading
+
+    def read(self, path: Path) -> bytes | None:
+        """The file's bytes: only a regular file (links followed; never a FIFO or
+        a device, which could block or never end) of at most MAX_FILE_BYTES."""
+        limit = f"{MAX_FILE_BYTES // 1024} KiB"
+        try:
+            st = os.stat(path)
+            if stat.S_ISREG(st.st_mode) and st.st_size <= MAX_FILE_BYTES:
+                flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
+                fd = os.open(path, flags)
+                try:
+                    st = os.fstat(fd)  # the file actually opened
+                    data = b""
+                    if stat.S_ISREG(st.st_mode) and st.st_size <= MAX_FILE_BYTES:
+                        chunks, size = [], 0
+                        while size <= MAX_FILE_BYTES:
+                            chunk = os.read(fd, 65536)
+                            if not chunk:
+                                break
+                            chunks.append(chunk)
+                            size += len(chunk)
+                        data = b"".join(chunks)
+                        if size > MAX_FILE_BYTES:
+                            st = os.stat_result((st.st_mode, 0, 0, 0, 0, 0, size, 0, 0, 0))
+                finally:
+                    os.close(fd)
+        except OSError as exc:
+            self.error(1, f"cannot read the file ({exc.strerror or exc}) — check it exists and is readable")
+            return None
+        if not stat.S_ISREG(st.st_mode):
+            kind = ("a named pipe (FIFO)" if stat.S_ISFIFO(st.st_mode) else
+                    "a device" if stat.S_ISCHR(st.st_mode) or stat.S_ISBLK(st.st_mode) else
+                    "a socket" if stat.S_ISSOCK(st.st_mode) else "not a plain file")
+            self.error(1, f"this is {kind}, not a regular file — an exercise file must be a plain YAML file")
+            return None
+        if st.st_size > MAX_FILE_BYTES:
+            self.error(1, f"the file is {st.st_size:,} bytes, over the limit of {limit} — split it into "
+                          "smaller exercise files")
+            return None
+        return data
 
     def compose(self, path: Path):
         """The file's root node, or None (with an error) if it cannot be read."""
         import yaml
 
-        try:
-            data = path.read_bytes()
-        except OSError as exc:
-            self.error(1, f"cannot read the file ({exc.strerror or exc}) — check it exists and is readable")
+        data = self.read(path)
+        if data is None:
             return None
         try:
             text = data.decode("utf-8-sig")
@@ -518,6 +602,13 @@ class _Reader:
             if exc.problem and exc.context and context is not None and context.line + 1 != line:
                 what += f" ({exc.context} that starts on line {context.line + 1})"
             self.error(line, f"YAML syntax error: {what} — check indentation, colons, quotes and brackets")
+            return None
+        except yaml.reader.ReaderError as exc:  # a raw control character in the file
+            position = getattr(exc, "position", 0) or 0
+            char = exc.character if isinstance(exc.character, str) else chr(exc.character or 0)
+            self.error(text.count("\n", 0, position) + 1,
+                       f"the control character {escaped_char(char)} is in the file, which could drive the "
+                       "terminal (an escape sequence) — remove it; only line breaks and tabs may be written")
             return None
         except yaml.YAMLError as exc:
             self.error(1, f"YAML error: {exc} — check the file's syntax")
@@ -582,7 +673,18 @@ class _Reader:
         if node.tag == _NULL:
             return ""
         # The source text as written: `Yes` stays "Yes", `1.10` stays "1.10".
-        return node.value
+        value = node.value
+        bad = PACK_CONTROL.search(value)
+        if bad:
+            self.error(node, f"{what} holds the control character {escaped_char(bad.group(0))}, which could "
+                             "drive the terminal (an escape sequence) — remove it; only line breaks and tabs "
+                             "may be written")
+            return None
+        if len(value) > MAX_TEXT:
+            self.error(node, f"{what} is {len(value):,} characters long, over the limit of {MAX_TEXT:,} — "
+                             "shorten it or split the exercise")
+            return None
+        return value
 
     def ident(self, fields, name: str, what: str, *, required: bool = True, where=None) -> str | None:
         value = self.text(fields, name, what, required=required, where=where)
@@ -714,7 +816,7 @@ def _parse_steps(display: str, path: Path) -> _ParsedSteps:
                 continue
             sid = sid.strip()
             if sid in counted:
-                errors.append(LoadError(display, _line(f["id"][1]),
+                errors.append(_problem(display, _line(f["id"][1]),
                     f"duplicate step id '{sid}' — already used at {display}:{counted[sid]}; give this step its own id"))
             else:
                 counted[sid] = _line(f["id"][1])
@@ -781,6 +883,8 @@ def _parse_exercise(display: str, path: Path) -> _ParsedExercise:
             kind = None
     intro = r.text(f, "intro", what) or ""
     tips = r.text_list(f, "tips", what) or ()
+    if len(tips) > MAX_TIPS:
+        r.error(f["tips"][1], f"{what} has {len(tips):,} tips; at most {MAX_TIPS} — keep the best ones")
 
     prompts: list[Prompt] = []
     all_prompt_ids: set[str] = set()
@@ -790,6 +894,10 @@ def _parse_exercise(display: str, path: Path) -> _ParsedExercise:
         r.error(root, f"{what} has no prompts — add a 'prompts:' list with at least one prompt")
     elif prompt_nodes == []:
         r.error(f["prompts"][0], f"{what} has an empty prompts list — add at least one prompt")
+    elif prompt_nodes is not None and len(prompt_nodes) > MAX_PROMPTS:
+        r.error(f["prompts"][0], f"{what} has {len(prompt_nodes):,} prompts; at most {MAX_PROMPTS} — "
+                                 "split it into several exercises")
+        prompt_nodes = []
     seen_prompt_lines: dict[str, int] = {}
     for node in prompt_nodes or []:
         prompt, use, pid = _parse_prompt(r, node, what)
@@ -809,7 +917,11 @@ def _parse_exercise(display: str, path: Path) -> _ParsedExercise:
     instruments: list[Instrument] = []
     by_id = {p.id: p for p in prompts}
     seen_instruments: set[str] = set()
-    for node in r.sequence(f, "instruments", what) or []:
+    instrument_nodes = r.sequence(f, "instruments", what) or []
+    if len(instrument_nodes) > MAX_INSTRUMENTS:
+        r.error(f["instruments"][1], f"{what} has {len(instrument_nodes):,} instruments; at most {MAX_INSTRUMENTS}")
+        instrument_nodes = []
+    for node in instrument_nodes:
         instrument = _parse_instrument(r, node, what, by_id, all_prompt_ids)
         if instrument is None:
             continue
@@ -877,6 +989,10 @@ def _parse_prompt(r: _Reader, node, exercise_what: str) -> tuple[Prompt | None, 
         if lo is not None and hi is not None and lo >= hi:
             r.error(f["min"][1] if "min" in f else f["max"][1] if "max" in f else node,
                     f"{what} has min {lo} and max {hi} — min must be below max")
+        elif lo is not None and hi is not None and hi - lo + 1 > MAX_SCALE_POINTS:
+            r.error(f["max"][1] if "max" in f else f["min"][1],
+                    f"{what} runs {lo}..{hi}, {hi - lo + 1:,} points; the app draws at most "
+                    f"{MAX_SCALE_POINTS} (one button each) — use a narrower scale, such as 0..10")
         elif "labels" in f:
             lnode = f["labels"][1]
             lmap = r.mapping(lnode, f"the labels of {what}", _AnyKey()) if not _is_null(lnode) else {}
@@ -915,6 +1031,9 @@ def _parse_prompt(r: _Reader, node, exercise_what: str) -> tuple[Prompt | None, 
         elif options is not None and len(options) < need:
             r.error(f["options"][1], f"{what} needs at least {need} option{'s' if need > 1 else ''} — "
                                      "add them under options:")
+        elif options is not None and len(options) > MAX_OPTIONS:
+            r.error(f["options"][1], f"{what} has {len(options):,} options; the app shows at most {MAX_OPTIONS} "
+                                     "— keep the ones that matter, or split the prompt")
         elif options is not None and len(set(options)) != len(options):
             r.error(f["options"][1], f"{what} lists the same option twice — each option must be different")
         kwargs["options"] = options or ()
@@ -949,9 +1068,15 @@ def _parse_prompt(r: _Reader, node, exercise_what: str) -> tuple[Prompt | None, 
             elif not names:
                 r.error(tnode, f"{what} has no blanks — mark each blank with a name in braces, like "
                                "\"I feel {feeling} when {situation}\"")
+            elif len(names) > MAX_BLANKS:
+                r.error(tnode, f"{what} has {len(names):,} blanks; the app shows at most {MAX_BLANKS} "
+                               "— split it into several prompts")
             kwargs["template"] = template.strip()
     elif ptype == "turns":
         kwargs["rounds"] = r.integer(f, "rounds", what, default=2, minimum=1)
+        if kwargs["rounds"] > MAX_ROUNDS:
+            r.error(f["rounds"][1], f"{what} has {kwargs['rounds']:,} rounds; at most {MAX_ROUNDS} — "
+                                    "a couple of rounds each is usually enough")
 
     if len(r.errors) > before or ptype is None or pid is None:
         return None, None, pid
@@ -993,7 +1118,11 @@ def _parse_instrument(r: _Reader, node, exercise_what: str, prompts: dict[str, P
     if method not in INSTRUMENT_METHODS:
         r.error(f["method"][1], f"unknown method '{method}' in {what} — use one of: {', '.join(INSTRUMENT_METHODS)}")
     bands: list[Band] = []
-    for bnode in r.sequence(f, "bands", what) or []:
+    band_nodes = r.sequence(f, "bands", what) or []
+    if len(band_nodes) > MAX_BANDS:
+        r.error(f["bands"][1], f"{what} has {len(band_nodes):,} bands; at most {MAX_BANDS}")
+        band_nodes = []
+    for bnode in band_nodes:
         b_before = len(r.errors)
         bf = r.mapping(bnode, f"a band of {what}", BAND_FIELDS)
         if bf is None:

@@ -24,6 +24,7 @@ from typing import Iterator, Sequence
 import click
 
 from . import paths, start
+from .escapes import one_line
 
 EXIT_ERROR = 1
 EXIT_USAGE = 2
@@ -35,7 +36,7 @@ class CliError(click.ClickException):
     exit_code = EXIT_ERROR
 
     def show(self, file=None) -> None:  # noqa: D401 - click's signature
-        click.echo(f"relworkbook: {self.message}", err=True)
+        click.echo(f"relworkbook: {one_line(self.message)}", err=True)
 
 
 def _resolve_db(ctx: click.Context, db: str | None, *, make_folder: bool = True) -> Path:
@@ -149,7 +150,7 @@ def _write_output(text: str, output: str | None, db: Path) -> None:
         paths.write_private(target, text)
     except OSError as error:
         raise CliError(f"cannot write {target}: {error.strerror or error}.") from None
-    click.echo(f"Wrote {target}", err=True)
+    click.echo(f"Wrote {one_line(target)}", err=True)
 
 
 @click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
@@ -204,7 +205,7 @@ def validate(ctx: click.Context, dirs: tuple[Path, ...], extra: tuple[str, ...])
         click.echo(format_errors(errors))
         click.echo(f"{len(errors)} problem{'s' if len(errors) != 1 else ''} found.", err=True)
         sys.exit(EXIT_ERROR)
-    click.echo(f"OK: {', '.join(str(t) for t in targets)}", err=True)
+    click.echo(f"OK: {', '.join(one_line(t) for t in targets)}", err=True)
 
 
 @cli.command()
@@ -239,7 +240,7 @@ def demo(ctx: click.Context, db: str | None, weeks: int, seed: int, lock: bool) 
                 for name, passphrase in lock_demo(store):
                     click.echo(f"{name}'s passphrase: {passphrase}", err=True)
         if db:
-            click.echo(f"Demo workbook with {weeks} weeks written to {target}", err=True)
+            click.echo(f"Demo workbook with {weeks} weeks written to {one_line(target)}", err=True)
         else:
             _run_app(target, _exercise_dirs(ctx))
     finally:
@@ -518,7 +519,7 @@ def import_cmd(ctx: click.Context, db: str | None, file: Path) -> None:
             raise
         except (KeyError, TypeError, ValueError) as error:
             raise CliError(f"{file} is not a complete relworkbook export ({error}).") from None
-    click.echo(f"Imported {file} into {path}", err=True)
+    click.echo(f"Imported {one_line(file)} into {one_line(path)}", err=True)
 
 
 PLACES = ("workbook", "backups", "recaps", "screenshots", "config", "cache")
@@ -588,7 +589,7 @@ def backup(ctx: click.Context, db: str | None) -> None:
     path = _resolve_db(ctx, db, make_folder=False)
     with _open_store(path, must_exist=True) as store:
         target = store.backup()
-    click.echo(f"Backup written to {target}")
+    click.echo(f"Backup written to {one_line(target)}")
 
 
 def main(argv: Sequence[str] | None = None) -> None:

@@ -174,7 +174,9 @@ def _start_app(db: Path, dirs: Sequence[Path], config) -> None:
             raise StartError(str(error)) from None
         except WorkbookError as error:
             # A backup that cannot be written must not keep the couple out of their workbook.
-            print(f"relworkbook: no automatic backup today: {error}", file=sys.stderr)
+            from .escapes import one_line
+
+            print(f"relworkbook: no automatic backup today: {one_line(error)}", file=sys.stderr)
         from .app import make_app
 
         with only_window(db):
@@ -209,7 +211,9 @@ def guarded(run: Callable[[], None]) -> None:
     try:
         run()
     except StartError as error:
-        print(f"relworkbook: {error}", file=sys.stderr)
+        from .escapes import one_line
+
+        print(f"relworkbook: {one_line(error)}", file=sys.stderr)
         sys.exit(EXIT_ERROR)
     except KeyboardInterrupt:
         print("relworkbook: interrupted.", file=sys.stderr)
@@ -217,8 +221,10 @@ def guarded(run: Callable[[], None]) -> None:
     except SystemExit:
         raise
     except Exception as error:  # the last guard: a line, not a traceback
+        from .escapes import one_line
+
         detail = str(error).splitlines()[0] if str(error) else error.__class__.__name__
-        print(f"relworkbook: unexpected problem ({error.__class__.__name__}: {detail}). Please report it.", file=sys.stderr)
+        print(f"relworkbook: unexpected problem ({error.__class__.__name__}: {one_line(detail)}). Please report it.", file=sys.stderr)
         sys.exit(EXIT_ERROR)
 
 

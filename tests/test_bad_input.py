@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -171,7 +172,7 @@ def test_structured_random_exercise_files_only_give_file_line_errors(tmp_path_fa
     line inside the file, the good file beside it still loads, and a file with
     no problem is a usable exercise."""
     import yaml
-    from hypothesis import HealthCheck, given, settings
+    from hypothesis import HealthCheck, example, given, settings
     from hypothesis import strategies as st
 
     from relworkbook import progress
@@ -210,8 +211,16 @@ def test_structured_random_exercise_files_only_give_file_line_errors(tmp_path_fa
         },
     )
 
+    base = {"id": "fz", "title": "Fuzz", "step": "s1"}
+
     @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
     @given(exercise, st.booleans())
+    # Found by this test (issue 13, item 10): a key or value with a line break in it
+    # gave a two-line message. Kept, with their terminal-escape cousins (item 8).
+    @example({**base, "prompts": [{"\n": None}]}, False)
+    @example({"a\nb": 1, "id": "two\nlines", **{k: v for k, v in base.items() if k != "id"}, "prompts": []}, True)
+    @example({**base, "minutes": 5, "prompts": [{"id": "p1", "type": "text", "text": "\x1b]0;owned\x07\x1b[31mQ?"}]}, False)
+    @example({**base, "minutes": 5, "prompts": [{"id": "p1\x85", "type": "scale", "min": 0, "max": 1000000}]}, True)
     def check(data, flow):
         text = yaml.safe_dump(data, allow_unicode=True, default_flow_style=flow, sort_keys=False)
         root = make_pack(tmp_path_factory.mktemp("structured"), {"s1/a.yaml": GOOD, "s1/b.yaml": text}, steps=STEPS)
@@ -222,6 +231,9 @@ def test_structured_random_exercise_files_only_give_file_line_errors(tmp_path_fa
             assert error.file.endswith("b.yaml"), error
             assert 1 <= error.line <= lines, (error, text)
             assert error.message and "\n" not in error.message
+            shown = format_errors([error])
+            # one line, no control character, so no escape sequence reaches the terminal
+            assert not re.search("[\x00-\x1f\x7f-\x9f\u2028\u2029]", shown), (shown, text)
             assert not error.message.startswith("could not read this file"), (error, text)  # an uncaught crash
         assert format_errors(catalog.errors).count("b.yaml:") == len(catalog.errors)
         loaded = [e for e in catalog.exercises if e.id != "ex"]
