@@ -76,3 +76,36 @@ async def test_one_theme_command(tmp_path):
         ours = [name for name in names(app) if "theme" in name.lower()]
         textual = [command.title for command in app.get_system_commands(app.screen) if "theme" in command.title.lower()]
         assert ours == [] and textual == ["Theme"]
+
+
+async def test_palette_reaches_the_exercise_screens_keys(tmp_path):
+    """Whatever the exercise screen binds (next, back, leave, reveal...) is in the palette with its key."""
+    db, _ = workbook(tmp_path)
+    app = make_app(db, [FIXTURES], shipped=False)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        app.action_open_exercise("fx-i-statements")
+        await pilot.pause()
+        await pilot.click("#both")
+        await pilot.pause()
+        here = names(app)
+        screen = app.screen
+        before = "\n".join(strip.text for strip in screen._compositor.render_strips())
+        expected = {
+            active.binding.description
+            for active in screen.active_bindings.values()
+            if active.node is screen and active.enabled and active.binding.description
+            and not active.binding.action.startswith("app.")
+        }
+        assert expected and expected <= set(here)
+        assert here.get("Next", "").endswith("PgDn")
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"next")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen is screen
+        # Past the intro: what is drawn moved on, as PgDn would have.
+        after = "\n".join(strip.text for strip in screen._compositor.render_strips())
+        assert after != before
