@@ -278,7 +278,7 @@ class WorkbookApp(App[None]):
             # Before the names are in there is no home, sitting or exercise.
             if action in (
                 "home", "end_sitting", "command_palette",
-                "history", "search", "trends", "commitments",
+                "history", "search", "trends", "report", "commitments",
             ):
                 return False
         return True
@@ -480,6 +480,9 @@ class WorkbookApp(App[None]):
 
     def action_trends(self) -> None:
         self._look_back("trends", "TrendsScreen")
+
+    def action_report(self) -> None:
+        self._look_back("report", "ReportScreen", db_path=self.db_path)
 
     def action_commitments(self) -> None:
         self._look_back("commitments", "CommitmentsScreen", sitting_id=self.current_sitting_id())

@@ -4,7 +4,7 @@ One provider, ``WorkbookCommands``, offers every action of the screen the
 palette was opened on (read from its live bindings: next prompt, reveal, correct,
 versions, kept / partly / not kept, save the recap, ...), the app-wide actions
 (home, continue, next, check-in, end sitting, time-out, hide, history, last recap,
-search, trends, commitments, safety, help, names and colours) and one "Start
+search, trends, progress report, commitments, safety, help, names and colours) and one "Start
 exercise: <title>" per exercise in the catalogue. Each command runs the same
 action its key does, so a key and its command can never drift apart. The theme
 is Textual's own "Theme" command.
@@ -30,6 +30,7 @@ APP_COMMANDS: tuple[tuple[str, str, str], ...] = (
     ("Recap of the last sitting", "What was written, how the numbers moved, what comes next; save it as files", "last_recap"),
     ("Search everything written", "Full-text search over every answer", "search"),
     ("Trends", "Each rating over time, per partner, with the change and the gap", "trends"),
+    ("Progress report", "Attendance, check-in totals and areas over a date range, commitments; save it to print", "report"),
     ("Commitments", "Every promise made; mark them kept, partly or not kept", "commitments"),
     ("Safety and support", "Where to find help, at any time (f3)", "safety"),
     ("Help: keys", "Every key and what it does (f1)", "help"),

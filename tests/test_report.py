@@ -178,3 +178,15 @@ def test_cli_report_writes_owner_only_file(workbook, tmp_path):
     assert result.returncode == 1 and "Traceback" not in result.stderr and len(result.stderr.strip().splitlines()) == 1
     result = run("report", "--db", db, "--from", "2026-04-01", "--to", "2026-02-01")
     assert result.returncode == 1 and len(result.stderr.strip().splitlines()) == 1
+
+
+def test_report_couples_and_charts_do_not_import_textual():
+    code = (
+        "import sys\n"
+        "import relworkbook.report, relworkbook.charts, relworkbook.couples, relworkbook.recap\n"
+        "bad = sorted(m for m in sys.modules if m == 'textual' or m.startswith('textual.'))\n"
+        "print(bad)\n"
+        "sys.exit(1 if bad else 0)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
+    assert result.returncode == 0, result.stdout + result.stderr

@@ -170,6 +170,7 @@ class TrendsScreen(Screen[None]):
     BINDINGS = [
         Binding("escape", "back", "Back", id="trends-back"),
         Binding("w", "next_window", "Window", id="trends-window"),
+        Binding("r", "app.report", "Report", id="trends-report"),
         Binding("1", "window('3m')", "3 months", show=False, id="trends-3m"),
         Binding("2", "window('1y')", "Year", show=False, id="trends-1y"),
         Binding("3", "window('all')", "All", show=False, id="trends-all"),
