@@ -59,6 +59,7 @@ async def test_after_the_break_the_debrief_is_one_key_away(tmp_path):
         screen._tick()
         await pilot.pause()
         assert debrief.display and "After a hard moment" in str(debrief.label)
+        assert not screen.query_one("#longer", Button).display  # it takes the place of -5/+5
         status = str(screen.query_one("#timeout-status").content)
         assert "After a hard moment" in status
         await pilot.click("#debrief")

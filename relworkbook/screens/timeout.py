@@ -108,9 +108,7 @@ class TimeoutScreen(Screen[str | None]):
                 yield Button("+5 min", id="longer")
                 yield Button("Back to where we were", id="back", variant="primary")
                 if self.debrief_title:
-                    debrief = Button(f"{self.debrief_title} (a)", id="debrief")
-                    debrief.display = False
-                    yield debrief
+                    yield Button(f"{self.debrief_title} (a)", id="debrief")
 
     def on_mount(self) -> None:
         self._ticker = self.set_interval(1, self._tick)
@@ -124,13 +122,18 @@ class TimeoutScreen(Screen[str | None]):
         left = self.remaining
         self.query_one("#countdown", Digits).update(format_remaining(left))
         status = self.query_one("#timeout-status", Static)
+        if self.debrief_title:
+            # Once the break is over the debrief takes the place of -5/+5 (the keys still work).
+            over = left <= 0
+            self.query_one("#debrief", Button).display = over
+            self.query_one("#shorter", Button).display = not over
+            self.query_one("#longer", Button).display = not over
         if left <= 0:
             if self.debrief_title:
                 status.update(
                     "Time is up. Come back when you both feel ready: press Enter. "
                     f"Or, once you are both calm, go through “{self.debrief_title}” together: press a."
                 )
-                self.query_one("#debrief", Button).display = True
             else:
                 status.update("Time is up. Come back when you both feel ready: press Enter.")
         else:
