@@ -307,6 +307,7 @@ def test_the_plain_start_imports_no_click_yaml_or_plotext(data_folder, tmp_path)
     db = tmp_path / "start.db"
     with Store.open(db) as store:
         store.set_couple("Alex", "blue", "Sam", "green")
+        store.set_lock("a", "a lock is no reason to load cryptography")  # only using it is
     load_catalog()  # the parsed catalogue, cached in this test's data folder as a first start leaves it
     # scripts/first_frame.py: the benchmark's driver, which leaves at the first whole frame.
     scripts = Path(__file__).resolve().parent.parent / "scripts"
@@ -317,7 +318,8 @@ def test_the_plain_start_imports_no_click_yaml_or_plotext(data_folder, tmp_path)
     assert out.returncode == 0, out.stderr[-2000:]
     imported = {line.rsplit("|", 1)[-1].strip() for line in out.stderr.splitlines() if line.startswith("import time:")}
     assert {"relworkbook.start", "relworkbook.app", "relworkbook.screens.home"} <= imported
-    assert not imported & {"click", "relworkbook.cli", "yaml", "sqlite_utils", "plotext", "textual_plotext"}
+    assert not imported & {"click", "relworkbook.cli", "yaml", "sqlite_utils", "plotext", "textual_plotext",
+                           "cryptography", "relworkbook.locks"}
 
 
 def test_start_up_imports_stay_light(data_folder):

@@ -326,3 +326,51 @@ async def test_a_reveal_one_partner_refuses_keeps_both_locked(tmp_path):
                 assert is_locked(app.store.find_answer(1, "lk-unsaid", prompt, partner).value)
         blob = everywhere(app, db)
         assert [w for pair in WORDS.values() for w in pair if w.encode() in blob] == []
+
+
+async def test_a_locked_draft_left_by_a_closed_app_opens_after_the_passphrase(tmp_path):
+    from relworkbook.model import is_locked
+    from relworkbook.screens.exercise import ExerciseScreen
+    from relworkbook.screens.handover import HandoverScreen
+
+    db, app = locked_app(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        app.action_open_exercise("lk-unsaid")
+        await pilot.pause()
+        await pilot.click("#both")
+        await pilot.pause()
+        await pilot.press("pagedown")
+        await pilot.pause()
+        await pilot.press("enter")  # Alex takes the keys
+        await pilot.pause()
+        assert "Locked with your passphrase as you type" in text_of(app)
+        await pilot.press(*"the first, given")
+        await pilot.press("pagedown")
+        await pilot.pause()
+        await pilot.press(*"half a thought about aardvarks")
+        await pilot.pause(0.6)  # the autosave wrote the draft, sealed
+        assert is_locked(app.store.find_answer(1, "lk-unsaid", "wish", "a").value)
+        app.exit()
+    again = make_app(db, [FIXTURES, tmp_path / "pack"], shipped=False)
+    async with again.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        again.action_continue()
+        await pilot.pause()
+        await pilot.pause()
+        assert isinstance(again.screen, HandoverScreen), text_of(again)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(again.screen, PassphraseScreen) and "draft here is locked" in text_of(again)
+        await pilot.press(*ALEX_PASS, "enter")
+        await pilot.pause()
+        assert isinstance(again.screen, ExerciseScreen)
+        area = again.screen.query_one(TextArea)
+        assert area.text == "half a thought about aardvarks"
+        await pilot.press("end", *"!")
+        await pilot.press("pagedown")
+        await pilot.pause()
+        opened = again.store.open_value(
+            again.store.find_answer(1, "lk-unsaid", "wish", "a"), again.store.unlock("a", ALEX_PASS)
+        )
+        assert opened == "half a thought about aardvarks!"

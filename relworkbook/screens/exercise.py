@@ -539,7 +539,10 @@ class ExerciseScreen(ShowsPrivate, Screen[bool]):
         if prompt.optional:
             parts.append(Static("Optional: Next skips it.", classes="muted"))
         if prompt.is_private:
-            parts.append(Static("Private: hidden from the screen once you go on, until you both agree to reveal.", classes="muted"))
+            note = "Private: hidden from the screen once you go on, until you both agree to reveal."
+            if self.store.has_lock(slot.partner):
+                note += " Locked with your passphrase as you type."
+            parts.append(Static(note, classes="muted"))
         if prompt.who == "each" and prompt.type != "turns":
             for other in ("a", "b"):
                 if other == slot.partner:
