@@ -155,6 +155,13 @@ class DamagedWorkbook(WorkbookError):
     """The file is not a sound relworkbook workbook; the message names the way out."""
 
 
+class SearchIndexMissing(WorkbookError):
+    """The full-text search table is gone (or unreadable); ``rebuild_search_index`` makes it again."""
+
+
+SEARCH_INDEX_MISSING = "The search index was missing or damaged, so it has been rebuilt."
+
+
 class LockError(WorkbookError):
     """A lock could not be used as asked (wrong passphrase, no lock, already locked)."""
 
@@ -283,12 +290,29 @@ def _damaged(path: Path) -> DamagedWorkbook:
     )
 
 
+NEARLY_FULL = 1 << 20  # bytes free below which a disk error is taken for a full disk
+
+
+def _no_room(path: Path) -> bool:
+    """Whether the disk holding ``path`` has (next to) no space left.
+
+    SQLite says "disk is full" only for the database and its journal; when the
+    shared-memory file (-shm) cannot grow it says "disk I/O error"
+    (SQLITE_IOERR_SHMSIZE), which on a full disk is the same problem.
+    """
+    try:
+        found = os.statvfs(Path(path).parent)
+    except (OSError, AttributeError):  # no statvfs here: say what SQLite said
+        return False
+    return found.f_bavail * found.f_frsize < NEARLY_FULL
+
+
 def _translate(error: sqlite3.Error, path: Path) -> WorkbookError:
     """One clear line for an SQLite failure."""
     message = str(error).lower()
     if "locked" in message or "busy" in message:
         return WorkbookError(IN_USE)
-    if "full" in message:
+    if "full" in message or ("disk i/o" in message and _no_room(path)):
         return WorkbookError(
             f"The disk holding {path} is full, so the last change was not saved; "
             "free some space and try again."
@@ -306,6 +330,13 @@ def _translate(error: sqlite3.Error, path: Path) -> WorkbookError:
     if "disk i/o" in message:
         return WorkbookError(f"Reading or writing {path} failed (a disk error); try again.")
     return WorkbookError(f"The workbook {path} could not be used ({error}).")
+
+
+def _raise_if_index_gone(error: BaseException) -> None:
+    """A search that failed because the index table is gone says so (never a silent "no matches")."""
+    message = str(error).lower()
+    if ("no such table" in message and "answers_fts" in message) or "vtable constructor failed" in message:
+        raise SearchIndexMissing("The search index is missing or damaged; it can be rebuilt from the answers.")
 
 
 def _check_header(path: Path) -> None:
@@ -1419,7 +1450,8 @@ class Store:
             return self._search_plain(query.strip(), limit, offset)
         except WorkbookError:
             raise
-        except sqlite3.Error:
+        except sqlite3.Error as error:
+            _raise_if_index_gone(error)
             return []
 
     def search_count(self, query: str) -> int:
@@ -1440,11 +1472,27 @@ class Store:
                     f"SELECT count(*) FROM answers a WHERE a.text LIKE ? ESCAPE '\\' AND {self._VISIBLE}",
                     (_like_pattern(query.strip()),),
                 )
-        except WorkbookError:
+        except WorkbookError as error:
+            _raise_if_index_gone(error)
             raise
-        except sqlite3.Error:
+        except sqlite3.Error as error:
+            _raise_if_index_gone(error)
             return 0
         return int(row[0]) if row else 0
+
+    def rebuild_search_index(self) -> None:
+        """Make the full-text index again, as migration m006 made it (readable answers only)."""
+        with self.transaction():
+            names = {row[0] for row in self._rows("SELECT name FROM sqlite_schema WHERE name LIKE 'answers_fts%'")}
+            try:
+                self.conn.execute("DROP TABLE IF EXISTS answers_fts")
+            except sqlite3.Error:
+                pass  # its shadow tables are damaged: they go one by one below
+            for shadow in sorted(names - {"answers_fts"}):
+                self.conn.execute(f'DROP TABLE IF EXISTS "{shadow}"')
+            for trigger in ("reveals_ai", "reveals_ad"):  # m006 drops the answers_* ones itself
+                self.conn.execute(f"DROP TRIGGER IF EXISTS {trigger}")
+            migrations.m006_search_declared(self.conn)
 
     _REVEALED = (
         "EXISTS (SELECT 1 FROM reveals r WHERE r.sitting_id = a.sitting_id "

@@ -83,20 +83,42 @@ class SearchScreen(Screen[None]):
         if self.query_text:
             self.run_search(self.query_text)
 
+    def _rebuilt_index(self, error: Exception) -> bool:
+        """The search index was missing: rebuild it and say so. False if this is another problem."""
+        from ..store import SEARCH_INDEX_MISSING, SearchIndexMissing
+
+        if not isinstance(error, SearchIndexMissing):
+            return False
+        try:
+            self.store.rebuild_search_index()
+        except Exception as problem:
+            self.notify(f"The search index is missing and could not be rebuilt: {problem}".splitlines()[0], severity="error")
+            return False
+        self.notify(SEARCH_INDEX_MISSING, severity="warning", timeout=8)
+        return True
+
     def run_search(self, query: str) -> None:
         self.query_text = query
         try:
-            if query.strip():
-                self.total = self.store.search_count(query)
-                self.hits = self.store.search(query, limit=PAGE)
-            else:
-                self.total, self.hits = 0, []
+            try:
+                self._search_first_page(query)
+            except Exception as error:
+                if not self._rebuilt_index(error):
+                    raise
+                self._search_first_page(query)  # once more, on the new index
         except Exception as error:  # one clear line, never a traceback
             self.hits = []
             self.total = 0
             self.query_one("#search-status", Static).update(f"Search failed: {error}".splitlines()[0])
             return
         self._show()
+
+    def _search_first_page(self, query: str) -> None:
+        if query.strip():
+            self.total = self.store.search_count(query)
+            self.hits = self.store.search(query, limit=PAGE)
+        else:
+            self.total, self.hits = 0, []
 
     def show_more(self) -> None:
         """The next page of results under the ones shown, the first new one highlighted."""

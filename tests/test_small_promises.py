@@ -1,0 +1,139 @@
+"""Smaller promises (issue 13, item 13): a full disk named as such, a missing search
+index said and rebuilt, a pasted name over the limit, names typed fast at the first run."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sqlite3
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from relworkbook import store as store_module
+from relworkbook.app import make_app
+from relworkbook.store import SEARCH_INDEX_MISSING, SearchIndexMissing, Store, WorkbookError
+
+FIXTURES = Path(__file__).parent / "fixtures" / "exercises"
+
+
+# ------------------------------------------------------------- a full disk
+
+
+@pytest.fixture
+def tiny_disk(tmp_path):
+    """A real 2 MB filesystem (tmpfs), so the disk can really be filled; skipped where it cannot be mounted."""
+    folder = tmp_path / "tiny"
+    folder.mkdir()
+    if os.geteuid() != 0 or shutil.which("mount") is None:
+        pytest.skip("mounting a small tmpfs needs root")
+    made = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=2m,mode=0700", "tmpfs", str(folder)], capture_output=True)
+    if made.returncode:
+        pytest.skip(f"cannot mount a small tmpfs here: {made.stderr.decode(errors='replace').strip()}")
+    try:
+        yield folder
+    finally:
+        subprocess.run(["umount", "-l", str(folder)], capture_output=True)
+
+
+def _fill(folder: Path) -> None:
+    fd = os.open(folder / "filler", os.O_WRONLY | os.O_CREAT, 0o600)
+    try:
+        while True:
+            os.write(fd, b"x" * 4096)
+    except OSError:
+        pass  # no space left on the device
+    finally:
+        os.close(fd)
+    assert os.statvfs(folder).f_bavail == 0
+
+
+def test_a_full_disk_with_no_room_for_shm_says_the_disk_is_full(tiny_disk):
+    db = tiny_disk / "workbook.db"
+    with Store.open(db) as store:
+        store.set_couple("Alex", "royalblue", "Sam", "darkorange")
+        store.start_sitting(["a", "b"])
+    conn = sqlite3.connect(db)
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    conn.close()
+    for suffix in ("-wal", "-shm"):
+        Path(f"{db}{suffix}").unlink(missing_ok=True)
+    _fill(tiny_disk)
+    # SQLite itself says "disk I/O error" here (it cannot make the -shm file).
+    with pytest.raises(sqlite3.OperationalError, match="disk I/O"):
+        sqlite3.connect(db).execute("SELECT count(*) FROM sittings").fetchone()
+    with pytest.raises(WorkbookError) as caught:
+        Store.open(db)
+    message = str(caught.value)
+    assert "is full" in message and "free some space" in message and "disk error" not in message
+    (tiny_disk / "filler").unlink()
+    with Store.open(db) as store:  # with room again, it opens
+        assert store.get_couple() is not None
+
+
+def test_a_disk_io_error_is_called_full_only_when_there_is_no_room(tmp_path, monkeypatch):
+    class Free:
+        def __init__(self, blocks: int) -> None:
+            self.f_bavail, self.f_frsize = blocks, 4096
+
+    error = sqlite3.OperationalError("disk I/O error")
+    monkeypatch.setattr(store_module.os, "statvfs", lambda _path: Free(0))
+    assert "is full" in str(store_module._translate(error, tmp_path / "w.db"))
+    monkeypatch.setattr(store_module.os, "statvfs", lambda _path: Free(1 << 20))
+    assert "a disk error" in str(store_module._translate(error, tmp_path / "w.db"))
+
+
+# ------------------------------------------------------- the search index
+
+
+def _workbook_with_words(db: Path) -> Store:
+    store = Store.open(db)
+    store.set_couple("Alex", "royalblue", "Sam", "darkorange")
+    sitting = store.start_sitting(["a", "b"])
+    store.save_answer(sitting.id, "fx-hopes", "hope", "a", "walking by the river", prompt_type="text")
+    store.save_answer(sitting.id, "fx-hopes", "hope", "b", "a river cabin", prompt_type="text")
+    store.save_answer(sitting.id, "fx-hopes", "secret", "a", "river secret", prompt_type="text", private=True)
+    return store
+
+
+def _drop_index(db: Path) -> None:
+    conn = sqlite3.connect(db)
+    conn.execute("DROP TABLE answers_fts")
+    conn.commit()
+    conn.close()
+
+
+def test_a_missing_search_index_is_said_not_no_matches_and_rebuilt(tmp_path):
+    db = tmp_path / "w.db"
+    with _workbook_with_words(db) as store:
+        before = [(h.answer_id, h.snippet) for h in store.search("river")]
+        assert len(before) == 2  # the private answer is not revealed
+    _drop_index(db)
+    with Store.open(db) as store:
+        with pytest.raises(SearchIndexMissing):
+            store.search("river")
+        with pytest.raises(SearchIndexMissing):
+            store.search_count("river")
+        store.rebuild_search_index()
+        assert [(h.answer_id, h.snippet) for h in store.search("river")] == before
+        assert store.search_count("river") == 2
+
+
+async def test_the_search_screen_says_the_index_was_missing_and_finds_the_words(tmp_path):
+    from relworkbook.screens.search import SearchScreen
+
+    db = tmp_path / "w.db"
+    _workbook_with_words(db).close()
+    _drop_index(db)
+    app = make_app(db, [FIXTURES], shipped=False)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        app.push_screen(SearchScreen(app.store, app.catalog, app.couple))
+        await pilot.pause()
+        await pilot.press(*"river")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, SearchScreen)
+        assert len(screen.hits) == 2
+        assert any(n.message == SEARCH_INDEX_MISSING for n in app._notifications)
