@@ -347,3 +347,32 @@ def test_trends_json_matches_the_text(demo_db):
         for partner in metric["partners"]:
             if partner["series"]:
                 assert partner["latest"] == partner["series"][-1]["value"]
+
+
+# ------------------------------------------------------------------ 5. screenshots through the palette
+
+
+async def test_palette_screenshot_is_owner_only_beside_the_recaps_and_says_where(tmp_path):
+    from relworkbook import paths
+    from relworkbook.app import make_app
+    from relworkbook.store import Store
+
+    db = tmp_path / "workbook.db"
+    with Store.open(db) as store:
+        store.set_couple("Alex", "royalblue", "Sam", "darkorange")
+    app = make_app(db, [ROOT / "tests" / "fixtures" / "exercises"], shipped=False)
+    downloads = tmp_path / "Downloads"
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"screenshot")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await pilot.pause(0.5)
+        shots = list(paths.recaps_dir(db).glob("*.svg"))
+        assert len(shots) == 1
+        assert stat.S_IMODE(shots[0].stat().st_mode) == 0o600
+        assert stat.S_IMODE(shots[0].parent.stat().st_mode) == 0o700
+        assert any(str(shots[0]) in str(n.message) for n in app._notifications)
+    assert not downloads.exists()
