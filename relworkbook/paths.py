@@ -9,6 +9,7 @@ folder at a temporary one.
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 APP_NAME = "relworkbook"
@@ -35,6 +36,13 @@ def config_file() -> Path:
     override = os.environ.get("RELWORKBOOK_CONFIG")
     if override:
         return Path(override).expanduser()
+    if sys.platform.startswith("linux"):
+        # platformdirs' own rule on Linux (XDG), without importing it on every
+        # start with --db (test_native checks the two agree).
+        base = os.environ.get("XDG_CONFIG_HOME", "")
+        if not base.strip():
+            base = os.path.expanduser("~/.config")
+        return Path(base) / APP_NAME / CONFIG_NAME
     from platformdirs import user_config_dir
 
     return Path(user_config_dir(APP_NAME, appauthor=False)) / CONFIG_NAME

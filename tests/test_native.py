@@ -376,3 +376,17 @@ async def test_palette_screenshot_is_owner_only_beside_the_recaps_and_says_where
         assert stat.S_IMODE(shots[0].parent.stat().st_mode) == 0o700
         assert any(str(shots[0]) in str(n.message) for n in app._notifications)
     assert not downloads.exists()
+
+
+@pytest.mark.parametrize("xdg", [None, "", "/tmp/xdg-config-here"])
+def test_config_file_is_where_platformdirs_says(monkeypatch, xdg):
+    from platformdirs import user_config_dir
+
+    from relworkbook import paths
+
+    monkeypatch.delenv("RELWORKBOOK_CONFIG", raising=False)
+    if xdg is None:
+        monkeypatch.delenv("XDG_CONFIG_HOME", raising=False)
+    else:
+        monkeypatch.setenv("XDG_CONFIG_HOME", xdg)
+    assert paths.config_file() == Path(user_config_dir("relworkbook", appauthor=False)) / "config.toml"
