@@ -13,7 +13,8 @@ in this one run of the script:
   first screen has been written to the terminal (scripts/pty_start.py);
 - trends for all metrics; opening the oldest sitting (the store calls the
   sitting view makes); a full-text search (the search screen's call); a recap
-  in each format; an export; the size of the file.
+  in each format; an export; the progress report over the ten years; the
+  counsellor's desk (``couples``) over 50 such workbooks; the size of the file.
 
 Both apps run on the same driver (``TEXTUAL_DRIVER``, scripts/first_frame.py):
 Textual's headless driver that lets the app render and write its frames, and
@@ -231,6 +232,16 @@ def main() -> None:
 
             ms = median_ms(lambda: json.dumps(store.export_data()), runs=min(RUNS, 3))
             rows.append(("export (JSON, whole workbook)", f"{ms:.0f} ms", "", None))
+
+            # The progress report over all ten years (build and the HTML with its charts).
+            from relworkbook import report as report_mod
+
+            first_day = min(s.started for s in store.list_sittings())[:10]
+            last_day = store.last_sitting().started[:10]
+            for fmt in ("html", "text"):
+                ms = median_ms(lambda: report_mod.render(
+                    report_mod.build_report(store, catalog, first_day, last_day), fmt))
+                rows.append((f"progress report, 10 years, {fmt}", f"{ms:.0f} ms", "< 300 ms", ms < 300))
         finally:
             store.close()
 
@@ -246,6 +257,20 @@ def main() -> None:
                 sitting.id, "ex", "p", "a", "a private draft, sealed as it is saved",
                 prompt_type="text", private=True))
             rows.append(("save a locked draft (seal + write)", f"{ms:.1f} ms", "", None))
+
+        # The counsellor's desk: 50 ten-year workbooks in one folder (links to the
+        # bench workbook: each is opened, checked and read as a separate file).
+        from relworkbook import couples as couples_mod
+
+        desk = work / "desk"
+        desk.mkdir()
+        for n in range(50):
+            try:
+                os.link(db, desk / f"couple-{n:02d}.db")
+            except OSError:
+                shutil.copy(db, desk / f"couple-{n:02d}.db")
+        ms = median_ms(lambda: couples_mod.build_desk(desk, catalog), runs=min(RUNS, 3))
+        rows.append(("couples, 50 ten-year workbooks", f"{ms:.0f} ms", "", None))
 
         size_mb = sum(p.stat().st_size for p in work.glob("bench.db*")) / 1_000_000
         rows.append((f"workbook file, {WEEKS} weeks", f"{size_mb:.1f} MB", "< 20 MB", size_mb < 20))
