@@ -479,7 +479,7 @@ def couples(ctx: click.Context, folder: Path, fmt: str) -> None:
 @click.option("--output", metavar="FILE", help="Write to FILE (owner-only) instead of stdout.")
 @click.pass_context
 def export_cmd(ctx: click.Context, db: str | None, output: str | None) -> None:
-    """Write everything as JSON, private answers included."""
+    """Write everything as JSON, private answers included (a locked partner's stay locked)."""
     path = _resolve_db(ctx, db, make_folder=False)
     check_output(output, path)
     with _open_store(path, must_exist=True) as store:

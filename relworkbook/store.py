@@ -80,6 +80,14 @@ Additions beyond the contract (all optional to use):
     store.discard_sitting(sitting_id) -> bool            # only a sitting with nothing in it
     store.schema_version() -> int
     write methods take an optional keyword ``at=`` (ISO time) for imports and the demo;
+    locks (docs/privacy.md; cryptography is loaded on use only):
+    store.set_lock(partner, passphrase) -> int   # seals what is pending; wipes plain copies
+    store.unlock(partner, passphrase) -> opened lock (memory only) | WrongPassphrase
+    store.change_lock(partner, old, new), store.remove_lock(partner, passphrase) -> int,
+    store.reset_lock(partner) -> (answers lost, notes lost), store.locked_count(partner),
+    store.has_lock(partner), store.open_value(answer, opened)   # nothing written
+    store.reveal(..., keys={partner: opened})   # locked answers open and become plain
+    store.read_notes(partner, opened=None), store.save_notes(partner, text)
     metric_points(..., include_unrevealed=False): unrevealed private numbers stay out of
     trends unless asked for. MetricPoint.extra holds exercise_id, prompt_id, answer_id,
     private, revealed.

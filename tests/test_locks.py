@@ -15,6 +15,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from relworkbook import migrations, paths
 from relworkbook.model import is_locked
@@ -281,3 +283,30 @@ def test_sealed_values_tell_the_length_only_roughly(tmp_path):
         sizes.add(len(store.find_answer(sitting.id, "ex", f"p{n}", "a").value["\x00locked"]))
     assert len(sizes) == 1
     store.close()
+
+
+JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers(-10**6, 10**6) | st.text(max_size=40),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4),
+    max_leaves=12,
+)
+
+
+@pytest.fixture(scope="module")
+def locked_store(tmp_path_factory):
+    store = Store.open(tmp_path_factory.mktemp("prop") / "workbook.db")
+    store.set_couple("Alex", "royalblue", "Sam", "darkorange")
+    store.set_lock("a", ALEX_PASS)
+    yield store, store.unlock("a", ALEX_PASS), store.start_sitting(["a", "b"]).id
+    store.close()
+
+
+@settings(max_examples=60, deadline=None)
+@given(value=JSON_VALUES, text=st.text(alphabet=st.characters(), max_size=120))
+def test_any_value_sealed_as_saved_opens_as_it_was(locked_store, value, text):
+    store, alex, sitting_id = locked_store
+    for prompt, kind, given_value in (("t", "text", text), ("v", "template", {"x": value} if value else {})):
+        saved = store.save_answer(sitting_id, "ex", prompt, "a", given_value, prompt_type=kind, private=True)
+        assert is_locked(saved.value)
+        expected = given_value if kind != "text" else text.encode("utf-8", "replace").decode("utf-8")
+        assert store.open_value(saved, alex) == expected
