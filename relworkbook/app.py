@@ -20,8 +20,9 @@ time-out key for keyboards where the function keys need a modifier.
 from __future__ import annotations
 
 import sys
+from datetime import date
 from pathlib import Path
-from typing import Any, Iterable, Sequence
+from typing import Any, Callable, Iterable, Sequence
 
 from textual.app import App
 from textual.binding import Binding
@@ -32,7 +33,6 @@ from .commands import WorkbookCommands
 from .model import PARTNERS, Couple, Exercise
 
 THEME_SETTING = "theme"
-TIMEOUT_SETTING = "timeout_minutes"
 # Offered on the time-out screen once the break is over (when the program has it).
 DEBRIEF_EXERCISE = "co-after-hard-moment"
 DEFAULT_TIMEOUT_MINUTES = 20
@@ -75,6 +75,8 @@ class WorkbookApp(App[None]):
         # A workbook problem that reached no handler (see _handle_exception):
         # the app ends and the start prints this one line.
         self.problem: str | None = None
+        # What "today" is for what is due (Home); tests set a fixed day.
+        self.today: Callable[[], date] = date.today
 
     # ------------------------------------------------------------------ start
 
@@ -278,7 +280,7 @@ class WorkbookApp(App[None]):
             # Before the names are in there is no home, sitting or exercise.
             if action in (
                 "home", "end_sitting", "command_palette",
-                "history", "search", "trends", "report", "commitments",
+                "history", "search", "trends", "report", "commitments", "settings",
             ):
                 return False
         return True
@@ -307,9 +309,12 @@ class WorkbookApp(App[None]):
         if isinstance(self.screen, TimeoutScreen):
             self.pop_screen()
             return
+        from .rhythm import read_rhythm
+
         self.flush_all()
-        minutes = self._setting(TIMEOUT_SETTING, DEFAULT_TIMEOUT_MINUTES)
-        if not isinstance(minutes, int) or minutes <= 0:
+        try:
+            minutes = read_rhythm(self.store).timeout_minutes  # the length chosen in Settings
+        except Exception:
             minutes = DEFAULT_TIMEOUT_MINUTES
         debrief = self.catalog.exercise(DEBRIEF_EXERCISE) if self.catalog is not None else None
 
@@ -486,6 +491,14 @@ class WorkbookApp(App[None]):
 
     def action_commitments(self) -> None:
         self._look_back("commitments", "CommitmentsScreen", sitting_id=self.current_sitting_id())
+
+    def action_settings(self) -> None:
+        from .screens.settings import SettingsScreen
+
+        if isinstance(self.screen, SettingsScreen):
+            return
+        self.flush_all()
+        self.push_screen(SettingsScreen(self.store))
 
     def action_end_sitting(self) -> None:
         from .screens.confirm import ConfirmScreen

@@ -4,7 +4,7 @@ One provider, ``WorkbookCommands``, offers every action of the screen the
 palette was opened on (read from its live bindings: next prompt, reveal, correct,
 versions, kept / partly / not kept, save the recap, ...), the app-wide actions
 (home, continue, next, check-in, end sitting, time-out, hide, history, last recap,
-search, trends, progress report, commitments, safety, help, names and colours) and one "Start
+search, trends, progress report, commitments, safety, help, names and colours, settings) and one "Start
 exercise: <title>" per exercise in the catalogue. Each command runs the same
 action its key does, so a key and its command can never drift apart. The theme
 is Textual's own "Theme" command.
@@ -37,6 +37,7 @@ APP_COMMANDS: tuple[tuple[str, str, str], ...] = (
     ("Edit names and colours", "Change the partners' names or colours", "edit_names"),
     ("Locks: passphrases for private answers", "Set, change, remove or reset each partner's lock", "locks"),
     ("Notes for one", "Each partner's own notes, never revealed (locked with their passphrase)", "notes"),
+    ("Settings", "The check-in day, time and length; how long a time-out lasts", "settings"),
 )
 # The theme is Textual's own "Theme" command (one, not two); the app remembers the choice.
 

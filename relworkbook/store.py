@@ -28,6 +28,8 @@ CONTRACT (signatures are fixed, other modules call them):
     store.list_sittings(limit: int | None = None) -> list[Sitting]        # newest first
     store.last_sitting() -> Sitting | None
     store.open_sitting() -> Sitting | None              # newest sitting with no end
+    store.first_started() -> str | None                 # when the first sitting began
+    store.last_started_with(exercise_id) -> str | None  # the latest sitting with answers to it
 
     # answers (value per model.py's table)
     store.save_answer(sitting_id, exercise_id, prompt_id, partner, value, *,
@@ -53,6 +55,7 @@ CONTRACT (signatures are fixed, other modules call them):
         # also upserts via save_answer for type commitment (one per answer)
     store.list_commitments(status: str | None = None) -> list[Commitment]  # due date order
     store.open_commitments() -> list[Commitment]
+    store.unrevealed_commitment_ids() -> set[int]       # made in a private answer not yet revealed
     store.review_commitment(commitment_id, status, sitting_id=None) -> Commitment
 
     # looking back
@@ -807,6 +810,20 @@ class Store:
         found = self._sittings(limit=1)
         return found[0] if found else None
 
+    def first_started(self) -> str | None:
+        """When the first sitting began (ISO timestamp), or None in an empty workbook."""
+        row = self._one("SELECT MIN(started) FROM sittings")
+        return row[0] if row else None
+
+    def last_started_with(self, exercise_id: str) -> str | None:
+        """When the latest sitting with an answer to this exercise began, or None."""
+        row = self._one(
+            "SELECT MAX(s.started) FROM sittings s WHERE s.id IN "
+            "(SELECT DISTINCT sitting_id FROM answers WHERE exercise_id = ?)",
+            (exercise_id,),
+        )
+        return row[0] if row else None
+
     def open_sitting(self) -> Sitting | None:
         found = self._sittings("WHERE ended IS NULL", limit=1)
         return found[0] if found else None
@@ -1408,6 +1425,17 @@ class Store:
 
     def open_commitments(self) -> list[Commitment]:
         return self.list_commitments("open")
+
+    def unrevealed_commitment_ids(self) -> set[int]:
+        """Commitments written in a private answer that has not been revealed: their words stay in."""
+        return {
+            row[0]
+            for row in self._rows(
+                "SELECT c.id FROM commitments c JOIN answers a ON a.id = c.answer_id "
+                "LEFT JOIN reveals r ON r.sitting_id = a.sitting_id AND r.exercise_id = a.exercise_id "
+                "AND r.prompt_id = a.prompt_id WHERE a.private = 1 AND r.sitting_id IS NULL"
+            )
+        }
 
     def commitments_made_in(self, sitting_id: int) -> list[Commitment]:
         return self._commitments("WHERE sitting_id = ?", (sitting_id,))

@@ -185,11 +185,12 @@ async def test_time_out_then_back_to_the_same_text_in_the_same_widget(tmp_path):
         await pilot.press(*" with you")
         assert area.text == "a slow Sunday with you"
     store = Store.open(db)
-    assert store.get_setting("timeout_minutes") == 25
+    # - and + change this break only; the length for the next one is chosen in Settings.
+    assert store.get_setting("timeout_minutes") is None
     store.close()
 
 
-async def test_time_out_over_a_dialog_and_the_countdown_length_is_remembered(tmp_path):
+async def test_time_out_over_a_dialog_starts_from_the_length_in_settings(tmp_path):
     db = workbook(tmp_path)
     store = Store.open(db)
     store.set_setting("timeout_minutes", 10)
@@ -482,8 +483,8 @@ async def test_home_shows_progress_commitments_and_last_checkin(tmp_path):
         assert row.split("▏", 1)[1].split() == ["Closeness", "?", "-"]
         assert "? waiting to reveal" in screen_text(app)
         commitments = str(app.screen.query_one("#glance-commitments").render())
-        assert "Walk on Sunday" in commitments and "OVERDUE" in commitments
-        assert commitments.count("OVERDUE") == 1
+        assert "Walk on Sunday" in commitments and "OVERDUE" not in commitments  # calm words, no capitals
+        assert commitments.count("was due") == 1 and "Cook on Friday" in commitments
         steps = [str(o.prompt) for o in app.screen.query_one("#home-list", OptionList).options]
         assert "▾ Getting started  0/1" in steps  # the next exercise's step is open
         assert "▸ Weekly meeting  0/1" in steps

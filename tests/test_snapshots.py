@@ -1,13 +1,14 @@
 """SVG snapshots of the main screens at 80x24: first run, home, safety, help.
 
 Fixture exercises, a workbook in tmp_path opened by a relative name (so the
-path shown on screen is the same on every machine), cursor blink off, and no
-clock on any of these screens. Regenerate with ``--snapshot-update`` only after
+path shown on screen is the same on every machine), cursor blink off, no
+clock on any of these screens, and a fixed "today" (Home says what is due). Regenerate with ``--snapshot-update`` only after
 looking at the screens.
 """
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -18,6 +19,7 @@ from relworkbook.store import Store
 
 FIXTURES = Path(__file__).parent / "fixtures" / "exercises"
 SIZE = (80, 24)
+TODAY = date(2026, 11, 25)  # a Wednesday
 
 
 @pytest.fixture
@@ -31,7 +33,9 @@ def _app(db: Path, *, couple: bool = True):
         store = Store.open(db)
         store.set_couple("Alex", "royalblue", "Sam", "darkorange")
         store.close()
-    return make_app(db, [FIXTURES], shipped=False)
+    app = make_app(db, [FIXTURES], shipped=False)
+    app.today = lambda: TODAY
+    return app
 
 
 def _steady(*keys: str):

@@ -126,6 +126,7 @@ class HomeScreen(Screen[None]):
         Binding("t", "app.trends", "Trends", id="home-trends", show=False),
         Binding("m", "app.commitments", "Commitments", id="home-commitments", show=False),
         Binding("slash", "app.search", "Search", id="home-search", show=False),
+        Binding("s", "app.settings", "Settings", id="home-settings", show=False),
         Binding("right", "open_step", "Open the highlighted step", id="home-open-step", show=False),
         Binding("left", "close_step", "Close the step", id="home-close-step", show=False),
     ]
@@ -138,6 +139,7 @@ class HomeScreen(Screen[None]):
         with Container(id="home-body"):
             yield OptionList(id="home-list")
             with Vertical(id="home-side"):
+                yield Static("", id="glance-due", classes="glance")
                 yield RatingsGlance(id="glance-checkin", classes="glance")
                 yield Static("", id="glance-commitments", classes="glance")
                 if self._app.catalog.errors:
@@ -181,6 +183,7 @@ class HomeScreen(Screen[None]):
         try:
             self.query_one("#home-status", Static).update(self._status())
             self._fill_list(store, catalog)
+            self.query_one("#glance-due", Static).update(self._due(store, catalog))
             self._checkin_glance(store, catalog, self.query_one("#glance-checkin", RatingsGlance))
             self.query_one("#glance-commitments", Static).update(self._commitments(store))
             errors = catalog.errors
@@ -213,7 +216,7 @@ class HomeScreen(Screen[None]):
             since = ""
             if sitting is not None:
                 day, clock = sitting.started[:10], sitting.started[11:16]
-                since = clock if day == date.today().isoformat() else f"{day} {clock}"
+                since = clock if day == app.today().isoformat() else f"{day} {clock}"
             text.append(f" · sitting since {since}: {names}", style="dim")
         return text
 
@@ -297,6 +300,8 @@ class HomeScreen(Screen[None]):
                 Option(Content("  Trends (t)"), id="go:trends"),
                 Option(Content("  Commitments (m)"), id="go:commitments"),
                 Option(Content("  Search everything written (/)"), id="go:search"),
+                None,
+                Option(Content("Settings: check-in day, time-out (s)"), id="go:settings"),
             ]
         )
         olist = self.query_one("#home-list", OptionList)
@@ -362,21 +367,40 @@ class HomeScreen(Screen[None]):
         note = Content.styled("? waiting to reveal", "dim") if waiting else None
         glance.show_ratings(heading, [self._app.partner_name(p) for p in columns], rows, note)
 
+    def _due(self, store: Any, catalog: Any) -> Text:
+        """What is due, in calm words: the check-in, commitments this week."""
+        from ..rhythm import due_lines, read_rhythm
+
+        today = self._app.today()
+        checkin = catalog.checkin()
+        last = started = None
+        if checkin is not None:
+            found = store.last_started_with(checkin.id)
+            last = date.fromisoformat(found[:10]) if found else None
+            first = store.first_started() if last is None else None
+            started = date.fromisoformat(first[:10]) if first else None
+        lines = due_lines(
+            today, read_rhythm(store), last, started, store.open_commitments(), has_checkin=checkin is not None
+        )
+        text = Text("What is due\n", style="bold")
+        text.append("\n".join(lines) if lines else "Nothing this week.", style="" if lines else "dim")
+        return text
+
     def _commitments(self, store: Any) -> Text:
         text = Text("Open commitments\n", style="bold")
         commitments = store.open_commitments()
         if not commitments:
             text.append("None open.", style="dim")
             return text
-        today = date.today().isoformat()
+        from ..rhythm import due_phrase
+
+        today = self._app.today()
         for commitment in commitments[:MAX_COMMITMENTS]:
             owner = "both of you" if commitment.owner == "both" else self._app.partner_name(commitment.owner)
             text.append(f"• {commitment.what}", style="")
             text.append(f" ({owner}", style="dim")
             if commitment.due:
-                text.append(f", by {commitment.due}", style="dim")
-                if commitment.due < today:
-                    text.append(" OVERDUE", style=f"bold {self.app.current_theme.error or 'red'}")
+                text.append(f", {due_phrase(commitment.due, today)}", style="dim")
             text.append(")\n", style="dim")
         if len(commitments) > MAX_COMMITMENTS:
             text.append(f"and {len(commitments) - MAX_COMMITMENTS} more", style="dim")

@@ -2,8 +2,8 @@
 
 Either partner can call it from anywhere (f2). The app saves everything first;
 leaving pops this screen, so they are back exactly where they were. The length
-(20 minutes unless changed) is kept in the ``timeout_minutes`` setting, and
-``-``/``+`` change it by five minutes.
+(20 minutes unless changed) is chosen in Settings; ``-``/``+`` change this
+break by five minutes and leave that choice alone.
 
 When the timer ends, and the program has one, the screen offers "After a hard
 moment", a short debrief of what happened: the screen closes with the result
@@ -146,10 +146,6 @@ class TimeoutScreen(Screen[str | None]):
             return
         self.minutes = new
         self.ends_at = max(monotonic(), self.ends_at + change * 60)
-        try:
-            self.app.store.set_setting("timeout_minutes", new)  # type: ignore[attr-defined]
-        except Exception:
-            pass  # the break matters more than remembering its length
         self._tick()
 
     def action_shorter(self) -> None:

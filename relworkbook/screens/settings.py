@@ -1,0 +1,245 @@
+"""Settings: the weekly check-in (day, time, length), the time-out length, the calendar.
+
+Reached from Home (``s`` or the "Settings" line) and the command palette.
+Every change is saved as it is made, through ``rhythm.save_rhythm`` (the store
+writes the ``settings`` table); a time that is not a time yet ("19:") is not
+saved, and a line under the rows says what is wanted. Closing the screen
+(Escape or "Close") leaves what was saved.
+
+The screen is a column of sections, each a title and ``SettingRow`` rows (a
+label, the control, a one-line hint). To add an entry (a lock, say): yield
+another section title and rows in ``compose`` and handle its control's
+message here; the layout needs nothing else, at 80x24 or 40x12 (a row stacks
+its label over its control when narrow).
+
+"Add to calendar" writes one .ics file beside the recaps (the app's
+``add_to_calendar`` action, which the palette also runs).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.widget import Widget
+from textual.widgets import Button, Footer, Header, Input, Label, Select, Static, Switch
+
+from ..rhythm import (
+    CHECKIN_LENGTHS,
+    DAYS,
+    TIMEOUT_LENGTHS,
+    Rhythm,
+    parse_time,
+    read_rhythm,
+    save_rhythm,
+)
+
+
+def minute_options(lengths: tuple[int, ...], current: int) -> list[tuple[str, int]]:
+    """The usual lengths, plus the one saved if it is not among them."""
+    values = sorted(set(lengths) | {current})
+    return [(f"{value} minutes", value) for value in values]
+
+
+class SettingRow(Horizontal):
+    """One setting: a label, its control, and a short hint; stacked when the screen is narrow."""
+
+    DEFAULT_CSS = """
+    SettingRow {
+        height: auto;
+        margin: 0 0 0 0;
+    }
+    SettingRow > .setting-label {
+        width: 20;
+        padding: 0 1 0 0;
+        text-style: bold;
+    }
+    SettingRow > .setting-control {
+        width: 1fr;
+        height: auto;
+    }
+    SettingRow .setting-hint {
+        color: $text-muted;
+        padding: 0 1;
+    }
+    SettingRow Select, SettingRow Input {
+        width: 100%;
+        max-width: 32;
+    }
+    """
+
+    def __init__(self, label: str, control: Widget, hint: str = "", *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._label = label
+        self._control = control
+        self._hint = hint
+
+    def compose(self) -> ComposeResult:
+        yield Label(self._label, classes="setting-label")
+        with Vertical(classes="setting-control"):
+            yield self._control
+            if self._hint:
+                yield Static(self._hint, classes="setting-hint")
+
+
+class SettingsScreen(Screen[None]):
+    """The couple's settings, saved as they change."""
+
+    DEFAULT_CSS = """
+    SettingsScreen #settings-body {
+        padding: 0 2;
+    }
+    SettingsScreen .section-title {
+        margin: 1 0 0 0;
+    }
+    SettingsScreen #settings-status {
+        height: auto;
+        color: $text-muted;
+    }
+    SettingsScreen #settings-status.-problem {
+        color: $warning;
+        text-style: bold;
+    }
+    SettingsScreen #words-row Switch {
+        width: auto;
+    }
+    SettingsScreen #settings-actions {
+        height: auto;
+        margin: 1 0 0 0;
+    }
+    SettingsScreen #settings-actions Button {
+        width: auto;
+        margin: 0 1 0 0;
+    }
+    SettingsScreen.-narrow #settings-body {
+        padding: 0 1;
+    }
+    SettingsScreen.-narrow SettingRow {
+        layout: vertical;
+        margin: 0 0 1 0;
+    }
+    SettingsScreen.-narrow SettingRow > .setting-label {
+        width: 100%;
+        padding: 0;
+    }
+    """
+
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (60, "-wide")]
+
+    BINDINGS = [
+        Binding("escape", "close", "Close", id="settings-close"),
+    ]
+
+    def __init__(self, store: Any) -> None:
+        super().__init__()
+        self.store = store
+        self.rhythm: Rhythm = read_rhythm(store)
+
+    def compose(self) -> ComposeResult:
+        rhythm = self.rhythm
+        yield Header()
+        with VerticalScroll(id="settings-body"):
+            yield Static("Settings", classes="screen-title")
+            yield Static("The weekly check-in", classes="section-title")
+            yield SettingRow(
+                "Day",
+                Select([(name, index) for index, name in enumerate(DAYS)], value=rhythm.checkin_day,
+                       allow_blank=False, compact=True, id="set-day"),
+                id="day-row",
+            )
+            yield SettingRow(
+                "Time",
+                Input(rhythm.checkin_time, placeholder="19:00", max_length=5,
+                      restrict=r"[0-9:.h]*", compact=True, id="set-time"),
+                "24-hour clock, like 19:00",
+                id="time-row",
+            )
+            yield SettingRow(
+                "Length",
+                Select(minute_options(CHECKIN_LENGTHS, rhythm.checkin_minutes), value=rhythm.checkin_minutes,
+                       allow_blank=False, compact=True, id="set-length"),
+                id="length-row",
+            )
+            yield Static("Time-out", classes="section-title")
+            yield SettingRow(
+                "A break lasts",
+                Select(minute_options(TIMEOUT_LENGTHS, rhythm.timeout_minutes), value=rhythm.timeout_minutes,
+                       allow_blank=False, compact=True, id="set-timeout"),
+                "On the time-out screen, - and + change only that break.",
+                id="timeout-row",
+            )
+            yield Static("", id="settings-status")
+            with Horizontal(id="settings-actions"):
+                yield Button("Close", id="settings-close-button", variant="primary", compact=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#set-day", Select).focus()
+
+    # ------------------------------------------------------------ saving
+
+    def _save(self, changed: Rhythm, what: str) -> None:
+        if changed == self.rhythm:
+            return  # a control set to the value it showed: nothing to write
+        status = self.query_one("#settings-status", Static)
+        try:
+            save_rhythm(self.store, changed)
+        except Exception as error:  # a read-only file, a value out of range: one line, kept on screen
+            status.update(f"Could not save the {what}: {error}")
+            status.add_class("-problem")
+            return
+        self.rhythm = changed
+        status.update(f"Saved: {what}.")
+        status.remove_class("-problem")
+
+    @on(Select.Changed, "#set-day")
+    def _day(self, event: Select.Changed) -> None:
+        event.stop()
+        if isinstance(event.value, int):
+            self._save(self.rhythm._replace(checkin_day=event.value), "check-in day")
+
+    @on(Select.Changed, "#set-length")
+    def _length(self, event: Select.Changed) -> None:
+        event.stop()
+        if isinstance(event.value, int):
+            self._save(self.rhythm._replace(checkin_minutes=event.value), "check-in length")
+
+    @on(Select.Changed, "#set-timeout")
+    def _timeout(self, event: Select.Changed) -> None:
+        event.stop()
+        if isinstance(event.value, int):
+            self._save(self.rhythm._replace(timeout_minutes=event.value), "time-out length")
+
+    @on(Input.Changed, "#set-time")
+    def _time(self, event: Input.Changed) -> None:
+        event.stop()
+        clock = parse_time(event.value)
+        status = self.query_one("#settings-status", Static)
+        if clock is None:
+            status.update("The time is not saved until it looks like 19:00.")
+            status.add_class("-problem")
+            return
+        self._save(self.rhythm._replace(checkin_time=clock), "check-in time")
+
+    @on(Input.Submitted, "#set-time")
+    def _time_done(self, event: Input.Submitted) -> None:
+        event.stop()
+        clock = parse_time(event.value)
+        if clock is not None and event.value != clock:
+            event.input.value = clock  # "7:30" is shown as it is kept: "07:30"
+        self.focus_next()
+
+    # ------------------------------------------------------------ actions
+
+    def action_close(self) -> None:
+        if len(self.app.screen_stack) > 1 and self.app.screen is self:
+            self.app.pop_screen()
+
+    @on(Button.Pressed, "#settings-close-button")
+    def _close(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.action_close()
