@@ -184,7 +184,9 @@ def m006_search_declared(conn: sqlite3.Connection) -> None:
     it (m002 indexed every answer and filtered at query time, which left the
     words in the index's own tables); the triggers add a private answer when
     its reveal row is written. Never run the FTS 'rebuild' command on this
-    table: it would index every answer.
+    table: it would index every answer. (sqlite-utils' own ``enable_fts`` is
+    not used for the same reason: it indexes every row, and its
+    ``executescript`` would commit in the middle of this migration.)
     """
     shown_new, shown_old, shown_a = (_SHOWN.format(row=row) for row in ("new", "old", "a"))
     # The old index's pages held every private answer's words: zero them as they are freed.

@@ -113,3 +113,28 @@ def test_small_table_rows(demo_store, catalog):
     assert len(lines) == 4 and lines[0].startswith("date")
     dates = [line.split()[0] for line in lines[1:]]
     assert dates == sorted(dates)
+
+
+async def test_a_theme_change_draws_the_chart_again_in_readable_colours(demo_store, catalog):
+    from relworkbook.colour import for_theme
+
+    couple = demo_store.get_couple()
+    app = Host(lambda: TrendsScreen(demo_store, catalog, couple))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        drawn: list[str] = []
+        original = screen.show_entry
+
+        def counting() -> None:
+            drawn.append(app.theme)
+            original()
+
+        screen.show_entry = counting
+        app.theme = "textual-light"
+        await pilot.pause()
+        assert drawn and drawn[-1] == "textual-light"
+        # The stats' names are in the light theme's readable shade of each colour.
+        stats = screen.query_one("#trends-stats", Static).content
+        shade = for_theme(couple.a.colour, app.current_theme).lower()
+        assert any(shade in str(span.style).lower() for span in stats.spans)

@@ -215,6 +215,8 @@ class TrendsScreen(Screen[None]):
     def on_mount(self) -> None:
         self.load_window(self.window)
         self.query_one("#trends-list", OptionList).focus()
+        # Partner colours are adjusted to each theme: draw again in the new one.
+        self.app.theme_changed_signal.subscribe(self, lambda _theme: self.show_entry())
 
     def on_resize(self) -> None:
         # Chart or table depends on the room there is.
