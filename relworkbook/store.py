@@ -1196,6 +1196,7 @@ class Store:
         Whatever was written before in plain text is then wiped from the file's
         free space, the search index and the WAL (VACUUM, FTS optimize,
         checkpoint): see docs/privacy.md for what a backup made earlier holds.
+        Call it outside any transaction of your own: VACUUM cannot run inside one.
         """
         from . import locks
 
@@ -1256,6 +1257,8 @@ class Store:
         """Plain text that was just sealed may linger in free pages, old index segments and the
         WAL: merge the search index, rebuild the file without free space, and empty the WAL."""
         with self._lock:
+            if self.conn.in_transaction:
+                return  # a caller's transaction holds the file: VACUUM cannot run inside it
             try:
                 self.conn.execute("PRAGMA temp_store = MEMORY")  # VACUUM's copy stays off the disk
                 self.conn.execute("INSERT INTO answers_fts (answers_fts) VALUES ('optimize')")
