@@ -910,7 +910,7 @@ main { max-width: 48rem; margin: 0 auto; padding: 1.5rem 1rem 3rem; }
 h1 { font-size: 1.6rem; margin: 0 0 .5rem; }
 h2 { font-size: 1.25rem; margin: 2rem 0 .25rem; padding-bottom: .2rem; border-bottom: 2px solid #333; }
 h3 { font-size: 1rem; margin: 0 0 .5rem; }
-.step { margin: 0 0 1rem; font-style: italic; }
+.step { font-style: italic; font-weight: 400; font-size: .85em; }
 dl.facts { display: grid; grid-template-columns: max-content 1fr; gap: .1rem 1rem; margin: 0; }
 dl.facts dt { font-weight: 600; }
 dl.facts dd { margin: 0; }
@@ -938,17 +938,21 @@ p.note { margin: .3rem 0 0; font-size: .9em; color: #333; }
 /* Margins that suit both A4 (210 x 297 mm) and Letter (216 x 279 mm); the
    size follows the printer's paper. A running header names the couple and the
    sitting; the footer numbers the pages. */
-@page { size: auto; margin: 18mm 15mm 16mm 15mm;
+@page { size: auto; margin: 16mm 15mm 14mm 15mm;
   @top-left { content: RUNNING_HEADER; font: 8.5pt sans-serif; color: #333; }
   @bottom-right { content: "Page " counter(page) " of " counter(pages); font: 8.5pt sans-serif; color: #333; }
 }
 @media print {
-  body { font-size: 10pt; line-height: 1.4; }
+  body { font-size: 9.5pt; line-height: 1.38; }
   main { max-width: none; padding: 0; }
-  h1 { font-size: 1.4rem; }
-  h2 { margin: 1.1rem 0 .25rem; }
-  .prompt { margin: 0 0 .5rem; padding-top: .4rem; }
-  .answer p { margin: 0 0 .25rem; }
+  h1 { font-size: 1.35rem; }
+  h2 { margin: .7rem 0 .2rem; font-size: 1.1rem; }
+  h3 { margin: 0 0 .25rem; font-size: .98rem; }
+  .prompt { margin: 0 0 .35rem; padding-top: .3rem; }
+  .answers { gap: .2rem 1.25rem; }
+  .answer p { margin: 0 0 .15rem; }
+  th, td { padding: .12rem .5rem; }
+  ul.commitments { margin: .2rem 0; }
   h1, h2, h3 { break-after: avoid; page-break-after: avoid; }
   .prompt, tr, li, dl.facts { break-inside: avoid; page-break-inside: avoid; }
   .exercise { break-before: auto; }
@@ -1053,9 +1057,9 @@ def render_html(recap: Recap) -> str:
         # A long exercise starts on a fresh page when printed; short ones flow on.
         long = sum(len(p.answers) for p in exercise.prompts if not p.in_table) > 8
         out.append(f'<section class="exercise{" long" if long else ""}">')
-        out.append(f"<h2>{_h(exercise.title)}</h2>")
-        if exercise.step:
-            out.append(f'<p class="step">{_h(exercise.step)}</p>')
+        # The step beside the title, not on a line of its own (a line less per exercise on paper).
+        step = f' <span class="step">· {_h(exercise.step)}</span>' if exercise.step else ""
+        out.append(f"<h2>{_h(exercise.title)}{step}</h2>")
         if _only_ratings(exercise):
             out.append(f'<p class="note">{_h(IN_THE_TABLE)}</p>')
         for prompt in exercise.prompts:
