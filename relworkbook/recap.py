@@ -332,8 +332,11 @@ def _recap_answer(answer: Answer | None, partner: str, prompt: Prompt | None, na
 def _rated(prompt: Prompt | None, answers: Any) -> bool:
     """A scale that feeds a metric: its numbers live in the Ratings table."""
     kind = prompt.type if prompt is not None else ""
-    return (kind == "scale" or (not kind and all(_prompt_type(None, a) == "scale" for a in answers))) and any(
-        a.metric for a in answers
+    answers = list(answers)
+    # Every answer must have its cell in the table (a number, or "not yet revealed"),
+    # or the prompt keeps its own block.
+    return (kind == "scale" or (not kind and all(_prompt_type(None, a) == "scale" for a in answers))) and all(
+        a.metric and (a.number is not None or not _visible(a)) for a in answers
     )
 
 
