@@ -300,6 +300,21 @@ def _commitment(value: dict, names: dict[str, str], status: str = "") -> RecapCo
     )
 
 
+def shared_commitments(store: Any, catalog: Any, commitments: Sequence[Commitment]) -> list[Commitment]:
+    """Commitments without those written in a private prompt not yet revealed.
+
+    The shipped program asks for commitments only in shared prompts; a pack may
+    put one in a private prompt, and its words stay out until the reveal.
+    """
+    out = []
+    for c in commitments:
+        prompt = catalog.prompt(c.exercise_id, c.prompt_id) if catalog is not None else None
+        if prompt is not None and prompt.is_private and not store.is_revealed(c.sitting_id, c.exercise_id, c.prompt_id):
+            continue
+        out.append(c)
+    return out
+
+
 def _from_commitment(c: Commitment, names: dict[str, str]) -> RecapCommitment:
     return _commitment({"what": c.what, "owner": c.owner, "due": c.due}, names, c.status)
 
@@ -621,6 +636,8 @@ def build_recap(store: Any, catalog: Any, sitting_id: int) -> Recap:
             yield answers_of(older.id)
 
     metrics = _metrics(store, catalog, sitting, answers, earlier, names, answers_of)
+    made_rows = shared_commitments(store, catalog, made_rows)
+    reviewed_rows = shared_commitments(store, catalog, reviewed_rows)
     made = tuple(_from_commitment(c, names) for c in made_rows)
     # Reviewed here means made in an earlier sitting and followed up in this one.
     reviewed = tuple(_from_commitment(c, names) for c in reviewed_rows if c.sitting_id != sitting_id)

@@ -338,7 +338,9 @@ def build_report(store: Any, catalog: Any, start: Any = None, end: Any = None, *
             )
     low.sort(key=lambda item: (item.day, item.name, item.area))
 
-    made = [c for c in store.list_commitments() if c.sitting_id in in_range]
+    from .recap import shared_commitments
+
+    made = shared_commitments(store, catalog, [c for c in store.list_commitments() if c.sitting_id in in_range])
     started = {s.id: s.started[:10] for s in sittings}
     made.sort(key=lambda c: (started.get(c.sitting_id, ""), c.id))
     readable = dict(_STATUS_ORDER)

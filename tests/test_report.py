@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import shutil
 import stat
 import subprocess
 import sys
@@ -190,3 +191,35 @@ def test_report_couples_and_charts_do_not_import_textual():
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_a_commitment_written_in_a_private_prompt_waits_for_the_reveal(tmp_path):
+    """A pack may ask for a commitment privately: its words stay out of the report and the recap."""
+    from relworkbook import recap
+
+    pack = tmp_path / "pack"
+    shutil.copytree(FIXTURES, pack)
+    (pack / "getting-started" / "quiet-promise.yaml").write_text(
+        "id: fx-quiet-promise\ntitle: A promise to myself\nstep: getting-started\norder: 5\nminutes: 5\n"
+        "intro: Something you will do, kept to yourself for now.\n"
+        "prompts:\n  - id: promise\n    type: commitment\n    who: private\n"
+        "    text: What will you do this week?\n",
+        encoding="utf-8",
+    )
+    cat = load_dir(pack)
+    assert not cat.errors, cat.errors
+    store = Store.open(tmp_path / "w.db")
+    store.set_couple("Alex", "blue", "Sam", "green")
+    sitting = store.start_sitting(["a", "b"], started="2026-02-10T19:00:00")
+    for partner in ("a", "b"):
+        store.save_answer(sitting.id, "fx-quiet-promise", "promise", partner,
+                          {"what": f"{SECRET} {partner}", "owner": partner, "due": None},
+                          prompt_type="commitment", private=True)
+    store.end_sitting(sitting.id, ended="2026-02-10T19:10:00")
+    built = _build(store, cat)
+    outputs = [report.render(built, fmt) for fmt in report.FORMATS]
+    outputs += [recap.render(recap.build_recap(store, cat, sitting.id), fmt) for fmt in recap.FORMATS]
+    assert not any(SECRET in out for out in outputs)
+    store.reveal(sitting.id, "fx-quiet-promise", "promise")
+    assert SECRET in report.render_text(_build(store, cat))
+    store.close()
