@@ -137,3 +137,59 @@ async def test_the_search_screen_says_the_index_was_missing_and_finds_the_words(
         assert isinstance(screen, SearchScreen)
         assert len(screen.hits) == 2
         assert any(n.message == SEARCH_INDEX_MISSING for n in app._notifications)
+
+
+# ------------------------------------------------------------ the first run
+
+
+def _burst(app, keys: str) -> None:
+    """Keys as a terminal delivers a fast typist's burst: all queued at once, none waited on."""
+    from textual import events
+
+    for char in keys:
+        key, text = ("enter", "\r") if char == "\n" else (char, char)
+        event = events.Key(key, text)
+        event.set_sender(app)
+        app._driver.send_message(event)
+
+
+async def _wait_for_names(app, pilot) -> None:
+    for _ in range(200):
+        if app.store.get_couple() is not None:
+            return
+        await pilot.pause(0.01)
+
+
+async def test_names_typed_fast_at_the_first_run_each_go_to_their_own_box(tmp_path):
+    app = make_app(tmp_path / "w.db", [FIXTURES], shipped=False)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        _burst(app, "Robin\nKai\n")
+        await _wait_for_names(app, pilot)
+        couple = app.store.get_couple()
+        assert couple is not None, "Begin was not reached"
+        assert (couple.a.name, couple.b.name) == ("Robin", "Kai")
+
+
+async def test_a_pasted_name_over_the_limit_keeps_the_part_that_fits_and_says_so(tmp_path):
+    from textual import events
+    from textual.widgets import Input, Static
+
+    from relworkbook.screens.first_run import MAX_NAME
+
+    app = make_app(tmp_path / "w.db", [FIXTURES], shipped=False)
+    long_name = "Maximiliana-" + "x" * 60
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        box = app.screen.query_one("#name-a", Input)
+        box.post_message(events.Paste(long_name))
+        await pilot.pause()
+        assert box.value == long_name[:MAX_NAME]
+        problem = app.screen.query_one("#names-problem", Static)
+        assert "-shown" in problem.classes
+        assert f"{MAX_NAME} characters" in str(problem.content)
+        # Typing on, nothing more goes in; the note stays; a short paste into the other box is whole.
+        other = app.screen.query_one("#name-b", Input)
+        other.post_message(events.Paste("Kai"))
+        await pilot.pause()
+        assert other.value == "Kai"

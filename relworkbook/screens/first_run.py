@@ -10,9 +10,11 @@ from __future__ import annotations
 from typing import Any
 
 from rich.text import Text
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Input, Label, Select, Static
 
@@ -33,6 +35,54 @@ PALETTE: tuple[tuple[str, str], ...] = (
 )
 DEFAULT_COLOURS = {"a": "royalblue", "b": "darkorange"}
 MAX_NAME = 40
+
+
+class NameInput(Input):
+    """A name box that keeps the part of a paste that fits and says the rest was left out.
+
+    Textual's Input refuses a whole insertion that would pass ``max_length``,
+    silently: a pasted long name would put nothing in the box.
+    """
+
+    class Clipped(Message):
+        """Part of what was typed or pasted did not fit in the name."""
+
+    def __init__(self, *args: Any, then: str | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.then = then  # the box Enter moves to; None: Enter submits
+
+    async def _on_key(self, event: events.Key) -> None:
+        # Textual hands each key to the box that had the keyboard when the app
+        # read it, and a binding's effect (Enter moving on) comes later still:
+        # keys typed fast behind an Enter ("Robin⏎Kai⏎") would reach the first
+        # box. So Enter moves the keyboard at once, and a key that arrives here
+        # after it moved is typed where it is now, in order.
+        focused = self.screen.focused
+        target = focused if focused is not self and isinstance(focused, NameInput) else self
+        await target._typed(event)
+
+    async def _typed(self, event: events.Key) -> None:
+        if event.key == "enter":
+            event.stop()
+            event.prevent_default()
+            if self.then:
+                self.screen.set_focus(self.screen.query_one(self.then, Input))
+            else:
+                await self.action_submit()
+            return
+        await super()._on_key(event)
+
+    def replace(self, text: str, start: int, end: int) -> None:
+        if self.max_length:
+            value = self.value
+            low, high = sorted((max(0, start), min(len(value), end)))
+            room = self.max_length - (len(value) - (high - low))
+            if len(text) > room:
+                text = text[: max(0, room)]
+                self.post_message(self.Clipped())
+                if not text and low == high:
+                    return
+        super().replace(text, start, end)
 
 
 def colour_options(current: str | None = None) -> list[tuple[Text, str]]:
@@ -115,7 +165,8 @@ class FirstRunScreen(Screen["Couple | None"]):
                 for key, label in (("a", "First partner"), ("b", "Second partner")):
                     with Vertical(classes="partner-form"):
                         yield Label(label)
-                        yield Input(
+                        yield NameInput(
+                            then="#name-b" if key == "a" else None,
                             value=names[key],
                             placeholder="Name",
                             max_length=MAX_NAME,
@@ -156,14 +207,25 @@ class FirstRunScreen(Screen["Couple | None"]):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.query_one("#name-a", Input).focus()
+        self._focus_now("#name-a")
+
+    def _focus_now(self, selector: str) -> None:
+        """Move the keyboard at once: ``Widget.focus()`` waits for the queue, and keys
+        typed fast behind an Enter ("Robin⏎Kai⏎") would still reach the first box."""
+        self.set_focus(self.query_one(selector, Input))
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
         if event.input.id == "name-a":
-            self.query_one("#name-b", Input).focus()
+            self._focus_now("#name-b")
         else:
             self.save()
+
+    def on_name_input_clipped(self, event: NameInput.Clipped) -> None:
+        event.stop()
+        problem = self.query_one("#names-problem", Static)
+        problem.update(f"A name can be at most {MAX_NAME} characters; the rest was left out.")
+        problem.add_class("-shown")
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()
@@ -188,9 +250,9 @@ class FirstRunScreen(Screen["Couple | None"]):
             problem.update(message)
             problem.add_class("-shown")
             if not name_a:
-                self.query_one("#name-a", Input).focus()
+                self._focus_now("#name-a")
             elif not name_b or name_a.casefold() == name_b.casefold():
-                self.query_one("#name-b", Input).focus()
+                self._focus_now("#name-b")
             return
         problem.update("")
         problem.remove_class("-shown")
