@@ -555,13 +555,17 @@ def path_cmd(ctx: click.Context, which: str | None, db: str | None) -> None:
 
 @cli.command("config")
 @click.option("--db", metavar="PATH", help="The workbook file (shown as the one in force).")
+@click.option("--ids", is_flag=True, help="List the binding ids a [keymap] may name, and exit.")
 @click.pass_context
-def config_cmd(ctx: click.Context, db: str | None) -> None:
+def config_cmd(ctx: click.Context, db: str | None, ids: bool) -> None:
     """Where the config file is and the settings in force, as TOML.
 
     The file (TOML) may set: theme = "NAME", workbook = "PATH", and a [keymap]
-    table of binding id = "keys" (the ids are in the README).
+    table of binding id = "keys" (--ids lists the ids).
     """
+    if ids:
+        click.echo("\n".join(sorted(binding_ids())))
+        return
     config = start.load_config()
     chosen = db or (ctx.obj or {}).get("db")
     workbook = Path(chosen).expanduser() if chosen else start.default_db_path()
@@ -569,10 +573,38 @@ def config_cmd(ctx: click.Context, db: str | None) -> None:
     click.echo(text, nl=False)
 
 
+def binding_ids() -> set[str]:
+    """Every binding id the app's screens and widgets declare (what a [keymap] may name)."""
+    import importlib
+    import pkgutil
+
+    from . import app as app_module, screens, widgets
+
+    ids: set[str] = set()
+    modules = [app_module]
+    for package in (screens, widgets):
+        for info in pkgutil.iter_modules(package.__path__):
+            try:
+                modules.append(importlib.import_module(f"{package.__name__}.{info.name}"))
+            except Exception:  # a module that cannot load has no keys to offer
+                continue
+    for module in modules:
+        for value in vars(module).values():
+            for binding in getattr(value, "BINDINGS", ()) if isinstance(value, type) else ():
+                binding_id = getattr(binding, "id", None)
+                if binding_id:
+                    ids.add(binding_id)
+    return ids
+
+
 def _config_text(config, workbook: Path) -> str:
     from .config import describe
 
     text = describe(config, workbook)
+    if config.keymap and not config.problem:
+        known = binding_ids()
+        for binding_id in sorted(set(config.keymap) - known):
+            text += f"# {binding_id!r} is not a binding id, so it changes nothing (`relworkbook config --ids` lists them)\n"
     if config.theme and not config.problem:
         from textual.theme import BUILTIN_THEMES
 

@@ -390,3 +390,15 @@ def test_config_file_is_where_platformdirs_says(monkeypatch, xdg):
     else:
         monkeypatch.setenv("XDG_CONFIG_HOME", xdg)
     assert paths.config_file() == Path(user_config_dir("relworkbook", appauthor=False)) / "config.toml"
+
+
+def test_config_lists_binding_ids_and_flags_unknown_ones(tmp_path):
+    listed = run("config", "--ids")
+    assert listed.returncode == 0, listed.stderr
+    ids = set(listed.stdout.split())
+    assert {"home-history", "time-out", "exercise.next", "recap-save", "commitments-kept"} <= ids
+    cfg = tmp_path / "config.toml"
+    cfg.write_text('[keymap]\nhome-history = "y"\nhome-histroy = "z"\n', encoding="utf-8")
+    shown = run("config", env={"RELWORKBOOK_CONFIG": str(cfg)})
+    assert "'home-histroy' is not a binding id" in shown.stdout
+    assert "'home-history' is not" not in shown.stdout
