@@ -505,10 +505,20 @@ def import_cmd(ctx: click.Context, db: str | None, file: Path) -> None:
             raise CliError(f"standard input is not a relworkbook JSON export ({error.__class__.__name__}).") from None
     elif not file.is_file():
         raise CliError(f"{file} does not exist or is not a file.")
+    from .export_check import ExportError, check_export, parse_export
+    from .store import export_problem
+
     try:
-        data = json.loads(text if from_stdin else file.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, ValueError) as error:
+        if not from_stdin:
+            text = file.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
         raise CliError(f"{file} is not a relworkbook JSON export ({error.__class__.__name__}).") from None
+    # Every field is checked before the workbook is even opened: a bad file imports nothing.
+    try:
+        data = parse_export(text)
+        check_export(data)
+    except ExportError as error:
+        raise CliError(f"{file}: {export_problem(error)}") from None
     path = _resolve_db(ctx, db)
     with _filling(path) as store:
         if not store.is_empty():

@@ -289,6 +289,19 @@ def way_out(path: Path) -> str:
     )
 
 
+def export_problem(error: Exception) -> str:
+    """The one line for an export that cannot be imported (``export_check.ExportError``)."""
+    kind = getattr(error, "kind", "bad")
+    if kind == "missing":
+        return f"This is not a complete relworkbook export ({error}); nothing was imported."
+    if kind == "dangling":
+        return f"The export does not fit together ({error}); nothing was imported."
+    text = str(error)
+    if text.startswith(("this is not", "this export")):
+        return text[0].upper() + text[1:] + "; nothing was imported."
+    return f"This export cannot be imported ({text}); nothing was imported."
+
+
 def empty_workbook(path: Path, hint: str = "") -> str:
     """The line for an empty (0-byte) file where a workbook was expected."""
     return f"{path} is empty (0 bytes): it holds no workbook, and it was left as it is{hint}. " + way_out(path)
@@ -1776,13 +1789,12 @@ class Store:
         """Load an export into this workbook, which must be empty. Ids are kept."""
         if not self.is_empty():
             raise WorkbookError(f"{self.path} is not empty; import into a new file with --db NEW.db.")
-        if not isinstance(data, dict) or data.get("format") != EXPORT_FORMAT:
-            raise WorkbookError("This is not a relworkbook export (its 'format' field is missing or wrong).")
-        version = data.get("version")
-        if not isinstance(version, int) or version > EXPORT_VERSION:
-            raise WorkbookError(
-                "This export was written by a newer version of relworkbook; update relworkbook to import it."
-            )
+        from .export_check import ExportError, check_export
+
+        try:
+            check_export(data)  # every field, before anything is written
+        except ExportError as error:
+            raise WorkbookError(export_problem(error)) from None
         try:
             with self.transaction():
                 # sqlite-utils batches the inserts; its savepoints nest inside our transaction.
@@ -1794,7 +1806,7 @@ class Store:
                     {"key": key, "value": _dumps(value)} for key, value in data.get("settings", {}).items()
                 ])
                 self._insert("sittings", [
-                    {"id": s["id"], "started": s["started"], "ended": s["ended"],
+                    {"id": s["id"], "started": s["started"], "ended": s.get("ended"),
                      "attendees": _dumps(list(s["attendees"]))}
                     for s in data.get("sittings", [])
                 ])
@@ -1803,7 +1815,7 @@ class Store:
                     {"id": a["id"], "sitting_id": a["sitting_id"], "exercise_id": a["exercise_id"],
                      "prompt_id": a["prompt_id"], "partner": a["partner"], "prompt_type": a["prompt_type"],
                      "value": _dumps(a["value"]),
-                     "text": a.get("text", answer_text(a["prompt_type"], a["value"])),
+                     "text": a["text"] if a.get("text") is not None else answer_text(a["prompt_type"], a["value"]),
                      "private": int(bool(a.get("private"))), "metric": a.get("metric"),
                      "number": a.get("number"), "revision": a.get("revision", 1),
                      "created": a["created"], "updated": a.get("updated", a["created"])}
