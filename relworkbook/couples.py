@@ -162,6 +162,8 @@ def read_one(path: Path, catalog: Any, today: date) -> CoupleLine:
     from .store import Store, WorkbookError
 
     try:
+        if path.stat().st_size == 0:
+            return CoupleLine(path.name, problem="an empty file, not a workbook yet")
         with _shared_lock(path):
             store = Store.open_read_only(path)
             try:
@@ -172,6 +174,8 @@ def read_one(path: Path, catalog: Any, today: date) -> CoupleLine:
         return CoupleLine(path.name, problem=IN_USE)
     except WorkbookError as error:
         return CoupleLine(path.name, problem=_reason(error))
+    except OSError as error:
+        return CoupleLine(path.name, problem=f"could not be read ({error.strerror or error})")
     except Exception as error:  # an older file missing a column, a disk error: one line, carry on
         detail = str(error).splitlines()[0] if str(error) else error.__class__.__name__
         return CoupleLine(path.name, problem=f"could not be read ({detail})")

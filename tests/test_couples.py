@@ -63,6 +63,7 @@ def desk(tmp_path):
     conn.commit()
     conn.close()
     (folder / "notes.txt").write_text("not a workbook, not listed")
+    (folder / "empty.db").write_bytes(b"")
     return folder
 
 
@@ -73,7 +74,8 @@ def _files(folder: Path) -> dict[str, str]:
 def test_lists_a_damaged_file_without_stopping(desk, catalog):
     built = couples.build_desk(desk, catalog, today=TODAY)
     by_file = {line.file: line for line in built.lines}
-    assert set(by_file) == {"recent.db", "drop.db", "quiet.db", "damaged.db", "photos.sqlite"}
+    assert set(by_file) == {"recent.db", "drop.db", "quiet.db", "damaged.db", "photos.sqlite", "empty.db"}
+    assert by_file["empty.db"].problem == "an empty file, not a workbook yet"
     assert by_file["damaged.db"].problem == "damaged, or not a workbook file"
     assert "another program" in by_file["photos.sqlite"].problem
     assert by_file["drop.db"].names == "Cy and Dee" and not by_file["drop.db"].problem
@@ -86,7 +88,7 @@ def test_sorted_by_who_needs_attention_first(desk, catalog):
     built = couples.build_desk(desk, catalog, today=TODAY)
     order = [line.file for line in built.lines]
     assert order[:3] == ["drop.db", "quiet.db", "recent.db"]
-    assert set(order[3:]) == {"damaged.db", "photos.sqlite"}
+    assert set(order[3:]) == {"damaged.db", "photos.sqlite", "empty.db"}
     drop = built.lines[0]
     assert drop.reliable_drop
     cy = drop.totals[0]
