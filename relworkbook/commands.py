@@ -60,8 +60,10 @@ class WorkbookCommands(Provider):
             node, binding = active.node, active.binding
             if node is app or not active.enabled or binding.system or not binding.description:
                 continue
-            if not type(node).__module__.startswith(__package__ or "relworkbook"):
-                continue  # Textual's own widget keys (cursor moves, text editing)
+            action_name = binding.action.split("(", 1)[0].rsplit(".", 1)[-1]
+            method = getattr(node, f"action_{action_name}", None)
+            if not getattr(method, "__module__", "").startswith(__package__ or "relworkbook"):
+                continue  # Textual's own keys (cursor moves, text editing, copy)
             if binding.action.startswith("app.") or binding.action in seen:
                 continue  # app-wide actions are listed once, below
             seen.add(binding.action)
