@@ -60,7 +60,9 @@ def load_config():
 
         _config = load()
         if _config.problem:
-            print(f"relworkbook: {_config.problem}", file=sys.stderr)
+            from .escapes import one_line
+
+            print(f"relworkbook: {one_line(_config.problem)}", file=sys.stderr)
     return _config
 
 
@@ -145,21 +147,31 @@ def run_app(db: Path, dirs: Sequence[Path], config=None) -> None:
 
 
 def _start_app(db: Path, dirs: Sequence[Path], config) -> None:
-    from .store import DamagedWorkbook, Store, WorkbookError, empty_workbook, find_backups
+    from .store import DamagedWorkbook, Store, WorkbookError, empty_workbook, find_backups, way_out
 
     if db.is_dir():
         raise StartError(f"{db} is a folder, not a workbook file. Give a file path with --db.")
     if not db.parent.is_dir():
         raise StartError(f"the folder {db.parent} does not exist. Create it first or pick another --db path.")
-    # An empty (0-byte) file is a first run, unless backups of a workbook by that
-    # name sit beside it: then it was lost (emptied), and the backups are offered.
+    # A missing or empty (0-byte) file is a first run, unless backups of a
+    # workbook by that name sit beside it: then it was lost (deleted or emptied),
+    # and the backups are offered, not buried under a new workbook (whose daily
+    # backups would push them out of the seven kept within a week).
     try:
-        emptied = db.is_file() and db.stat().st_size == 0 and bool(find_backups(db))
+        missing = not os.path.lexists(db)
+        empty = not missing and db.is_file() and db.stat().st_size == 0
+        lost = (missing or empty) and bool(find_backups(db))
     except OSError:
-        emptied = False
-    if emptied:
+        lost = False
+    if lost and empty:
         raise StartError(
             empty_workbook(db, " (to start a new workbook there instead, delete the empty file first)")
+        )
+    if lost:
+        raise StartError(
+            f"there is no workbook at {db}, but backups of one are beside it, so no new workbook was "
+            f"started there (to start one anyway, move the folder {paths.backups_dir(db)} away first). "
+            + way_out(db)
         )
     # Check the file before Textual takes the terminal, so a damaged file gets a
     # plain line; then make the day's automatic backup (cheap when one exists).

@@ -124,3 +124,16 @@ def test_demo_and_import_still_make_a_workbook_in_an_empty_file(tmp_path):
     assert "empty" in str(refused.value)
     assert (tmp_path / "blank.db").read_bytes() == b""
     assert not paths.backups_dir(tmp_path / "blank.db").exists()
+
+
+def test_the_app_on_a_deleted_workbook_with_backups_offers_them_and_makes_nothing(tmp_path):
+    db = tmp_path / "workbook.db"
+    with Store.open(db) as store:
+        store.set_couple("Alex", "royalblue", "Sam", "darkorange")
+        backup = store.backup()
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{db}{suffix}").unlink(missing_ok=True)
+    line = one_line(run("--db", str(db), home=tmp_path / "home"))
+    assert "no workbook" in line and str(paths.backups_dir(db)) in line
+    assert line.endswith(f"open it with: relworkbook --db '{backup}'")
+    assert not db.exists() and [p for p, _ in find_backups(db)] == [backup]
