@@ -266,7 +266,9 @@ def test_import_from_standard_input(demo_db, tmp_path):
     assert "standard input" in result.stderr
     assert run("export", "--db", str(target)).stdout == exported.stdout
     bad = run("import", "--db", str(tmp_path / "other.db"), "-", input="not json")
-    assert "standard input is not a relworkbook JSON export" in one_line_error(bad)
+    line = one_line_error(bad)
+    assert line.startswith("relworkbook: standard input") and "not valid JSON" in line
+    assert not (tmp_path / "other.db").exists()  # a bad export imports nothing
 
 
 def test_history_json(demo_db):
