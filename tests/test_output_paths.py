@@ -97,3 +97,20 @@ def test_output_never_overwrites_the_workbook_its_files_or_a_backup(workbook, tm
     # Writing over an earlier export of one's own is fine too.
     again = runner.invoke(cli, [*COMMANDS[command], "--db", str(db), "--output", str(fine)])
     assert again.exit_code == 0, again.output
+
+
+def test_every_command_with_output_refuses_the_workbook(workbook):
+    """A guard for commands added later (report, calendar...): any option named
+    --output goes through cli.check_output, so none can write over the workbook."""
+    db, _backup, _store = workbook
+    with_output = sorted(name for name, command in cli.commands.items()
+                         if any(getattr(p, "name", None) == "output" for p in command.params))
+    assert {"export", "recap", "report"} <= set(with_output)
+    runner = CliRunner()
+    for name in with_output:
+        before = digest(db)
+        result = runner.invoke(cli, [name, "--db", str(db), "--output", str(db)])
+        assert result.exit_code != 0, (name, result.output)
+        assert digest(db) == before, name
+        if result.exit_code == 1:
+            assert "--output" in result.stderr, (name, result.stderr)
