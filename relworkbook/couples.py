@@ -10,9 +10,10 @@ and the rest still list.
 A line holds the names, the last sitting's day, the sittings in the last four
 weeks, the last check-in total per partner with its band and its change since
 the previous total (reliable or not, as Trends decides), and how many
-commitments are overdue. Lines are sorted by who most needs attention: a
-reliable drop first, then the longest since a sitting; files that could not be
-read come last.
+commitments are overdue. Lines are sorted by who most needs attention: a drop
+in a partner's last total past the instrument's threshold first (Trends' test;
+"reliable change" only where the pack declares sd and reliability), then the
+longest since a sitting; files that could not be read come last.
 
 Nothing here imports Textual.
 """

@@ -746,7 +746,7 @@ def render_html(report: Report) -> str:
                 cells.append(f'<td class="chart">{svg}</td><td class="num">{_h(moved(line.first, line.last, line.change))}{mark}</td>')
             out.append(f"<tr><th>{_h(chart.title)}</th>{''.join(cells)}</tr>")
         out.append("</tbody></table>")
-        out.append('<p class="muted">Each small chart runs over the whole date range, 1 at the bottom to 10 at the top. '
+        out.append('<p class="muted">Each small chart runs over the whole date range, the scale\'s lowest rating at the bottom and its highest at the top. '
                    f'{_h(AREA_NOTE)}</p>')
         out.append("</section>")
     out.append(f'<section class="keep"><h2>Single ratings at {LOW_ITEM} or below</h2>')
