@@ -15,7 +15,6 @@ import os
 import re
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -36,7 +35,7 @@ def exercise(ex_id: str, prompts: str, **fields: str) -> str:
     return "".join(f"{k}: {v}\n" for k, v in head.items()) + "prompts:\n" + prompts
 
 
-def validate(pack: Path, timeout: float = 30) -> subprocess.CompletedProcess:
+def validate(pack: Path, timeout: float = 60) -> subprocess.CompletedProcess:
     env = dict(os.environ)
     return subprocess.run(
         [sys.executable, "-m", "relworkbook", "validate", str(pack)],
@@ -72,9 +71,7 @@ TOO_MUCH = {
 def test_validate_and_the_loader_refuse_what_the_app_cannot_draw(tmp_path):
     pack = make_pack(tmp_path / "pack", {"s1/good.yaml": GOOD, **{f"s1/{k}": v[0] for k, v in TOO_MUCH.items()}},
                      steps=STEPS)
-    started = time.monotonic()
-    result = validate(pack)
-    assert time.monotonic() - started < 20
+    result = validate(pack)  # the timeout turns a hang into a failure
     assert result.returncode == 1, result
     found = problems(result)
     for name, (_text, line, words) in TOO_MUCH.items():
@@ -106,13 +103,13 @@ def test_fifos_devices_links_and_huge_files_are_refused_without_hanging(tmp_path
     assert "cannot read" in found["dangling.yaml"][0][1]
     assert "over the limit of 256 KiB" in found["huge.yaml"][0][1]
     both = subprocess.run([sys.executable, "-m", "relworkbook", "validate", str(pack), str(second)],
-                          capture_output=True, cwd=ROOT, stdin=subprocess.DEVNULL, timeout=30)
+                          capture_output=True, cwd=ROOT, stdin=subprocess.DEVNULL, timeout=60)
     assert "FIFO" in problems(both)["steps.yaml"][0][1]
     # The loader the app uses, in a process of its own so a hang is a failure.
     code = ("import sys; from relworkbook.catalog import load_dir; c = load_dir(sys.argv[1]); "
             "print(sorted(e.id for e in c.exercises), len(c.errors))")
     loaded = subprocess.run([sys.executable, "-c", code, str(pack)], capture_output=True, text=True,
-                            cwd=ROOT, timeout=30)
+                            cwd=ROOT, timeout=60)
     assert loaded.stdout.strip() == "['ex'] 5", loaded
 
 
