@@ -500,6 +500,23 @@ class WorkbookApp(App[None]):
         self.flush_all()
         self.push_screen(SettingsScreen(self.store))
 
+    def action_add_to_calendar(self) -> None:
+        """Save the weekly check-in and dated commitments as calendar.ics beside the recaps."""
+        from .ics import save_beside_recaps
+
+        try:
+            written = save_beside_recaps(self.store, self.db_path)
+        except Exception as error:  # a full disk, a read-only folder: one line, the app goes on
+            reason = getattr(error, "strerror", None) or str(error)
+            self.notify(f"Could not save the calendar file: {reason}.", severity="error", timeout=10)
+            return
+        self.notify(
+            f"Saved {written.name} in {written.parent}. Open it with your calendar app; "
+            "saving again later updates the same events.",
+            title="Calendar file saved",
+            timeout=12,
+        )
+
     def action_end_sitting(self) -> None:
         from .screens.confirm import ConfirmScreen
 

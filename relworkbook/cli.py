@@ -474,6 +474,40 @@ def couples(ctx: click.Context, folder: Path, fmt: str) -> None:
     click.echo(text, nl=not text.endswith("\n"))
 
 
+@cli.command("calendar")
+@click.option("--db", metavar="PATH", help="The workbook file.")
+@click.option("--output", metavar="FILE", help="Write to FILE (owner-only); - for stdout. Default: calendar.ics beside the recaps.")
+@click.pass_context
+def calendar_cmd(ctx: click.Context, db: str | None, output: str | None) -> None:
+    """The weekly check-in (repeating) and dated commitments as one .ics file.
+
+    Open it with your calendar app. Titles are neutral ("Our weekly hour",
+    "A plan we made") unless Settings says to use the commitments' own words;
+    no answer, rating or note ever goes into it. Importing it again after a
+    change updates the same events.
+    """
+    from . import ics
+
+    path = _resolve_db(ctx, db, make_folder=False)
+    target = check_output(output, path) if output else None
+    with _open_store(path, must_exist=True) as store:
+        try:
+            if output == "-":
+                data = ics.build_calendar(store)
+                sys.stdout.flush()
+                sys.stdout.buffer.write(data)
+                sys.stdout.buffer.flush()
+                return
+            if target is None:
+                written = ics.save_beside_recaps(store, path)
+            else:
+                written = ics.write_calendar(store, target)
+        except OSError as error:
+            where = target if target is not None else ics.calendar_path(path)
+            raise CliError(f"cannot write {where}: {error.strerror or error}.") from None
+    click.echo(f"Wrote {one_line(written)}. Open it with your calendar app.", err=True)
+
+
 @cli.command("export")
 @click.option("--db", metavar="PATH", help="The workbook file.")
 @click.option("--output", metavar="FILE", help="Write to FILE (owner-only) instead of stdout.")

@@ -4,7 +4,7 @@ One provider, ``WorkbookCommands``, offers every action of the screen the
 palette was opened on (read from its live bindings: next prompt, reveal, correct,
 versions, kept / partly / not kept, save the recap, ...), the app-wide actions
 (home, continue, next, check-in, end sitting, time-out, hide, history, last recap,
-search, trends, progress report, commitments, safety, help, names and colours, settings) and one "Start
+search, trends, progress report, commitments, safety, help, names and colours, settings, add to calendar) and one "Start
 exercise: <title>" per exercise in the catalogue. Each command runs the same
 action its key does, so a key and its command can never drift apart. The theme
 is Textual's own "Theme" command.
@@ -38,6 +38,7 @@ APP_COMMANDS: tuple[tuple[str, str, str], ...] = (
     ("Locks: passphrases for private answers", "Set, change, remove or reset each partner's lock", "locks"),
     ("Notes for one", "Each partner's own notes, never revealed (locked with their passphrase)", "notes"),
     ("Settings", "The check-in day, time and length; how long a time-out lasts", "settings"),
+    ("Add to calendar", "Save the weekly check-in and dated commitments as an .ics file beside the recaps", "add_to_calendar"),
 )
 # The theme is Textual's own "Theme" command (one, not two); the app remembers the choice.
 

@@ -830,9 +830,11 @@ class Store:
 
     def last_started_with(self, exercise_id: str) -> str | None:
         """When the latest sitting with an answer to this exercise began, or None."""
+        # Newest sittings first, each checked by the answers' (sitting, exercise)
+        # key: a recent check-in is found after a few rows, not all its answers.
         row = self._one(
-            "SELECT MAX(s.started) FROM sittings s WHERE s.id IN "
-            "(SELECT DISTINCT sitting_id FROM answers WHERE exercise_id = ?)",
+            "SELECT s.started FROM sittings s WHERE EXISTS (SELECT 1 FROM answers a "
+            "WHERE a.sitting_id = s.id AND a.exercise_id = ?) ORDER BY s.started DESC LIMIT 1",
             (exercise_id,),
         )
         return row[0] if row else None

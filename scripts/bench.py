@@ -242,6 +242,30 @@ def main() -> None:
                 ms = median_ms(lambda: report_mod.render(
                     report_mod.build_report(store, catalog, first_day, last_day), fmt))
                 rows.append((f"progress report, 10 years, {fmt}", f"{ms:.0f} ms", "< 300 ms", ms < 300))
+
+            # The calendar file (.ics: the weekly check-in and the open dated commitments),
+            # built and written owner-only; icalendar's import is paid once, before timing.
+            from relworkbook import ics
+
+            ics.write_calendar(store, work / "calendar.ics")
+            ms = median_ms(lambda: ics.write_calendar(store, work / "calendar.ics"))
+            rows.append(("calendar file (.ics), 10 years", f"{ms:.1f} ms", "", None))
+
+            # What Home says is due: the latest check-in, the settings, the open commitments.
+            from datetime import date as _date
+
+            from relworkbook import rhythm
+
+            checkin_id = catalog.checkin().id
+
+            def due_now():
+                last = store.last_started_with(checkin_id)
+                return rhythm.due_lines(_date.today(), rhythm.read_rhythm(store),
+                                        _date.fromisoformat(last[:10]) if last else None,
+                                        None, store.open_commitments())
+
+            ms = median_ms(due_now)
+            rows.append(("what is due (Home), 10 years", f"{ms:.1f} ms", "", None))
         finally:
             store.close()
 

@@ -183,3 +183,13 @@ def test_rhythm_needs_no_textual():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
     assert rhythm.DAYS[SUNDAY.weekday()] == "Sunday"
+
+
+def test_the_store_finds_the_latest_sitting_with_an_exercise(store):
+    assert store.last_started_with("fx-checkin") is None and store.first_started() is None
+    for day, exercise in (("2026-11-01", "fx-checkin"), ("2026-11-15", "fx-checkin"), ("2026-11-22", "fx-hopes")):
+        sitting = store.start_sitting(("a",), started=f"{day}T19:00:00")
+        store.save_answer(sitting.id, exercise, "p", "a", "x", prompt_type="text")
+    store.start_sitting(("a",), started="2026-10-01T19:00:00")  # older, made last, no answers
+    assert store.last_started_with("fx-checkin") == "2026-11-15T19:00:00"
+    assert store.first_started() == "2026-10-01T19:00:00"

@@ -117,11 +117,12 @@ async def test_settings_fit_40x12_and_every_row_can_be_reached(tmp_path):
         screen = app.screen
         assert isinstance(screen, SettingsScreen) and screen.has_class("-narrow")
         reached = []
-        for _ in range(6):
+        for _ in range(8):
             reached.append(app.focused.id)
             await pilot.press("tab")
             await pilot.pause()
-        assert {"set-day", "set-time", "set-length", "set-timeout", "settings-close-button"} <= set(reached)
+        assert {"set-day", "set-time", "set-length", "set-timeout", "set-words", "settings-calendar",
+                "settings-close-button"} <= set(reached)
 
 
 async def test_time_out_starts_from_settings_and_plus_changes_only_this_break(tmp_path):

@@ -26,7 +26,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Button, Footer, Header, Input, Label, Select, Static, Switch
+from textual.widgets import Button, Footer, Header, Input, Checkbox, Label, Select, Static
 
 from ..rhythm import (
     CHECKIN_LENGTHS,
@@ -104,9 +104,6 @@ class SettingsScreen(Screen[None]):
         color: $warning;
         text-style: bold;
     }
-    SettingsScreen #words-row Switch {
-        width: auto;
-    }
     SettingsScreen #settings-actions {
         height: auto;
         margin: 1 0 0 0;
@@ -155,7 +152,6 @@ class SettingsScreen(Screen[None]):
                 "Time",
                 Input(rhythm.checkin_time, placeholder="19:00", max_length=5,
                       restrict=r"[0-9:.h]*", compact=True, id="set-time"),
-                "24-hour clock, like 19:00",
                 id="time-row",
             )
             yield SettingRow(
@@ -169,11 +165,25 @@ class SettingsScreen(Screen[None]):
                 "A break lasts",
                 Select(minute_options(TIMEOUT_LENGTHS, rhythm.timeout_minutes), value=rhythm.timeout_minutes,
                        allow_blank=False, compact=True, id="set-timeout"),
-                "On the time-out screen, - and + change only that break.",
+                "The time-out's - and + change only that one break.",
                 id="timeout-row",
+            )
+            yield Static("Calendar", classes="section-title")
+            yield SettingRow(
+                "Titles",
+                Checkbox("Use each commitment's own words", rhythm.calendar_words, compact=True, id="set-words"),
+                "Off: \"A plan we made\". On: its words, seen by all.",
+                id="words-row",
+            )
+            yield Static(
+                "\"Add to calendar\" saves calendar.ics beside the recaps: the weekly check-in "
+                "and each dated commitment; no answer, rating or note.",
+                classes="muted",
+                id="calendar-note",
             )
             yield Static("", id="settings-status")
             with Horizontal(id="settings-actions"):
+                yield Button("Add to calendar", id="settings-calendar", compact=True)
                 yield Button("Close", id="settings-close-button", variant="primary", compact=True)
         yield Footer()
 
@@ -214,6 +224,11 @@ class SettingsScreen(Screen[None]):
         if isinstance(event.value, int):
             self._save(self.rhythm._replace(timeout_minutes=event.value), "time-out length")
 
+    @on(Checkbox.Changed, "#set-words")
+    def _words(self, event: Checkbox.Changed) -> None:
+        event.stop()
+        self._save(self.rhythm._replace(calendar_words=bool(event.value)), "calendar titles")
+
     @on(Input.Changed, "#set-time")
     def _time(self, event: Input.Changed) -> None:
         event.stop()
@@ -243,3 +258,8 @@ class SettingsScreen(Screen[None]):
     def _close(self, event: Button.Pressed) -> None:
         event.stop()
         self.action_close()
+
+    @on(Button.Pressed, "#settings-calendar")
+    async def _calendar(self, event: Button.Pressed) -> None:
+        event.stop()
+        await self.run_action("app.add_to_calendar")
