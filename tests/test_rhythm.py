@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from datetime import date
+from datetime import date, timedelta
 from types import SimpleNamespace
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from relworkbook import rhythm
 from relworkbook.rhythm import (
@@ -193,3 +195,22 @@ def test_the_store_finds_the_latest_sitting_with_an_exercise(store):
     store.start_sitting(("a",), started="2026-10-01T19:00:00")  # older, made last, no answers
     assert store.last_started_with("fx-checkin") == "2026-11-15T19:00:00"
     assert store.first_started() == "2026-10-01T19:00:00"
+
+
+DAYS_RANGE = st.dates(min_value=date(2020, 1, 1), max_value=date(2035, 12, 31))
+
+
+@given(today=DAYS_RANGE, weekday=st.integers(0, 6), back=st.one_of(st.none(), st.integers(0, 400)))
+def test_the_due_checkin_is_the_first_check_in_day_the_last_one_does_not_cover(today, weekday, back):
+    last = None if back is None else today - timedelta(days=back)
+    due = checkin_due(today, weekday, last, started=today - timedelta(days=30))
+    assert due.due.weekday() == weekday
+    assert due.overdue == (today - due.due).days
+    if last is not None:
+        # Not covered by the last check-in, and the check-in day before it was.
+        assert due.due > last + timedelta(days=rhythm.EARLY_DAYS)
+        assert due.due - timedelta(days=7) <= last + timedelta(days=rhythm.EARLY_DAYS)
+    lines = checkin_lines(due, today, Rhythm(checkin_day=weekday))
+    assert 1 <= len(lines) <= 2 and all(line and "OVERDUE" not in line for line in lines)
+    if 0 < due.overdue <= rhythm.OVERDUE_DAYS_SHOWN:
+        assert lines == [f"Check-in {due.overdue} day{'s' if due.overdue != 1 else ''} overdue"]
