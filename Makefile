@@ -14,7 +14,11 @@ $(STAMP): $(BIN)/python pyproject.toml
 	$(BIN)/python -m pip install --quiet -e ".[test]"
 	touch $(STAMP)
 
+# The package's bytecode is written first (a no-op when it is up to date): an
+# editable install is not compiled by pip, and where PYTHONDONTWRITEBYTECODE
+# is set Python would compile every module again at each start (issue 20).
 run: $(STAMP)
+	@$(BIN)/python -m compileall -q relworkbook
 	$(BIN)/relworkbook $(ARGS)
 
 # Two workers (the tests are made safe to run side by side); CI=true makes
@@ -26,6 +30,7 @@ bench: $(STAMP)
 	$(BIN)/python scripts/bench.py
 
 demo: $(STAMP)
+	@$(BIN)/python -m compileall -q relworkbook
 	$(BIN)/relworkbook demo
 
 clean:
