@@ -374,3 +374,30 @@ async def test_a_locked_draft_left_by_a_closed_app_opens_after_the_passphrase(tm
             again.store.find_answer(1, "lk-unsaid", "wish", "a"), again.store.unlock("a", ALEX_PASS)
         )
         assert opened == "half a thought about aardvarks!"
+
+
+async def test_settings_opens_the_locks_and_says_each_partners_lock(tmp_path):
+    from relworkbook.screens.settings import SettingsScreen
+
+    db = workbook(tmp_path, ("b", SAM_PASS))
+    app = app_for(db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        app.action_settings()
+        await pilot.pause()
+        assert isinstance(app.screen, SettingsScreen)
+        note = app.screen.query_one("#locks-note", Static)
+        assert str(note.render()) == "Locks for private answers: Alex no lock, Sam locked."
+        app.screen.query_one("#settings-locks", Button).press()
+        await pilot.pause()
+        assert isinstance(app.screen, LocksScreen)
+        await pilot.click("#set-a")
+        await pilot.pause()
+        await fill(pilot, app, new=ALEX_PASS, again=ALEX_PASS)
+        await pilot.click("#ok")
+        await pilot.pause()
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, SettingsScreen)
+        note = str(app.screen.query_one("#locks-note", Static).render())
+        assert note == "Locks for private answers: Alex locked, Sam locked."

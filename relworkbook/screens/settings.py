@@ -13,7 +13,9 @@ message here; the layout needs nothing else, at 80x24 or 40x12 (a row stacks
 its label over its control when narrow).
 
 "Add to calendar" writes one .ics file beside the recaps (the app's
-``add_to_calendar`` action, which the palette also runs).
+``add_to_calendar`` action, which the palette also runs). "Locks" opens the
+Locks screen (screens/locks.py, the app's ``locks`` action, also in the palette);
+the line above the buttons says each partner's lock.
 """
 
 from __future__ import annotations
@@ -181,9 +183,11 @@ class SettingsScreen(Screen[None]):
                 classes="muted",
                 id="calendar-note",
             )
+            yield Static(self._locks_line(), classes="muted", id="locks-note")
             yield Static("", id="settings-status")
             with Horizontal(id="settings-actions"):
                 yield Button("Add to calendar", id="settings-calendar", compact=True)
+                yield Button("Locks", id="settings-locks", compact=True)
                 yield Button("Close", id="settings-close-button", variant="primary", compact=True)
         yield Footer()
 
@@ -258,6 +262,24 @@ class SettingsScreen(Screen[None]):
     def _close(self, event: Button.Pressed) -> None:
         event.stop()
         self.action_close()
+
+    def _locks_line(self) -> str:
+        """Each partner's lock, in one line (the Locks screen does the rest)."""
+        couple = self.store.get_couple()
+        parts = []
+        for key in ("a", "b"):
+            name = couple.name(key) if couple is not None else key
+            parts.append(f"{name} {'locked' if self.store.has_lock(key) else 'no lock'}")
+        return "Locks for private answers: " + ", ".join(parts) + "."
+
+    def on_screen_resume(self) -> None:
+        # Back from the Locks screen: the line says what is now true.
+        self.query_one("#locks-note", Static).update(self._locks_line())
+
+    @on(Button.Pressed, "#settings-locks")
+    async def _locks(self, event: Button.Pressed) -> None:
+        event.stop()
+        await self.run_action("app.locks")
 
     @on(Button.Pressed, "#settings-calendar")
     async def _calendar(self, event: Button.Pressed) -> None:
