@@ -24,7 +24,7 @@ from typing import Iterator, Sequence
 import click
 
 from . import paths, start
-from .escapes import one_line
+from .escapes import for_terminal, json_safe, one_line
 
 EXIT_ERROR = 1
 EXIT_USAGE = 2
@@ -140,11 +140,15 @@ def check_output(output: str | None, db: Path) -> Path | None:
     return target
 
 
-def _write_output(text: str, output: str | None, db: Path) -> None:
+def _write_output(text: str, output: str | None, db: Path, *, as_json: bool = False) -> None:
     """Print to stdout, or write an owner-only file (whole, through files.write_atomic)."""
     target = check_output(output, db)
+    # Typed text can hold escape sequences: JSON keeps its data with them as \u
+    # escapes; anything else shown on the terminal has them written out visibly.
+    if as_json:
+        text = json_safe(text)
     if target is None:
-        click.echo(text, nl=not text.endswith("\n"))
+        click.echo(for_terminal(text), nl=not text.endswith("\n"))
         return
     try:
         paths.write_private(target, text)
@@ -295,8 +299,8 @@ def history(ctx: click.Context, db: str | None, search: str | None, limit: int, 
                 click.echo("No matches." if not total else f"No matches past the first {total}.")
                 return
             for hit in hits:
-                click.echo(f"#{hit.sitting_id} {hit.sitting_started[:10]}  {title(hit.exercise_id)} · {name(hit.partner)}")
-                click.echo(f"    {_marked(hit.snippet)}")
+                click.echo(for_terminal(f"#{hit.sitting_id} {hit.sitting_started[:10]}  {title(hit.exercise_id)} · {name(hit.partner)}"))
+                click.echo(f"    {_marked(for_terminal(hit.snippet))}")
             end = offset + len(hits)
             if offset or end < total:
                 more = f"; the next with --offset {end}" if end < total else ""
@@ -320,7 +324,7 @@ def history(ctx: click.Context, db: str | None, search: str | None, limit: int, 
             who = " & ".join(name(k) for k in sitting.attendees) or "-"
             done = ", ".join(title(e) for e in sitting.exercises) or "-"
             started = sitting.started.replace("T", " ")[:16]
-            click.echo(f"{sitting.id:>5}  {started:<16}  {who[:20]:<20}  {sitting.minutes:>4}  {done}")
+            click.echo(for_terminal(f"{sitting.id:>5}  {started:<16}  {who[:20]:<20}  {sitting.minutes:>4}  {done}"))
 
 
 def _unmarked(snippet: str) -> str:
@@ -418,6 +422,7 @@ def trends(ctx: click.Context, db: str | None, fmt: str, window: str) -> None:
             text = trends_mod.render_json(summary)
         else:
             text = trends_mod.render_text(summary)
+    text = json_safe(text) if fmt == "json" else for_terminal(text)
     click.echo(text, nl=not text.endswith("\n"))
 
 
@@ -471,6 +476,7 @@ def couples(ctx: click.Context, folder: Path, fmt: str) -> None:
     except OSError as error:
         raise CliError(f"cannot read the folder {folder}: {error.strerror or error}.") from None
     text = couples_mod.render(desk, fmt)
+    text = json_safe(text) if fmt == "json" else for_terminal(text)
     click.echo(text, nl=not text.endswith("\n"))
 
 
@@ -518,7 +524,7 @@ def export_cmd(ctx: click.Context, db: str | None, output: str | None) -> None:
     check_output(output, path)
     with _open_store(path, must_exist=True) as store:
         data = store.export_data()
-    _write_output(json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n", output, path)
+    _write_output(json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n", output, path, as_json=True)
 
 
 @cli.command("import")

@@ -36,3 +36,21 @@ def one_line(text: object) -> str:
 def escaped_char(char: str) -> str:
     """One character as it is named in a message: ``U+001B (\\x1b)``."""
     return f"U+{ord(char):04X} ({_escape(_UNSHOWN.match(char)) if _UNSHOWN.match(char) else char})"
+
+
+# What a terminal would act on in output that keeps its lines (history, reports,
+# trends): every control character but the line break and the tab.
+_TERMINAL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
+# In JSON text, json.dumps already writes C0 as \u00XX; these it leaves raw.
+_JSON_RAW = re.compile("[\x7f-\x9f\u2028\u2029]")
+
+
+def for_terminal(text: str) -> str:
+    """Text for the terminal, lines kept: other control characters shown escaped (``\\x1b``)."""
+    return _TERMINAL.sub(_escape, text)
+
+
+def json_safe(text: str) -> str:
+    """JSON text with DEL, C1 and the line separators written as ``\\u`` escapes:
+    the same data when read back, and nothing a terminal would act on."""
+    return _JSON_RAW.sub(lambda m: f"\\u{ord(m.group(0)):04x}", text)

@@ -11,6 +11,7 @@ See docs/reliability.md.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import subprocess
@@ -175,3 +176,36 @@ def test_limits_are_what_docs_say(tmp_path):
                   catalog_mod.MAX_PROMPTS, catalog_mod.MAX_ROUNDS):
         assert f"| {value} |" in doc
     assert "256 KiB" in doc
+
+
+def test_typed_escape_sequences_never_reach_the_terminal_from_the_command_line(tmp_path):
+    """A name or answer holding escape sequences (typed, pasted or imported) is shown
+    escaped by every command that prints it; JSON keeps the data exactly."""
+    db = tmp_path / "workbook.db"
+    name = "Al\x1b]0;owned\x07ex\x9b2J"
+    words = "before \x1b[2J\x1b]0;t\x07 after\x7f words"
+    with Store.open(db) as store:
+        store.set_couple(name, "royalblue", "Sam", "darkorange")
+        sitting = store.start_sitting(["a", "b"])
+        store.save_answer(sitting.id, "fx-hopes", "hope", "a", words, prompt_type="text")
+        store.end_sitting(sitting.id)
+    commands = {
+        "history": ["history"], "search": ["history", "--search", "words"],
+        "trends": ["trends"], "trends-csv": ["trends", "--format", "csv"], "trends-json": ["trends", "--format", "json"],
+        "report": ["report", "--format", "text"], "report-md": ["report", "--format", "markdown"],
+        "recap": ["recap"], "export": ["export"],
+    }
+    outputs = {}
+    for label, args in commands.items():
+        result = subprocess.run([sys.executable, "-m", "relworkbook", *args, "--db", str(db)],
+                                capture_output=True, cwd=ROOT, stdin=subprocess.DEVNULL, timeout=60,
+                                env=dict(os.environ, RELWORKBOOK_HOME=str(tmp_path / "home")))
+        assert result.returncode == 0, (label, result.stderr)
+        out = result.stdout.decode("utf-8")
+        assert not CONTROL.search(out.replace("\n", "").replace("\t", "")), (label, out)
+        outputs[label] = out
+    assert "Al\\x1b]0;owned\\x07ex" in outputs["history"]
+    assert "after\\x7f words" in outputs["search"]
+    exported = json.loads(outputs["export"])
+    assert exported["partners"][0]["name"] == name
+    assert any(a["value"] == words for a in exported["answers"])
