@@ -196,11 +196,15 @@ def test_building_the_calendar_reads_only_the_rhythm_and_commitments(db):
 # ---------------------------------------------------------------- writing it
 
 
-def test_the_command_writes_an_owner_only_file_beside_the_recaps(db, monkeypatch):
+def test_the_command_writes_an_owner_only_file_beside_the_recaps(db):
     with Store.open(db) as store:
         fill(store)
     runner = CliRunner()
-    result = runner.invoke(cli, ["calendar", "--db", str(db)])
+    old_mask = os.umask(0)  # owner-only whatever the umask
+    try:
+        result = runner.invoke(cli, ["calendar", "--db", str(db)])
+    finally:
+        os.umask(old_mask)
     assert result.exit_code == 0, result.output
     target = db.parent / "workbook-recaps" / "calendar.ics"
     assert stat.S_IMODE(target.stat().st_mode) == 0o600
