@@ -134,6 +134,9 @@ def check_output(output: str | None, db: Path) -> Path | None:
     target = Path(output).expanduser()
     if target.is_dir():
         raise CliError(f"{target} is a folder; give a file name for --output.")
+    if target.exists() and not target.is_file():
+        # Files are replaced whole (temp file, rename): never a device or a pipe.
+        raise CliError(f"{target} is not a regular file; --output writes files (use --output - for the screen).")
     clash = paths.output_clash(target, db)
     if clash:
         raise CliError(clash)

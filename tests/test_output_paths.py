@@ -114,3 +114,13 @@ def test_every_command_with_output_refuses_the_workbook(workbook):
         assert digest(db) == before, name
         if result.exit_code == 1:
             assert "--output" in result.stderr, (name, result.stderr)
+
+
+def test_output_to_a_device_is_refused_and_the_device_left_alone(workbook):
+    """Files are replaced by a rename, so a device or pipe is never the target: one line
+    that points at `--output -`; /dev/null is still a character device afterwards."""
+    db, _backup, _store = workbook
+    result = CliRunner().invoke(cli, ["export", "--db", str(db), "--output", "/dev/null"])
+    assert result.exit_code == 1
+    assert "--output -" in result.stderr and len(result.stderr.strip().splitlines()) == 1
+    assert Path("/dev/null").is_char_device()
