@@ -539,27 +539,30 @@ class _Reader:
 
     def read(self, path: Path) -> bytes | None:
         """The file's bytes: only a regular file (links followed; never a FIFO or
-        a device, which could block or never end) of at most MAX_FILE_BYTES."""
+        a device, which could block or never end) of at most MAX_FILE_BYTES,
+        which is checked before reading and again while reading."""
         limit = f"{MAX_FILE_BYTES // 1024} KiB"
+        size = 0
+        data = b""
         try:
             st = os.stat(path)
-            if stat.S_ISREG(st.st_mode) and st.st_size <= MAX_FILE_BYTES:
+            size = st.st_size
+            if stat.S_ISREG(st.st_mode) and size <= MAX_FILE_BYTES:
                 flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
                 fd = os.open(path, flags)
                 try:
-                    st = os.fstat(fd)  # the file actually opened
-                    data = b""
-                    if stat.S_ISREG(st.st_mode) and st.st_size <= MAX_FILE_BYTES:
-                        chunks, size = [], 0
-                        while size <= MAX_FILE_BYTES:
+                    st = os.fstat(fd)  # the file actually opened (it may have been swapped)
+                    size = st.st_size
+                    if stat.S_ISREG(st.st_mode) and size <= MAX_FILE_BYTES:
+                        chunks: list[bytes] = []
+                        size = 0
+                        while size <= MAX_FILE_BYTES:  # a file that grows is cut off here
                             chunk = os.read(fd, 65536)
                             if not chunk:
                                 break
                             chunks.append(chunk)
                             size += len(chunk)
                         data = b"".join(chunks)
-                        if size > MAX_FILE_BYTES:
-                            st = os.stat_result((st.st_mode, 0, 0, 0, 0, 0, size, 0, 0, 0))
                 finally:
                     os.close(fd)
         except OSError as exc:
@@ -571,8 +574,8 @@ class _Reader:
                     "a socket" if stat.S_ISSOCK(st.st_mode) else "not a plain file")
             self.error(1, f"this is {kind}, not a regular file — an exercise file must be a plain YAML file")
             return None
-        if st.st_size > MAX_FILE_BYTES:
-            self.error(1, f"the file is {st.st_size:,} bytes, over the limit of {limit} — split it into "
+        if size > MAX_FILE_BYTES:
+            self.error(1, f"the file is {size:,} bytes, over the limit of {limit} — split it into "
                           "smaller exercise files")
             return None
         return data
