@@ -120,12 +120,11 @@ def output_clash(output: Path | str, db: Path | str) -> str | None:
         if os.path.dirname(target) == folder or target == folder:
             return f"{out} is in the backup folder {backups_dir(base)}; choose another file for --output."
     try:
-        if os.path.exists(target):
-            for base in (db,):
-                if os.path.exists(base) and os.path.samefile(target, base):
-                    return f"{out} is the workbook ({base}); choose another file for --output."
+        if os.path.isfile(target):  # never opened unless a regular file (a FIFO would block)
+            if os.path.exists(db) and os.path.samefile(target, db):  # a hard link
+                return f"{out} is the workbook ({db}); choose another file for --output."
             with open(target, "rb") as handle:
-                head = handle.read(16) if os.path.isfile(target) else b""
+                head = handle.read(16)
             if head == b"SQLite format 3\x00":
                 return f"{out} is an SQLite database (a workbook?); it was left as it is. Choose another file for --output."
     except OSError:
