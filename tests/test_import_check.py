@@ -218,3 +218,19 @@ def test_tampered_exports_are_refused_or_usable(tmp_path_factory, export, catalo
                 recap_mod.render(recap_mod.build_recap(store, catalog, sitting.id), fmt)
         store.search("the")
         store.list_commitments()
+
+
+@pytest.mark.parametrize("change", ["ended-absent", "text-null", "updated-absent", "revisions-absent"])
+def test_fields_the_check_calls_optional_import_when_absent_or_null(tmp_path, export, change):
+    """Found by the random test above: the check let these through and SQLite then
+    refused them ('does not fit together'); now they import."""
+    data = copy.deepcopy(export)
+    answer = first(data, "answers", prompt_type="text")
+    {"ended-absent": lambda: data["sittings"][0].pop("ended"),
+     "text-null": lambda: answer.update(text=None),
+     "updated-absent": lambda: answer.pop("updated"),
+     "revisions-absent": lambda: answer.pop("revisions")}[change]()
+    with Store.open(tmp_path / "w.db") as store:
+        store.import_data(data)
+        kept = store.get_answer(answer["id"])
+        assert kept is not None and kept.value == answer["value"]
