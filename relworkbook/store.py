@@ -1925,6 +1925,11 @@ class Store:
                     finally:
                         target.close()
                 except sqlite3.Error as error:
+                    if "full" in str(error).lower():
+                        raise WorkbookError(
+                            f"The disk is full, so the backup {dest} was not written (the workbook itself "
+                            "is unchanged); free some space and try again."
+                        ) from None
                     raise _translate(error, self.path) from None
                 if not verdict or verdict[0] != "ok":
                     raise DamagedWorkbook(

@@ -149,12 +149,12 @@ def test_export_on_a_full_disk_keeps_the_previous_export(tmp_path, monkeypatch):
 
 @pytest.fixture
 def tiny_disk(tmp_path):
-    """A real 256 KiB tmpfs (needs root and permission to mount; skipped otherwise)."""
+    """A real 1 MiB tmpfs (needs root and permission to mount; skipped otherwise)."""
     mount = tmp_path / "tiny"
     mount.mkdir()
     if os.geteuid() != 0:
         pytest.skip("mounting a small tmpfs needs root")
-    made = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=256k,mode=0700", "tmpfs", str(mount)],
+    made = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=1m,mode=0700", "tmpfs", str(mount)],
                           capture_output=True, text=True)
     if made.returncode != 0:
         pytest.skip(f"cannot mount a tmpfs here: {made.stderr.strip()}")
@@ -221,3 +221,32 @@ def test_every_folder_the_app_makes_is_owner_only_under_umask_zero(tmp_path):
     assert made.is_dir()
     assert [mode(p) for p in (keep / "x", made)] == [0o700] * 2
     assert mode(keep) == 0o755  # a folder that existed is left as it was
+
+
+def test_a_backup_on_a_real_full_disk_is_one_line_and_leaves_no_half_backup(tiny_disk):
+    db = tiny_disk / "workbook.db"
+    small_workbook(db, "words " * 2000)  # ~12 KB of answer
+    with Store.open(db) as store:
+        store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        first = store.backup()
+    filler = tiny_disk / "filler"
+    fd = os.open(filler, os.O_WRONLY | os.O_CREAT, 0o600)
+    try:
+        while True:
+            try:
+                os.write(fd, b"\0" * 4096)
+            except OSError as error:
+                assert error.errno == errno.ENOSPC
+                break
+        os.ftruncate(fd, max(os.fstat(fd).st_size - 8192, 0))  # room for the -wal/-shm, not a backup
+    finally:
+        os.close(fd)
+    before = first.read_bytes()
+    result = run("backup", "--db", str(db), home=tiny_disk / "home")
+    assert result.returncode == 1, result
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and "Traceback" not in result.stderr, result.stderr
+    assert "full" in lines[0] and "the backup" in lines[0] and "unchanged" in lines[0], lines[0]
+    folder = first.parent
+    assert sorted(p.name for p in folder.iterdir()) == [first.name]  # no half backup, no temp file
+    assert first.read_bytes() == before
