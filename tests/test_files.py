@@ -225,7 +225,7 @@ def test_every_folder_the_app_makes_is_owner_only_under_umask_zero(tmp_path):
 
 def test_a_backup_on_a_real_full_disk_is_one_line_and_leaves_no_half_backup(tiny_disk):
     db = tiny_disk / "workbook.db"
-    small_workbook(db, "words " * 2000)  # ~12 KB of answer
+    small_workbook(db, "words " * 8000)  # ~48 KB of answer
     with Store.open(db) as store:
         store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         first = store.backup()
@@ -238,10 +238,12 @@ def test_a_backup_on_a_real_full_disk_is_one_line_and_leaves_no_half_backup(tiny
             except OSError as error:
                 assert error.errno == errno.ENOSPC
                 break
-        os.ftruncate(fd, max(os.fstat(fd).st_size - 8192, 0))  # room for the -wal/-shm, not a backup
+        # Room to open the workbook (its 32 KiB -shm), not for a copy of it.
+        os.ftruncate(fd, max(os.fstat(fd).st_size - 40960, 0))
     finally:
         os.close(fd)
     before = first.read_bytes()
+    assert len(before) > 80_000  # a copy cannot fit in what is left
     result = run("backup", "--db", str(db), home=tiny_disk / "home")
     assert result.returncode == 1, result
     lines = result.stderr.strip().splitlines()
