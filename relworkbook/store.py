@@ -52,10 +52,11 @@ CONTRACT (signatures are fixed, other modules call them):
 
     # commitments
     store.add_commitment(sitting_id, exercise_id, prompt_id, what, owner, due) -> Commitment
-        # also upserts via save_answer for type commitment (one per answer)
+        # also upserts via save_answer for type commitment (one per answer); one written in a
+        # private answer is made only at its reveal, and no list shows it before
     store.list_commitments(status: str | None = None) -> list[Commitment]  # due date order
     store.open_commitments() -> list[Commitment]
-    store.unrevealed_commitment_ids() -> set[int]       # made in a private answer not yet revealed
+    store.unrevealed_commitment_ids() -> set[int]       # rows an older version made from an unrevealed private answer
     store.review_commitment(commitment_id, status, sitting_id=None) -> Commitment
 
     # looking back
@@ -905,7 +906,8 @@ class Store:
         number = _derive_number(prompt_type, value, metric, number)
         now = at or _now()
         with self.transaction():
-            if private and self._sealing_for(partner) and not self.is_revealed(sitting_id, exercise_id, prompt_id):
+            hidden = bool(private) and not self.is_revealed(sitting_id, exercise_id, prompt_id)
+            if hidden and self._sealing_for(partner):
                 # Locked from the first keystroke: nothing of the answer reaches the file.
                 value = self._seal_answer(sitting_id, exercise_id, prompt_id, partner, prompt_type, value)
                 text, number = "", None
@@ -940,7 +942,8 @@ class Store:
                     "WHERE answer_id = ? AND revision = ?",
                     (encoded, text, number, now, answer_id, revision),
                 )
-            if prompt_type == "commitment" and not is_locked(value):
+            if prompt_type == "commitment" and not hidden:
+                # A private answer's commitment is made at its reveal (see reveal), not before.
                 self._sync_commitment(answer_id, sitting_id, exercise_id, prompt_id, partner, value, now)
         answer = self.get_answer(answer_id)
         assert answer is not None
@@ -971,7 +974,8 @@ class Store:
                 raise WorkbookError(f"There is no answer {answer_id} in this workbook.")
             revision, metric, current, sitting_id, exercise_id, prompt_id, partner, old_number, private = row
             number = _derive_number(prompt_type, value, metric, number)
-            if private and self._sealing_for(partner) and not self.is_revealed(sitting_id, exercise_id, prompt_id):
+            hidden = bool(private) and not self.is_revealed(sitting_id, exercise_id, prompt_id)
+            if hidden and self._sealing_for(partner):
                 value = self._seal_answer(sitting_id, exercise_id, prompt_id, partner, prompt_type, value)
                 text, number = "", None
             encoded = _dumps(value)
@@ -989,7 +993,7 @@ class Store:
                     "updated = ? WHERE id = ?",
                     (prompt_type, encoded, text, number, revision, now, answer_id),
                 )
-                if prompt_type == "commitment" and not is_locked(value):
+                if prompt_type == "commitment" and not hidden:
                     self._sync_commitment(
                         answer_id, sitting_id, exercise_id, prompt_id, partner, value, now
                     )
@@ -1112,6 +1116,15 @@ class Store:
                 raise NeedsPassphrase(missing)
             for answer_id, partner, prompt_type, metric, _value in sealed:
                 self._open_answer(answer_id, keys[partner], at=at)
+            # A commitment written in a private answer is made now, at its reveal.
+            for answer_id, partner, value in self._write(
+                "SELECT id, partner, value FROM answers WHERE sitting_id = ? AND exercise_id = ? "
+                "AND prompt_id = ? AND prompt_type = 'commitment' ORDER BY id",
+                (sitting_id, exercise_id, prompt_id),
+            ).fetchall():
+                self._sync_commitment(
+                    answer_id, sitting_id, exercise_id, prompt_id, partner, json.loads(value), at or _now()
+                )
             self._write(
                 "INSERT OR IGNORE INTO reveals (sitting_id, exercise_id, prompt_id, revealed) "
                 "VALUES (?, ?, ?, ?)",
@@ -1255,6 +1268,9 @@ class Store:
                         (_dumps(self._seal_answer(sitting_id, exercise_id, prompt_id, partner, prompt_type,
                                                   json.loads(value))), answer_id, revision),
                     )
+                # An older version made a commitment from a private answer at its first
+                # save: its words go too (the reveal makes it again).
+                self._write("DELETE FROM commitments WHERE answer_id = ?", (answer_id,))
                 sealed += 1
             note = self._write("SELECT value FROM notes WHERE partner = ?", (partner,)).fetchone()
             if note is not None and not is_locked(json.loads(note[0])):
@@ -1297,8 +1313,6 @@ class Store:
                 "UPDATE answers SET value = ?, text = ?, number = ? WHERE id = ?",
                 (_dumps(plain), answer_text(prompt_type, plain), number, answer_id),
             )
-            if prompt_type == "commitment":
-                self._sync_commitment(answer_id, sitting_id, exercise_id, prompt_id, partner, plain, at or _now())
         for revision, old in self._write(
             "SELECT revision, value FROM answer_revisions WHERE answer_id = ?", (answer_id,)
         ).fetchall():
@@ -1422,7 +1436,17 @@ class Store:
         assert commitment is not None
         return commitment
 
+    # A commitment written in a private answer exists only once that answer is
+    # revealed (save_answer makes none before); a row an older version made at the
+    # first save stays out of every list until then.
+    _COMMITMENT_SHOWN = (
+        "NOT EXISTS (SELECT 1 FROM answers a WHERE a.id = commitments.answer_id AND a.private = 1 "
+        "AND NOT EXISTS (SELECT 1 FROM reveals r WHERE r.sitting_id = a.sitting_id "
+        "AND r.exercise_id = a.exercise_id AND r.prompt_id = a.prompt_id))"
+    )
+
     def _commitments(self, where: str = "", params: Sequence = ()) -> list[Commitment]:
+        where = f"WHERE {self._COMMITMENT_SHOWN}" + (f" AND ({where.removeprefix('WHERE ')})" if where else "")
         return [
             _commitment(row)
             for row in self._rows(
@@ -1470,12 +1494,13 @@ class Store:
             if status == "open":
                 cursor = self._write(
                     "UPDATE commitments SET status = 'open', reviewed = NULL, reviewed_sitting_id = NULL "
-                    "WHERE id = ?",
+                    f"WHERE id = ? AND {self._COMMITMENT_SHOWN}",
                     (commitment_id,),
                 )
             else:
                 cursor = self._write(
-                    "UPDATE commitments SET status = ?, reviewed = ?, reviewed_sitting_id = ? WHERE id = ?",
+                    "UPDATE commitments SET status = ?, reviewed = ?, reviewed_sitting_id = ? "
+                    f"WHERE id = ? AND {self._COMMITMENT_SHOWN}",
                     (status, at or _now(), sitting_id, commitment_id),
                 )
             if cursor.rowcount == 0:

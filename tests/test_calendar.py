@@ -73,15 +73,16 @@ def fill(store: Store) -> dict[str, int]:
     store.add_commitment(sitting.id, "fx-checkin", "plan-3", "Someday a trip", "b", None)
     kept = store.add_commitment(sitting.id, "fx-checkin", "plan-4", "Already kept", "b", "2026-11-24")
     store.review_commitment(kept.id, "kept", sitting.id)
-    # A commitment written in a private answer that is not revealed yet.
+    # A commitment written in a private answer that is not revealed yet: not a commitment
+    # until the reveal (tests/test_privacy_audit.py), so not in the calendar at all.
     secret = store.save_answer(
         sitting.id, "fx-hopes", "secret-plan", "a",
         {"what": f"Plan the {HIDDEN_PLAN}", "owner": "a", "due": "2026-12-03"},
         prompt_type="commitment", private=True,
     )
-    hidden = next(c for c in store.open_commitments() if HIDDEN_PLAN in c.what)
+    assert not any(HIDDEN_PLAN in c.what for c in store.list_commitments())
     store.end_sitting(sitting.id, ended="2026-11-22T19:40:00")
-    return {"walk": walk.id, "cook": cook.id, "hidden": hidden.id, "kept": kept.id, "answer": secret.id}
+    return {"walk": walk.id, "cook": cook.id, "kept": kept.id, "answer": secret.id}
 
 
 def build(store: Store, today: date = SUNDAY) -> bytes:
@@ -109,7 +110,7 @@ def test_the_file_parses_back_with_the_weekly_checkin_and_dated_open_commitments
     assert f"TZID={ZONE}" in unfolded(data)
     assert [c["TZID"] for c in Calendar.from_ical(data).walk("VTIMEZONE")] == [ZONE]
     plans = {uid: e for uid, e in found.items() if uid.startswith("commitment-")}
-    assert set(plans) == {ics.commitment_uid(workbook_id, ids[k]) for k in ("walk", "cook", "hidden")}
+    assert set(plans) == {ics.commitment_uid(workbook_id, ids[k]) for k in ("walk", "cook")}
     walk = plans[ics.commitment_uid(workbook_id, ids["walk"])]
     assert walk["DTSTART"].dt == date(2026, 12, 2) and walk["DTEND"].dt == date(2026, 12, 3)
     assert {str(e["SUMMARY"]) for e in plans.values()} == {"A plan we made"}  # neutral by default
@@ -150,7 +151,8 @@ def test_the_opt_in_puts_a_commitments_own_words_in_its_title(db):
     title = lambda key: str(found[ics.commitment_uid(workbook_id, ids[key])]["SUMMARY"])  # noqa: E731
     assert title("walk") == "A plan we made: Walk by the river"
     assert title("cook") == "A plan we made: Cook together, slowly"  # the comma escaped and read back
-    assert title("hidden") == "A plan we made"  # still private: its words stay in the workbook
+    # The private plan is not revealed: no event for it, not even a neutral one with its date.
+    assert len([uid for uid in found if uid.startswith("commitment-")]) == 2
     assert "Cook together\\, slowly" in unfolded(data)
 
 
@@ -164,7 +166,7 @@ def test_uids_stay_the_same_when_the_calendar_is_written_again_after_changes(db)
         store.review_commitment(ids["cook"], "kept", sitting.id)
         second = events(build(store, today=SUNDAY + timedelta(days=3)))
     same = set(first) & set(second)
-    assert len(same) == 3  # the check-in, the walk and the hidden plan, under the same UIDs
+    assert len(same) == 2  # the check-in and the walk, under the same UIDs
     checkin_uid = next(uid for uid in first if uid.startswith("checkin-"))
     assert second[checkin_uid]["RRULE"]["BYDAY"] == ["FR"]
     assert second[checkin_uid]["DTSTART"].dt.hour == 8

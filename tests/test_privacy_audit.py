@@ -1,0 +1,209 @@
+"""Privacy audit: every way out for a private answer not yet revealed, and for notes.
+
+A pack may ask for a commitment privately (tests/fixtures/private-pack): such a
+commitment exists only once its prompt is revealed, so no list of commitments
+(Home, the Commitments screen, the check-in's review, the calendar, couples)
+can carry its words, its date or even its count before then; and a partner who
+takes a lock afterwards leaves no plain copy of it in the file.
+
+See docs/privacy.md and docs/reliability.md for the promises these keep.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from relworkbook.app import make_app
+from relworkbook.cli import cli
+from relworkbook.rhythm import read_rhythm, save_rhythm
+from relworkbook.store import Store
+
+PACK = Path(__file__).parent / "fixtures" / "private-pack"
+EXERCISE, PROMPT = "fx-quiet-promise", "promise"
+SECRET_A = "harbourlanternwish"
+SECRET_B = "copperkitepledge"
+PASSPHRASE = "correct horse battery staple"
+
+
+def write_private_promises(store: Store, started: str = "2026-11-20T19:00:00") -> int:
+    """Both partners answer the private commitment prompt; nothing is revealed."""
+    store.set_couple("Alex", "royalblue", "Sam", "darkorange")
+    sitting = store.start_sitting(["a", "b"], started=started)
+    for partner, words, due in (("a", SECRET_A, "2026-11-25"), ("b", SECRET_B, "2026-12-02")):
+        store.save_answer(
+            sitting.id, EXERCISE, PROMPT, partner, {"what": f"Plan the {words}", "owner": partner, "due": due},
+            prompt_type="commitment", private=True,
+        )
+    store.end_sitting(sitting.id, ended=started[:11] + "19:20:00")
+    return sitting.id
+
+
+def _words(commitments) -> str:
+    return " ".join(c.what for c in commitments)
+
+
+@pytest.fixture
+def db(tmp_path) -> Path:
+    path = tmp_path / "workbook.db"
+    with Store.open(path) as store:
+        write_private_promises(store)
+    return path
+
+
+def test_a_private_commitment_exists_only_once_revealed(db):
+    with Store.open(db) as store:
+        sitting = store.last_sitting().id
+        before = [
+            store.list_commitments(), store.open_commitments(), store.list_commitments("open"),
+            store.commitments_made_in(sitting), store.commitments_reviewed_in(sitting),
+        ]
+        assert all(found == [] for found in before), before
+        store.reveal(sitting, EXERCISE, PROMPT)
+        made = store.open_commitments()
+        assert sorted(c.owner for c in made) == ["a", "b"]
+        assert SECRET_A in _words(made) and SECRET_B in _words(made)
+        assert {c.due for c in made} == {"2026-11-25", "2026-12-02"}
+        # An edit after the reveal updates the same commitment; none is added.
+        answer = store.find_answer(sitting, EXERCISE, PROMPT, "a")
+        store.revise_answer(answer.id, {"what": "Plan the picnic", "owner": "a", "due": None},
+                            prompt_type="commitment")
+        assert len(store.list_commitments()) == 2 and "Plan the picnic" in _words(store.list_commitments())
+
+
+def test_an_edit_before_the_reveal_does_not_make_it_a_commitment(db):
+    with Store.open(db) as store:
+        sitting = store.last_sitting().id
+        answer = store.find_answer(sitting, EXERCISE, PROMPT, "a")
+        store.revise_answer(answer.id, {"what": f"Plan the {SECRET_A} again", "owner": "a", "due": None},
+                            prompt_type="commitment")
+        assert store.list_commitments() == []
+
+
+def test_a_commitment_row_left_by_an_older_version_stays_hidden_until_the_reveal(db):
+    """Workbooks written before this fix hold a commitment row made at the first save."""
+    with Store.open(db) as store:
+        sitting = store.last_sitting().id
+        answer = store.find_answer(sitting, EXERCISE, PROMPT, "a")
+        with store.transaction():
+            store._write(
+                "INSERT INTO commitments (sitting_id, exercise_id, prompt_id, answer_id, what, owner, due, "
+                "status, created) VALUES (?, ?, ?, ?, ?, 'a', '2026-11-25', 'open', '2026-11-20T19:01:00')",
+                (sitting, EXERCISE, PROMPT, answer.id, f"Plan the {SECRET_A}"),
+            )
+        assert store.list_commitments() == [] and store.open_commitments() == []
+        assert store.commitments_made_in(sitting) == []
+        store.reveal(sitting, EXERCISE, PROMPT)
+        made = store.open_commitments()
+        assert len(made) == 2 and SECRET_A in _words(made)  # the old row, not a second one
+
+
+def test_a_lock_set_after_a_private_commitment_leaves_no_plain_copy_in_the_file(tmp_path):
+    db = tmp_path / "workbook.db"
+    with Store.open(db) as store:
+        sitting = write_private_promises(store)
+        # Even a row an older version made (see above) is wiped with the rest.
+        answer = store.find_answer(sitting, EXERCISE, PROMPT, "a")
+        with store.transaction():
+            store._write(
+                "INSERT INTO commitments (sitting_id, exercise_id, prompt_id, answer_id, what, owner, due, "
+                "status, created) VALUES (?, ?, ?, ?, ?, 'a', NULL, 'open', '2026-11-20T19:01:00')",
+                (sitting, EXERCISE, PROMPT, answer.id, f"Plan the {SECRET_A}"),
+            )
+        store.set_lock("a", PASSPHRASE)
+        data = json.dumps(store.export_data())
+        assert SECRET_A not in data
+    raw = b"".join(p.read_bytes() for p in tmp_path.iterdir() if p.name.startswith("workbook.db"))
+    assert SECRET_A.encode() not in raw
+    assert SECRET_B.encode() in raw  # the partner without a lock: plain in the file, as documented
+    with Store.open(db) as store:
+        keys = {"a": store.unlock("a", PASSPHRASE)}
+        store.reveal(sitting, EXERCISE, PROMPT, keys=keys)
+        assert SECRET_A in _words(store.open_commitments())
+
+
+def test_a_locked_partners_private_commitment_is_made_at_the_reveal(tmp_path):
+    db = tmp_path / "workbook.db"
+    with Store.open(db) as store:
+        store.set_couple("Alex", "royalblue", "Sam", "darkorange")
+        store.set_lock("a", PASSPHRASE)
+        sitting = write_private_promises(store)
+        assert store.list_commitments() == []
+        # Taking the lock away keeps the answer private: still no commitment.
+        store.remove_lock("a", PASSPHRASE)
+        assert store.list_commitments() == []
+        store.reveal(sitting, EXERCISE, PROMPT)
+        assert SECRET_A in _words(store.open_commitments())
+
+
+# --------------------------------------------------------------- the screens
+
+
+def _screen_text(app) -> str:
+    from test_privacy import _everything_on_screen
+
+    return _everything_on_screen(app)
+
+
+async def test_home_and_the_commitments_screen_wait_for_the_reveal(db):
+    async def look() -> tuple[str, str]:
+        app = make_app(db, [PACK])
+        async with app.run_test(size=(120, 40)) as pilot:
+            await pilot.pause()
+            home = _screen_text(app)
+            await pilot.press("m")
+            await pilot.pause()
+            from relworkbook.screens.commitments import CommitmentsScreen
+
+            assert isinstance(app.screen, CommitmentsScreen)
+            listed = _screen_text(app)
+        return home, listed
+
+    home, listed = await look()
+    for text in (home, listed):
+        assert SECRET_A not in text and SECRET_B not in text
+    assert "None open" in home
+    with Store.open(db) as store:
+        store.reveal(store.last_sitting().id, EXERCISE, PROMPT)
+    home, listed = await look()
+    assert SECRET_A in home and SECRET_B in listed  # the same screens show them once revealed
+
+
+# ------------------------------------------------------------ command line
+
+
+def test_the_calendar_and_couples_wait_for_the_reveal(db, tmp_path, monkeypatch):
+    monkeypatch.setenv("TZ", "Europe/Berlin")
+    with Store.open(db) as store:
+        save_rhythm(store, read_rhythm(store)._replace(calendar_words=True))
+    runner = CliRunner()
+
+    def calendar() -> str:
+        result = runner.invoke(cli, ["calendar", "--db", str(db), "--output", "-"])
+        assert result.exit_code == 0, result.output
+        return result.stdout_bytes.decode("utf-8").replace("\r\n ", "")
+
+    def overdue() -> int:
+        folder = tmp_path / "desk"
+        folder.mkdir(exist_ok=True)
+        (folder / "alex-and-sam.db").unlink(missing_ok=True)
+        (folder / "alex-and-sam.db").symlink_to(db)
+        from relworkbook import couples
+        from relworkbook.catalog import load_catalog
+
+        desk = couples.build_desk(folder, load_catalog((PACK,)), today=date(2026, 12, 10))
+        return desk.lines[0].overdue
+
+    before = calendar()
+    assert SECRET_A not in before and SECRET_B not in before
+    assert "A plan we made" not in before  # not even a dated event without words
+    assert overdue() == 0
+    with Store.open(db) as store:
+        store.reveal(store.last_sitting().id, EXERCISE, PROMPT)
+    after = calendar()
+    assert SECRET_A in after and SECRET_B in after
+    assert overdue() == 2
