@@ -139,10 +139,32 @@ class WorkbookApp(App[None]):
                 pass  # not on this platform, or not the main thread: SQLite's commits still hold
 
     def _signalled(self, number: int) -> None:
+        import signal
+
         # Each save is a commit, so once this returns the words are in the file,
         # whatever happens to the terminal while the app ends.
         self.flush_all()
-        self.exit(return_code=128 + number)
+        code = 128 + number
+        if number == signal.SIGHUP:
+            # The terminal is gone. Textual's orderly shutdown writes to it and
+            # can then wait for ever on its output thread (the hang-up also sends
+            # SIGCONT, which restarts that thread), holding the workbook's window
+            # lock: seen as an app that outlived its closed terminal. Everything
+            # is saved; close the file and leave at once.
+            self._leave_now(code)
+        # An orderly end restores the terminal; if it has not ended in a few
+        # seconds, leave anyway (the saves above are already in the file).
+        _leave_after(3.0, code)
+        self.exit(return_code=code)
+
+    def _leave_now(self, code: int) -> None:
+        import os
+
+        try:
+            if self.owns_store:
+                self.store.close()
+        finally:
+            os._exit(code)
 
     def _handle_exception(self, error: Exception) -> None:
         """A workbook problem met anywhere ends the app with one line, never a traceback.
@@ -749,3 +771,13 @@ def make_app(
 
 
 __all__ = ["WorkbookApp", "make_app", "PARTNERS"]
+
+
+def _leave_after(seconds: float, code: int) -> None:
+    """End the process after ``seconds`` unless it has ended by then (a daemon timer)."""
+    import os
+    import threading
+
+    timer = threading.Timer(seconds, os._exit, args=(code,))
+    timer.daemon = True
+    timer.start()

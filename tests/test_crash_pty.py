@@ -56,6 +56,7 @@ ECHO_TIMEOUT = 3.0  # for the typed word to show in the text box
 ROOT = Path(__file__).resolve().parent.parent
 ANSI = re.compile(rb"\x1b\[[0-9;?<>=$ ]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[()][0-9A-Za-z]|\x1b[=>78]")
 PAGE_DOWN = b"\x1b[6~"
+CONTROLLING_TTY = "import fcntl, os, sys, termios; fcntl.ioctl(0, termios.TIOCSCTTY, 0); os.execv(sys.argv[1], sys.argv[1:])"
 CTRL_P = b"\x10"
 ENTER = b"\r"
 
@@ -73,15 +74,20 @@ def text_exercise():
 class Terminal:
     """One run of the real app on a pseudo-terminal."""
 
-    def __init__(self, db: Path, home: Path) -> None:
+    def __init__(self, db: Path, home: Path, *, controlling: bool = False) -> None:
         master, slave = os.openpty()
         fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 30, 100, 0, 0))
         env = dict(os.environ, TERM="xterm-256color", RELWORKBOOK_HOME=str(home), COLUMNS="100", LINES="30")
         env.pop("TEXTUAL", None)
         env["PYTHONPATH"] = str(ROOT) + os.pathsep + env.get("PYTHONPATH", "")
+        argv = [sys.executable, "-m", "relworkbook", "--db", str(db)]
+        if controlling:
+            # As in a terminal window: the pty becomes the app's controlling
+            # terminal, so closing it makes the kernel hang it up (SIGHUP, then
+            # SIGCONT). Done by a tiny exec wrapper: preexec_fn is not safe with threads.
+            argv = [sys.executable, "-c", CONTROLLING_TTY, *argv]
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "relworkbook", "--db", str(db)],
-            stdin=slave, stdout=slave, stderr=slave, env=env, cwd=str(ROOT),
+            argv, stdin=slave, stdout=slave, stderr=slave, env=env, cwd=str(ROOT),
             start_new_session=True, close_fds=True,
         )
         os.close(slave)
@@ -112,8 +118,10 @@ class Terminal:
         if not must and self.process.poll() is None:
             return False
         tail = self.text()[-1500:]
+        code = self.process.poll()
         self.kill()
-        raise AssertionError(f"never saw {marker!r} on the screen; the last output was:\n{tail}")
+        ended = "still running" if code is None else f"the app ended with {code}"
+        raise AssertionError(f"never saw {marker!r} on the screen ({ended}); the last output was:\n{tail}")
 
     def send(self, data: bytes) -> None:
         self.seen = len(self.raw)
@@ -174,8 +182,13 @@ class Terminal:
         self.wait_for(exercise.prompts[0].text[:24])
 
     def close_master(self) -> None:
+        # Once only: closing the same number twice could close another round's
+        # terminal, whose pty took that number meanwhile (rounds run side by side).
+        master, self.master = self.master, -1
+        if master < 0:
+            return
         try:
-            os.close(self.master)
+            os.close(master)
         except OSError:
             pass
 
@@ -310,3 +323,46 @@ def test_sighup_and_sigterm_save_everything_typed(tmp_path):
         jobs = [pool.submit(signal_round, tmp_path, exercise, number) for number in (signal.SIGHUP, signal.SIGTERM)]
         for job in jobs:
             job.result()
+
+
+HANGUP_ROUNDS = 8
+
+
+def hangup_round(tmp: Path, n: int, rng: random.Random) -> str | None:
+    """Start the app on its own terminal, close that terminal at a random moment; None if it ended."""
+    db = tmp / f"workbook-hup-{n}.db"
+    term = Terminal(db, tmp / f"home-hup-{n}", controlling=True)
+    try:
+        term.wait_for("Last check-in")  # the home screen is drawn
+        term.linger(rng.uniform(0.0, 0.4))
+        term.close_master()  # the window is closed: the kernel hangs the terminal up
+        try:
+            code = term.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            return f"round {n + 1}: still running 10 s after its terminal was closed"
+    finally:
+        term.kill()
+    if code not in (128 + signal.SIGHUP, -signal.SIGHUP):
+        return f"round {n + 1}: ended with {code}"
+    # The window lock went with it: the workbook opens in another window.
+    store = Store.open(db)
+    store.close()
+    return None
+
+
+def test_a_closed_terminal_ends_the_app_every_time(tmp_path):
+    """Closing the terminal window ends the app within seconds, eight times out of eight.
+
+    The kernel's hang-up sends SIGHUP and then SIGCONT; Textual's orderly
+    shutdown after that could wait for ever on its output thread, and the app
+    lived on, holding the workbook's window lock ("in use" at the next open).
+    """
+    rng = random.Random(f"{SEED}-hup")
+    seeds = [rng.random() for _ in range(HANGUP_ROUNDS)]
+    for n in range(HANGUP_ROUNDS):  # made one by one, before the rounds run side by side
+        new_workbook(tmp_path / f"workbook-hup-{n}.db")
+    with ThreadPoolExecutor(WORKERS) as pool:
+        problems = list(pool.map(lambda n: hangup_round(tmp_path, n, random.Random(seeds[n])), range(HANGUP_ROUNDS)))
+    problems = [p for p in problems if p]
+    assert not problems, f"(CRASH_SEED={SEED}) " + "; ".join(problems)
+
