@@ -183,6 +183,20 @@ class WorkbookApp(App[None]):
             self.problem = problem
         self.exit(return_code=1)
 
+    def _fatal_error(self) -> None:
+        """Any other unexpected error: one line too, never Textual's traceback.
+
+        Textual's traceback shows every frame's local variables, printed on the
+        shared terminal once the app ends; a frame of ours may be holding a
+        private answer or a partner's notes. The line names only the kind of
+        error and where (the start prints it as it prints a workbook problem).
+        Tests still get the exception itself from ``run_test``.
+        """
+        if self.problem is None:
+            self.problem = unexpected_problem(sys.exc_info()[1] or self._exception)
+        self.bell()
+        self._close_messages_no_wait()
+
     def on_unmount(self) -> None:
         self.flush_all()
         if self.owns_store:
@@ -694,6 +708,24 @@ class WorkbookApp(App[None]):
                 )
                 return
         await super().action_quit()
+
+
+def unexpected_problem(error: BaseException | None) -> str:
+    """One line for an unexpected error: its kind and the innermost line of ours it passed
+    through, never its message or anything a frame held (they may hold private words)."""
+    import traceback
+
+    kind = type(error).__name__ if error is not None else "an error"
+    where = ""
+    package = Path(__file__).resolve().parent
+    frames = traceback.extract_tb(error.__traceback__) if error is not None else []
+    for frame in reversed(frames):
+        try:
+            where = f" in {package.name}/{Path(frame.filename).resolve().relative_to(package)}:{frame.lineno}"
+            break
+        except ValueError:
+            continue
+    return f"unexpected problem ({kind}{where}). Please report it."
 
 
 def _workbook_problem(error: BaseException) -> str | None:

@@ -207,3 +207,61 @@ def test_the_calendar_and_couples_wait_for_the_reveal(db, tmp_path, monkeypatch)
     after = calendar()
     assert SECRET_A in after and SECRET_B in after
     assert overdue() == 2
+
+
+# ------------------------------------------------------- an unexpected error
+
+CRASH = """
+import sys
+from pathlib import Path
+from relworkbook.app import make_app
+from relworkbook.store import Store
+
+db = Path(sys.argv[1])
+with Store.open(db) as store:
+    store.set_couple("Alex", "royalblue", "Sam", "darkorange")
+app = make_app(db)
+
+def save_the_private_answer():
+    typed = "{secret}"  # what a frame of ours may hold when a bug strikes
+    raise RuntimeError("a bug")
+
+app.call_later(save_the_private_answer)
+app.run(headless=True)
+print("problem:", app.problem)
+print("code:", app.return_code)
+"""
+
+
+def test_an_unexpected_error_in_the_app_is_one_line_without_the_words_on_its_frames(tmp_path):
+    """Textual's own report of an unexpected error is a traceback with every frame's local
+    variables, printed on the shared terminal once the app ends: a private answer or a
+    note held by one of our frames would be shown to whoever is looking."""
+    import os
+    import subprocess
+    import sys
+
+    script = tmp_path / "crash.py"
+    script.write_text(CRASH.replace("{secret}", SECRET_A), encoding="utf-8")
+    result = subprocess.run(
+        [sys.executable, str(script), str(tmp_path / "workbook.db")], capture_output=True, text=True,
+        timeout=120, env=dict(os.environ, RELWORKBOOK_HOME=str(tmp_path / "home")),
+        cwd=Path(__file__).resolve().parent.parent,
+    )
+    out = result.stdout + result.stderr
+    assert SECRET_A not in out
+    assert "Traceback" not in out and "│" not in out
+    assert "problem: unexpected problem (RuntimeError" in result.stdout and "Please report it" in result.stdout
+    assert "code: 1" in result.stdout
+
+
+def test_the_unexpected_problem_line_names_the_place_of_ours_but_never_the_message():
+    from relworkbook.app import unexpected_problem
+    from relworkbook.model import answer_text
+
+    try:
+        answer_text("template", SECRET_A)  # a str has no .items(): an AttributeError in model.py
+    except AttributeError as error:
+        line = unexpected_problem(error)
+    assert line.startswith("unexpected problem (AttributeError in relworkbook/model.py:")
+    assert SECRET_A not in line and "items" not in line and "\n" not in line
