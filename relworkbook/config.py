@@ -10,7 +10,9 @@ home = "f6"
 ```
 
 Read on every start, so it costs almost nothing: a missing file is one
-``stat`` and ``tomllib`` is imported only when there is a file to read. A file
+``stat`` and ``tomllib`` is imported only when there is a file to read. Only a
+regular file of at most 64 KiB is read (a FIFO, a device or a huge file at the
+path would hang or flood the start). A file
 that cannot be read or says something this version does not understand is one
 line (``Config.problem``) and the defaults, never a traceback.
 """
@@ -18,6 +20,7 @@ line (``Config.problem``) and the defaults, never a traceback.
 from __future__ import annotations
 
 import os
+import stat
 from pathlib import Path
 from typing import NamedTuple
 
@@ -34,24 +37,56 @@ class Config(NamedTuple):
 
 
 _KNOWN = ("theme", "workbook", "keymap")
+# A config file is a few lines; anything bigger is not one (and is not read).
+MAX_BYTES = 64 * 1024
+
+
+def _read_small(path: Path) -> bytes | None:
+    """The file's bytes, or None when what was opened is not a regular file of
+    at most MAX_BYTES (it changed since the stat). Opened without blocking, so
+    a FIFO swapped in after the stat cannot hang the start."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_BYTES:
+            return None
+        chunks, size = [], 0
+        while size <= MAX_BYTES:
+            chunk = os.read(fd, MAX_BYTES + 1 - size)
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+        return None if size > MAX_BYTES else b"".join(chunks)
+    finally:
+        os.close(fd)
 
 
 def load(path: Path | None = None) -> Config:
     """The config in force: the file's settings, or the defaults and one line saying why."""
     path = paths.config_file() if path is None else Path(path)
     try:
-        os.stat(path)
+        info = os.stat(path)
     except FileNotFoundError:
         return Config(path)
     except OSError as error:
         return Config(path, True, problem=f"cannot read the config file {path}: {error.strerror or error}; using the defaults.")
+    # A FIFO, a device (a link to /dev/zero), a folder or a huge file at the
+    # config path would hang or flood the start: only a small regular file is read.
+    if not stat.S_ISREG(info.st_mode):
+        return Config(path, True, problem=f"the config file {path} is not a regular file; using the defaults.")
+    if info.st_size > MAX_BYTES:
+        return Config(path, True, problem=f"the config file {path} is {info.st_size} bytes, over the {MAX_BYTES // 1024} KiB a config file may be; using the defaults.")
     import tomllib
 
     try:
-        with open(path, "rb") as handle:
-            data = tomllib.load(handle)
+        raw = _read_small(path)
     except OSError as error:
         return Config(path, True, problem=f"cannot read the config file {path}: {error.strerror or error}; using the defaults.")
+    if raw is None:
+        return Config(path, True, problem=f"the config file {path} is not a regular file of at most {MAX_BYTES // 1024} KiB; using the defaults.")
+    try:
+        data = tomllib.loads(raw.decode("utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
         reason = str(error).splitlines()[0] if str(error) else error.__class__.__name__
         return Config(path, True, problem=f"the config file {path} is not valid TOML ({reason}); using the defaults.")

@@ -167,6 +167,42 @@ def test_bad_config_is_one_line_and_the_defaults(tmp_path, demo_db):
     assert shown.returncode == 0 and "# not used:" in shown.stdout and "[keymap]" in shown.stdout
 
 
+@pytest.mark.parametrize("kind", ["fifo", "dev-zero-link", "huge", "folder"])
+def test_config_path_that_is_not_a_small_regular_file_is_one_line_and_the_defaults(tmp_path, kind):
+    """A FIFO, a link to /dev/zero, a huge file or a folder at the config path: not
+    read (reading it would hang or flood the start), one line and the defaults."""
+    cfg = tmp_path / "config.toml"
+    if kind == "fifo":
+        os.mkfifo(cfg)
+    elif kind == "dev-zero-link":
+        os.symlink("/dev/zero", cfg)
+    elif kind == "huge":
+        with open(cfg, "wb") as handle:
+            handle.write(b'theme = "nord"\n')
+            handle.truncate(200 * 1024 * 1024)  # sparse: no disk used
+    else:
+        cfg.mkdir()
+    result = run("path", "workbook", env={"RELWORKBOOK_CONFIG": str(cfg), "RELWORKBOOK_HOME": ""}, timeout=20)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().endswith(os.path.join("relworkbook", "workbook.db"))
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and "using the defaults" in lines[0] and str(cfg) in lines[0], result.stderr
+    assert ("over the 64 KiB" if kind == "huge" else "not a regular file") in lines[0]
+
+
+def test_config_just_under_the_size_limit_is_still_read(tmp_path):
+    from relworkbook import config
+
+    path = tmp_path / "config.toml"
+    text = 'theme = "nord"\n'
+    path.write_text(text + "#" * (config.MAX_BYTES - len(text) - 1) + "\n", encoding="utf-8")
+    assert path.stat().st_size == config.MAX_BYTES
+    loaded = config.load(path)
+    assert loaded.problem is None and loaded.theme == "nord"
+    path.write_text(text + "#" * (config.MAX_BYTES - len(text)) + "\n", encoding="utf-8")
+    assert "over the 64 KiB" in config.load(path).problem
+
+
 def test_config_command_and_workbook_from_config(tmp_path):
     cfg = tmp_path / "cfg" / "config.toml"
     cfg.parent.mkdir()
