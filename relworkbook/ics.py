@@ -16,7 +16,8 @@ work calendar says nothing; Settings can put a commitment's own words into
 its title instead, except for one written in a private answer that has not
 been revealed. No answer, rating, note or name is ever read for this file:
 only the rhythm settings and the commitments' dates (and, when chosen, their
-words). Every event is CLASS:PRIVATE.
+words, with any control character written as a visible escape such as
+``\x1b``: RFC 5545 text may hold none). Every event is CLASS:PRIVATE.
 
 Each event's UID is built from a random id kept in the workbook (made the
 first time) and the commitment's own id, so importing the file again after a
@@ -36,6 +37,7 @@ from pathlib import Path
 from typing import Any
 
 from . import paths
+from .escapes import one_line
 from .rhythm import ICAL_DAYS, on_or_after, read_rhythm
 
 FILE_NAME = "calendar.ics"
@@ -153,7 +155,11 @@ def build_calendar(
         except ValueError:
             continue  # no date (or not one): nothing to put in a calendar
         earliest = min(earliest, due)
-        words = " ".join(str(commitment.what).split())
+        # RFC 5545 text holds no control characters (icalendar escapes only
+        # ``\ ; , \n``): ESC, other C0/C1 and DEL are written as visible
+        # escapes (``\x1b``), so the file stays valid and nothing raw reaches
+        # a terminal when it is written to stdout.
+        words = one_line(" ".join(str(commitment.what).split()))
         title = PLAN_TITLE
         if rhythm.calendar_words and words and commitment.id not in hidden:
             title = f"{PLAN_TITLE}: {words}"

@@ -156,6 +156,33 @@ def test_the_opt_in_puts_a_commitments_own_words_in_its_title(db):
     assert "Cook together\\, slowly" in unfolded(data)
 
 
+NASTY = "Paint \x1b[31mred\x1b[0m\x07 \x9b2J\x7f done\x00\x08"
+
+
+def rfc5545_controls(data: bytes) -> list[str]:
+    """Control characters in the file other than its CRLF line ends and folds (RFC 5545
+    text allows none but HTAB), plus C1, which a terminal would act on."""
+    text = data.decode("utf-8").replace("\r\n", "")
+    return [char for char in text if char != "\t" and (ord(char) < 0x20 or 0x7f <= ord(char) <= 0x9f)]
+
+
+def test_a_commitment_with_escape_sequences_makes_a_valid_file_and_nothing_raw_on_stdout(db):
+    with Store.open(db) as store:
+        sitting = store.start_sitting(("a", "b"), started="2026-11-22T19:00:00")
+        plan = store.add_commitment(sitting.id, "fx-checkin", "plan-1", NASTY, "both", "2026-12-02")
+        save_rhythm(store, read_rhythm(store)._replace(calendar_words=True))
+        data = build(store)
+        workbook_id = store.get_setting(ics.ID_SETTING)
+    assert rfc5545_controls(data) == []
+    title = str(events(data)[ics.commitment_uid(workbook_id, plan.id)]["SUMMARY"])
+    assert title == "A plan we made: Paint \\x1b[31mred\\x1b[0m\\x07 \\x9b2J\\x7f done\\x00\\x08"
+    result = CliRunner().invoke(cli, ["calendar", "--db", str(db), "--output", "-"])
+    assert result.exit_code == 0, result.output
+    assert rfc5545_controls(result.stdout_bytes) == []
+    assert b"\x1b" not in result.stdout_bytes and "\x9b".encode() not in result.stdout_bytes
+    assert Calendar.from_ical(result.stdout_bytes).walk("VEVENT")
+
+
 def test_uids_stay_the_same_when_the_calendar_is_written_again_after_changes(db):
     with Store.open(db) as store:
         ids = fill(store)
