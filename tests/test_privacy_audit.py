@@ -265,3 +265,43 @@ def test_the_unexpected_problem_line_names_the_place_of_ours_but_never_the_messa
         line = unexpected_problem(error)
     assert line.startswith("unexpected problem (AttributeError in relworkbook/model.py:")
     assert SECRET_A not in line and "items" not in line and "\n" not in line
+
+
+# ------------------------------------------------------------ notes for one
+
+
+async def test_unlocked_notes_open_only_after_a_look_away_step_and_say_who_can_read_them(tmp_path):
+    """Without a lock nothing stops the other partner, but nothing shows a partner's notes
+    on the shared screen at one press either: first who should look away, and the notes
+    screen says plainly who can open them (not 'hidden from the screen')."""
+    from relworkbook.screens.confirm import ConfirmScreen
+    from relworkbook.screens.notes import NotesScreen, WhoseNotesScreen
+
+    db = tmp_path / "workbook.db"
+    with Store.open(db) as store:
+        store.set_couple("Alex", "royalblue", "Sam", "darkorange")
+        store.save_notes("a", f"what I will say: {SECRET_A}")
+    app = make_app(db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        app.action_notes()
+        await pilot.pause()
+        assert isinstance(app.screen, WhoseNotesScreen)
+        await pilot.click("#notes-a")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmScreen)
+        text = _screen_text(app)
+        assert "Sam, please look away" in text and SECRET_A not in text
+        await pilot.press("escape")  # not now: back, nothing shown
+        await pilot.pause()
+        assert not isinstance(app.screen, (ConfirmScreen, NotesScreen)) and SECRET_A not in _screen_text(app)
+        app.action_notes()
+        await pilot.pause()
+        await pilot.click("#notes-a")
+        await pilot.pause()
+        await pilot.click("#yes")
+        await pilot.pause()
+        assert isinstance(app.screen, NotesScreen)
+        text = _screen_text(app)
+        assert SECRET_A in text
+        assert "hidden from the screen" not in text and "anyone at this keyboard" in text

@@ -99,8 +99,8 @@ class NotesScreen(ShowsPrivate, Screen[None]):
             lock = "Locked with your passphrase: saved as you type, unreadable without it."
         else:
             lock = (
-                "Not locked: hidden from the screen, but anyone with the workbook file can read them. "
-                "A lock (ctrl+p, Locks) locks them."
+                "Not locked: anyone at this keyboard or with the workbook file can open them. "
+                "A lock (ctrl+p, Locks) keeps them to you alone."
             )
         yield Static(lock, id="notes-lock")
         yield TextArea(self.store.read_notes(self.partner, self.unlocked), id="notes-text")
@@ -147,9 +147,33 @@ class NotesScreen(ShowsPrivate, Screen[None]):
 
 
 def open_notes(app: Any, store: Any, couple: Couple | None, partner: str) -> None:
-    """Open ``partner``'s notes, after their passphrase when their notes are locked."""
+    """Open ``partner``'s notes, after their passphrase when their notes are locked.
+
+    Notes without a lock open after a look-away step ("Sam, please look away"),
+    as a private answer has its hand-over: never at one press on the shared screen.
+    Empty notes open at once (there is nothing to see yet).
+    """
     if not store.notes_locked(partner):
-        app.push_screen(NotesScreen(store, couple, partner))
+        if not store.has_notes(partner):
+            app.push_screen(NotesScreen(store, couple, partner))
+            return
+        from .confirm import ConfirmScreen
+
+        name, other = _name(couple, partner), _name(couple, "b" if partner == "a" else "a")
+
+        def agreed(yes: bool | None) -> None:
+            if yes:
+                app.push_screen(NotesScreen(store, couple, partner))
+
+        app.push_screen(
+            ConfirmScreen(
+                f"{name}'s notes",
+                f"{other}, please look away. {name}'s notes are not locked: a lock (ctrl+p, Locks) "
+                f"keeps them to {name} alone.",
+                yes="Open the notes", no="Cancel (Esc)",
+            ),
+            callback=agreed,
+        )
         return
     from .locks import PassphraseScreen
 
