@@ -39,6 +39,48 @@ class CliError(click.ClickException):
         click.echo(f"relworkbook: {one_line(self.message)}", err=True)
 
 
+class _OneLineClickError(CliError):
+    """click's own error (a usage error, a bad value, an unknown option) as one line.
+
+    click shows these over several lines (the usage, a hint, then the error) and
+    quotes what was typed raw, so a value holding a line break or an escape
+    sequence would reach the terminal as is. Here: the command, the message with
+    every control character escaped, and the hint, on one line; click's exit status.
+    """
+
+    def __init__(self, error: click.ClickException) -> None:
+        super().__init__(error.format_message())
+        self.exit_code = error.exit_code
+        ctx = getattr(error, "ctx", None)
+        self.where = ctx.command_path if ctx is not None else "relworkbook"
+        self.hint = f" (see `{self.where} --help`)" if ctx is not None else ""
+
+    def show(self, file=None) -> None:  # noqa: D401 - click's signature
+        click.echo(f"{one_line(self.where)}: {one_line(self.message)}{self.hint}", err=True)
+
+
+@contextmanager
+def _one_line_errors() -> Iterator[None]:
+    try:
+        yield
+    except CliError:
+        raise
+    except click.ClickException as error:
+        raise _OneLineClickError(error) from None
+
+
+class _Group(click.Group):
+    """The command line's group: every error click itself makes is one line too."""
+
+    def make_context(self, *args, **kwargs) -> click.Context:
+        with _one_line_errors():
+            return super().make_context(*args, **kwargs)
+
+    def invoke(self, ctx: click.Context):
+        with _one_line_errors():
+            return super().invoke(ctx)
+
+
 def _resolve_db(ctx: click.Context, db: str | None, *, make_folder: bool = True) -> Path:
     """The workbook path: this command's --db, the group's --db, or the default.
 
@@ -160,7 +202,7 @@ def _write_output(text: str, output: str | None, db: Path, *, as_json: bool = Fa
     click.echo(f"Wrote {one_line(target)}", err=True)
 
 
-@click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=_Group, invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--db", "db", metavar="PATH", help="The workbook file (default: workbook.db in the user data folder, or $RELWORKBOOK_HOME).")
 @click.option("--exercises", "exercises", metavar="DIR", multiple=True, help="Add a folder of your own exercises to the shipped program (repeatable).")
 @click.version_option(package_name="relworkbook")

@@ -170,6 +170,47 @@ def test_trends_text_and_csv(demo_db):
     assert len(csv.stdout.splitlines()) > 6
 
 
+CONTROL = "\n\x1b[31m\x07\x9b2J\r\x7f"
+
+
+@pytest.mark.parametrize(
+    "args, words",
+    [
+        (["recap", "--format", "x" + CONTROL], ["relworkbook recap", "--format", "\\x1b[31m"]),
+        (["trends", "--window", CONTROL], ["--window"]),
+        (["demo", "--weeks", "1" + CONTROL], ["--weeks"]),
+        (["path", "x" + CONTROL], ["not one of"]),
+        (["--bogus" + CONTROL], ["no such option"]),
+        (["nosuch" + CONTROL], ["no such command"]),
+        (["history", "--db"], ["requires an argument"]),
+        (["recap", "--session", "1", "--last"], ["not both"]),
+    ],
+)
+def test_clicks_own_usage_errors_are_one_line_with_control_characters_escaped(args, words):
+    """click prints usage, a hint and the error over several lines, quoting what was
+    typed raw: here every one is one line, nothing a terminal would act on, exit 2."""
+    for result in (run(*args), _runner_invoke(args)):
+        assert result.returncode == 2, result
+        assert result.stdout == ""
+        lines = result.stderr.splitlines()
+        assert len(lines) == 1, result.stderr
+        assert lines[0].startswith("relworkbook") and "Traceback" not in lines[0]
+        assert not any(ord(c) < 0x20 or 0x7f <= ord(c) <= 0x9f for c in lines[0]), lines[0]
+        for word in words:
+            assert word.lower() in lines[0].lower(), lines[0]
+
+
+def _runner_invoke(args: list[str]) -> subprocess.CompletedProcess:
+    """The same through click's CliRunner (the group itself, not the process)."""
+    from click.testing import CliRunner
+
+    from relworkbook.cli import cli
+
+    result = CliRunner().invoke(cli, args, prog_name="relworkbook")
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    return subprocess.CompletedProcess(args, result.exit_code, result.stdout, result.stderr)
+
+
 @pytest.mark.parametrize("command", ["history", "export", "backup", "trends", "recap"])
 def test_missing_workbook_is_one_line(tmp_path, command):
     result = run(command, "--db", str(tmp_path / "missing.db"))
