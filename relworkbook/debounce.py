@@ -14,8 +14,8 @@ The caller owns the clock and the timer: ``changed(now)`` says how long from
 
 from __future__ import annotations
 
-SAVE_QUIET = 0.4  # seconds without a change before a draft is written
-SAVE_MOST = 0.5  # seconds at most between a change and its write, while typing goes on
+SAVE_QUIET = 0.3  # seconds without a change before a draft is written
+SAVE_MOST = 0.4  # seconds at most between a change and its write, while typing goes on
 
 
 class Debounce:

@@ -47,9 +47,9 @@ def simulate(gaps: list[float], quiet: float, most: float) -> list[tuple[float, 
 
 
 def test_a_steady_typist_is_saved_at_least_every_half_second():
-    # A key every 0.25 s for 15 s: a plain 0.4 s debounce would never fire.
+    # A key every 0.25 s for 15 s: a plain debounce of 0.3 s or more would never fire.
     written = simulate([0.25] * 60, SAVE_QUIET, SAVE_MOST)
-    assert max(done - typed for typed, done in written) <= SAVE_MOST
+    assert max(done - typed for typed, done in written) <= SAVE_MOST + 1e-9
     assert SAVE_MOST <= 1.0  # the promise: at most the last second of typing
 
 
