@@ -235,8 +235,12 @@ def saved_text(db: Path, exercise_id: str, prompt_id: str) -> str:
 
 
 def kept_after(text: str, marker: str, sent: list[tuple[str, float]]) -> int:
-    """How many of the letters ``sent`` are saved right after ``marker``, in order."""
-    at = text.find(marker)
+    """How many of the letters ``sent`` are saved right after ``marker``, in order.
+
+    The last ``marker``: on a loaded machine it may have been typed twice (no
+    echo within ECHO_TIMEOUT), and the steady typing follows the last one.
+    """
+    at = text.rfind(marker)
     if at < 0:
         return -1
     rest = text[at + len(marker):]
