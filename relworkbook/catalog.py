@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any, Iterable, Sequence
 
 from .escapes import PACK_CONTROL, escaped_char, one_line
+from .kinds import KINDS
 from .model import (
     BLANK_RE,
     EXERCISE_KINDS,
@@ -56,16 +57,7 @@ SUPPORT_FILE = "support.yaml"
 YAML_SUFFIXES = (".yaml", ".yml")
 INSTRUMENT_METHODS = ("sum", "mean")
 
-_COMMON_PROMPT_FIELDS = ("id", "type", "text", "who", "help", "optional")
-PROMPT_FIELDS: dict[str, tuple[str, ...]] = {
-    "text": _COMMON_PROMPT_FIELDS,
-    "scale": _COMMON_PROMPT_FIELDS + ("min", "max", "labels", "metric", "low_note"),
-    "checklist": _COMMON_PROMPT_FIELDS + ("options", "metric", "suggests"),
-    "choice": _COMMON_PROMPT_FIELDS + ("options", "suggests"),
-    "template": _COMMON_PROMPT_FIELDS + ("template",),
-    "commitment": _COMMON_PROMPT_FIELDS,
-    "turns": _COMMON_PROMPT_FIELDS + ("rounds",),
-}
+PROMPT_FIELDS: dict[str, tuple[str, ...]] = {t: k.fields for t, k in KINDS.items()}
 _ALL_PROMPT_FIELDS = tuple(dict.fromkeys(f for fs in PROMPT_FIELDS.values() for f in fs))
 EXERCISE_FIELDS = (
     "id", "title", "step", "order", "minutes", "kind", "intro", "tips", "prompts", "instruments",

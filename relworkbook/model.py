@@ -335,27 +335,3 @@ def is_locked(value: Any) -> bool:
     """Whether a stored value is a locked (sealed) private answer or note."""
     return isinstance(value, dict) and LOCKED in value
 
-
-def answer_text(prompt_type: str, value: Any) -> str:
-    """Flatten an answer value into plain text for search and plain display."""
-    if value is None or is_locked(value):
-        return ""
-    if prompt_type in ("text", "choice"):
-        return str(value)
-    if prompt_type == "scale":
-        return str(value)
-    if prompt_type == "checklist":
-        return "; ".join(str(v) for v in value or [])
-    if prompt_type == "template":
-        return " / ".join(f"{k}: {v}" for k, v in (value or {}).items() if v)
-    if prompt_type == "commitment":
-        value = value or {}
-        return str(value.get("what", ""))
-    if prompt_type == "turns":
-        parts: list[str] = []
-        for turn in value or []:
-            for key in ("said", "paraphrase", "correction"):
-                if turn.get(key):
-                    parts.append(str(turn[key]))
-        return "\n".join(parts)
-    return str(value)

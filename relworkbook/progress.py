@@ -20,10 +20,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Iterable, NamedTuple, Sequence
 
-from .model import LOCKED, PARTNERS, TOGETHER, Exercise, Prompt
+from .kinds import KINDS, is_answered
+from .model import PARTNERS, TOGETHER, Exercise, Prompt
 
 if TYPE_CHECKING:  # pragma: no cover
     from .catalog import Catalog
+    from .store import Store
 
 RESUME_KEY = "resume"
 
@@ -42,7 +44,7 @@ def _ordered(attendees: Iterable[str]) -> list[str]:
 
 def is_shared(prompt: Prompt) -> bool:
     """A prompt answered once for the couple (stored under "together")."""
-    return prompt.type == "turns" or prompt.who == "together"
+    return KINDS[prompt.type].shared or prompt.who == "together"
 
 
 def in_run(prompt: Prompt) -> bool:
@@ -107,28 +109,6 @@ def slots(exercise: Exercise, attendees: Sequence[str], *, own_only: bool = Fals
     return out
 
 
-def is_answered(prompt_type: str, value: Any) -> bool:
-    """Whether a stored value counts as an answer (an empty draft does not)."""
-    if value is None:
-        return False
-    if isinstance(value, dict) and LOCKED in value:
-        return bool(value.get("answered"))  # a locked answer says only whether it is in
-    if prompt_type in ("text", "choice"):
-        return isinstance(value, str) and value.strip() != ""
-    if prompt_type == "scale":
-        return isinstance(value, (int, float)) and not isinstance(value, bool)
-    if prompt_type == "checklist":
-        # Nothing ticked is a real answer ("none of these").
-        return isinstance(value, list)
-    if prompt_type == "template":
-        return isinstance(value, dict) and any(str(v).strip() for v in value.values())
-    if prompt_type == "commitment":
-        return isinstance(value, dict) and str(value.get("what") or "").strip() != ""
-    if prompt_type == "turns":
-        return isinstance(value, list) and any(str(t.get("said") or "").strip() for t in value if isinstance(t, dict))
-    return bool(value)
-
-
 def _answered_keys(answers: Iterable[Any], exercise: Exercise) -> set[tuple[str, str]]:
     """(prompt id, partner) pairs that hold a real answer, in any sitting."""
     types = {p.id: p.type for p in exercise.prompts}
@@ -145,7 +125,7 @@ def _answered_keys(answers: Iterable[Any], exercise: Exercise) -> set[tuple[str,
 RECENT_SITTINGS = 26
 
 
-def exercise_done(store: Any, exercise: Exercise) -> bool:
+def exercise_done(store: Store, exercise: Exercise) -> bool:
     """Every non-optional prompt answered by everyone who should answer it.
 
     Answers may come from different sittings (a partner catching up later).
@@ -158,21 +138,19 @@ def exercise_done(store: Any, exercise: Exercise) -> bool:
     return _complete(done, exercise, PARTNERS)
 
 
-def done_exercises(store: Any, catalog: "Catalog") -> set[str]:
+def done_exercises(store: Store, catalog: Catalog) -> set[str]:
     """Ids of every exercise ``exercise_done`` would call done, in two queries.
 
     Home shows a mark on each exercise; asking one by one cost a query each.
     """
-    exercises = list(catalog.exercises)
-    lean = getattr(store, "answer_cells", None)
-    if lean is None:
-        return {ex.id for ex in exercises if exercise_done(store, ex)}
     import json
+
+    exercises = list(catalog.exercises)
 
     plain = {ex.id: ex for ex in exercises if ex.kind != "checkin"}
     types = {ex_id: {p.id: p.type for p in ex.prompts} for ex_id, ex in plain.items()}
     answered: dict[str, set[tuple[str, str]]] = {ex_id: set() for ex_id in plain}
-    for exercise_id, prompt_id, partner, value in lean(list(plain)):
+    for exercise_id, prompt_id, partner, value in store.answer_cells(list(plain)):
         keys = answered[exercise_id]
         if (prompt_id, partner) in keys:
             continue  # already answered in some sitting: no need to decode this one
@@ -197,7 +175,7 @@ def _complete(done: set[tuple[str, str]], exercise: Exercise, partners: Sequence
     return True
 
 
-def _checkin_done(store: Any, exercise: Exercise) -> bool:
+def _checkin_done(store: Store, exercise: Exercise) -> bool:
     for sitting in store.list_sittings(limit=RECENT_SITTINGS):
         if exercise.id not in sitting.exercises:
             continue
@@ -207,15 +185,15 @@ def _checkin_done(store: Any, exercise: Exercise) -> bool:
     return False
 
 
-def _ordered_steps(catalog: "Catalog") -> list[Any]:
+def _ordered_steps(catalog: Catalog) -> list[Any]:
     return sorted(catalog.steps, key=lambda s: (s.order, s.id))
 
 
-def _ordered_exercises(catalog: "Catalog", step_id: str) -> list[Exercise]:
+def _ordered_exercises(catalog: Catalog, step_id: str) -> list[Exercise]:
     return sorted(catalog.exercises_for(step_id), key=lambda e: (e.order, e.id))
 
 
-def step_progress(store: Any, catalog: "Catalog") -> dict[str, tuple[int, int]]:
+def step_progress(store: Store, catalog: Catalog) -> dict[str, tuple[int, int]]:
     """step id -> (exercises done, exercises in the step)."""
     out: dict[str, tuple[int, int]] = {}
     finished = done_exercises(store, catalog)
@@ -226,7 +204,7 @@ def step_progress(store: Any, catalog: "Catalog") -> dict[str, tuple[int, int]]:
     return out
 
 
-def next_exercise(store: Any, catalog: "Catalog", done: set[str] | None = None) -> Exercise | None:
+def next_exercise(store: Store, catalog: Catalog, done: set[str] | None = None) -> Exercise | None:
     """The first unfinished exercise in program order; once all are done, the check-in.
 
     ``done`` (from ``done_exercises``) saves asking the store again. An exercise
@@ -246,7 +224,7 @@ def next_exercise(store: Any, catalog: "Catalog", done: set[str] | None = None) 
     return catalog.checkin()
 
 
-def suggested(store: Any, catalog: "Catalog") -> list[Exercise]:
+def suggested(store: Store, catalog: Catalog) -> list[Exercise]:
     """Exercises suggested by answers both partners may see, in program order.
 
     A choice or checklist may map an option to an exercise (``suggests`` in the
@@ -267,7 +245,7 @@ def suggested(store: Any, catalog: "Catalog") -> list[Exercise]:
     return [e for e in catalog.exercises if e.id in wanted]
 
 
-def pending_for(store: Any, catalog: "Catalog", partner: str) -> list[tuple[int, Exercise]]:
+def pending_for(store: Store, catalog: Catalog, partner: str) -> list[tuple[int, Exercise]]:
     """(sitting id, exercise) where ``partner`` was absent and still owes each/private answers.
 
     Offered when that partner next sits down; their answers go into the original
@@ -277,34 +255,24 @@ def pending_for(store: Any, catalog: "Catalog", partner: str) -> list[tuple[int,
     out: list[tuple[int, Exercise]] = []
     # Only the sittings this partner missed (a handful), not every sitting, and
     # what they have given since in all of them at once (one query, not one a sitting).
-    lean = getattr(store, "sittings_without", None)
-    caught_up = getattr(store, "caught_up_cells", None)
-    given: dict[tuple[int, str], list[tuple[str, str]]] | None = None
-    if caught_up is not None:
-        import json
+    import json
 
-        given = {}
-        for sitting_id, ex_id, prompt_id, value in caught_up(partner):
-            given.setdefault((sitting_id, ex_id), []).append((prompt_id, value))
-    for sitting in lean(partner) if lean is not None else store.list_sittings():
+    given: dict[tuple[int, str], list[tuple[str, str]]] = {}
+    for sitting_id, ex_id, prompt_id, value in store.caught_up_cells(partner):
+        given.setdefault((sitting_id, ex_id), []).append((prompt_id, value))
+    for sitting in store.sittings_without(partner):
         if partner in sitting.attendees or not sitting.attendees:
             continue
-        answers: list[Any] | None = None
         for ex_id in sitting.exercises:
             exercise = catalog.exercise(ex_id)
             if exercise is None or exercise.kind == "checkin":
                 continue
-            if given is not None:
-                types = {p.id: p.type for p in exercise.prompts}
-                mine = {
-                    (prompt_id, partner)
-                    for prompt_id, value in given.get((sitting.id, ex_id), ())
-                    if prompt_id in types and is_answered(types[prompt_id], json.loads(value))
-                }
-            else:
-                if answers is None:
-                    answers = store.answers_for_sitting(sitting.id)
-                mine = _answered_keys((a for a in answers if a.exercise_id == ex_id and a.partner == partner), exercise)
+            types = {p.id: p.type for p in exercise.prompts}
+            mine = {
+                (prompt_id, partner)
+                for prompt_id, value in given.get((sitting.id, ex_id), ())
+                if prompt_id in types and is_answered(types[prompt_id], json.loads(value))
+            }
             owed = [
                 p
                 for p in exercise.prompts
@@ -316,7 +284,7 @@ def pending_for(store: Any, catalog: "Catalog", partner: str) -> list[tuple[int,
     return out
 
 
-def get_resume(store: Any) -> dict | None:
+def get_resume(store: Store) -> dict | None:
     """Where the couple left off: {sitting_id, exercise_id, slot, ...} or None."""
     value = store.get_setting(RESUME_KEY, None)
     if not isinstance(value, dict):
@@ -336,7 +304,7 @@ def get_resume(store: Any) -> dict | None:
 
 
 def set_resume(
-    store: Any,
+    store: Store,
     sitting_id: int,
     exercise_id: str,
     slot: int,
@@ -357,5 +325,5 @@ def set_resume(
     )
 
 
-def clear_resume(store: Any) -> None:
+def clear_resume(store: Store) -> None:
     store.set_setting(RESUME_KEY, None)

@@ -22,11 +22,16 @@ import textwrap
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
-from typing import Any, Sequence
+from typing import TYPE_CHECKING, Any, Sequence
 
 from . import paths
-from .model import BLANK_RE, PARTNERS, TOGETHER, Answer, Commitment, Exercise, Prompt, answer_text
+from .kinds import MONTHS as _MONTHS, Piece, commitment_line, nice_day, pieces_for
 from .trends import BIG_CHANGE, LOW_ITEM, RELIABLE_CHANGE, change_words, is_low
+from .model import PARTNERS, TOGETHER, Answer, Commitment, Exercise, Prompt, Sitting
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .catalog import Catalog
+    from .store import Store
 
 PRIVATE_HIDDEN = "Private answer, not yet revealed"
 NO_ANSWER = "No answer yet"
@@ -35,24 +40,11 @@ FORMATS = ("text", "markdown", "html")
 LOOK_BACK = 52
 
 _DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-_MONTHS = (
-    "January", "February", "March", "April", "May", "June",
-    "July", "August", "September", "October", "November", "December",
-)
 _STATUS = {"open": "still open", "kept": "kept", "partly": "partly kept", "not_kept": "not kept"}
 
 
 # --------------------------------------------------------------------------
 # The Recap
-
-
-@dataclass(frozen=True)
-class Piece:
-    """One readable part of an answer: a line of text, maybe labelled, maybe a bullet."""
-
-    text: str
-    label: str = ""
-    bullet: bool = False
 
 
 @dataclass(frozen=True)
@@ -152,10 +144,7 @@ class RecapCommitment:
 
     @property
     def line(self) -> str:
-        parts = [self.what, self.owner]
-        if self.due:
-            parts.append(f"by {_nice_day(self.due)}")
-        return " — ".join(parts)
+        return commitment_line(self.what, self.owner, self.due)
 
 
 @dataclass(frozen=True)
@@ -214,14 +203,6 @@ def _nice_time(iso: str) -> str:
     return text
 
 
-def _nice_day(iso_day: str) -> str:
-    try:
-        day = date.fromisoformat(iso_day[:10])
-    except ValueError:
-        return iso_day
-    return f"{day.day} {_MONTHS[day.month - 1]} {day.year}"
-
-
 def _number(value: float) -> str:
     rounded = round(float(value), 1)
     return str(int(rounded)) if rounded == int(rounded) else f"{rounded:.1f}"
@@ -236,58 +217,12 @@ def _visible(answer: Answer) -> bool:
     return not answer.private or answer.revealed
 
 
-def _names(store: Any) -> dict[str, str]:
+def _names(store: Store) -> dict[str, str]:
     couple = store.get_couple()
     names = {"a": "Partner A", "b": "Partner B", TOGETHER: "Together", "both": "Both of us"}
     if couple is not None:
         names["a"], names["b"] = couple.a.name, couple.b.name
     return names
-
-
-def pieces_for(prompt: Prompt | None, prompt_type: str, value: Any, names: dict[str, str]) -> tuple[Piece, ...]:
-    """An answer value as readable pieces, by prompt type (see model.py's table)."""
-    if value is None or value == "" or value == [] or value == {}:
-        return (Piece("(left blank)"),)
-    if prompt_type == "scale":
-        top = prompt.max if prompt is not None and prompt.max is not None else None
-        text = f"{value} / {top}" if top is not None else str(value)
-        label = prompt.label_for(int(value)) if prompt is not None and isinstance(value, (int, float)) else ""
-        if label:
-            text += f" ({label})"
-        return (Piece(text),)
-    if prompt_type == "checklist":
-        items = [str(v) for v in value or []]
-        if not items:
-            return (Piece("Nothing checked"),)
-        return tuple(Piece(item, bullet=True) for item in items)
-    if prompt_type == "template" and isinstance(value, dict):
-        if prompt is not None and prompt.template:
-            def fill(match: re.Match) -> str:
-                written = str(value.get(match.group(1).strip(), "")).strip()
-                return written or "…"
-            return (Piece(BLANK_RE.sub(fill, prompt.template)),)
-        return tuple(Piece(str(v), label=str(k)) for k, v in value.items() if v)
-    if prompt_type == "commitment" and isinstance(value, dict):
-        return (Piece(_commitment(value, names).line),)
-    if prompt_type == "turns" and isinstance(value, list):
-        out: list[Piece] = []
-        for number, turn in enumerate(value, start=1):
-            speaker = str(turn.get("speaker", ""))
-            listener = {"a": "b", "b": "a"}.get(speaker, "")
-            who = names.get(speaker, "Speaker")
-            hearer = names.get(listener, "Listener")
-            out.append(Piece(str(turn.get("said", "")) or "(nothing written)", label=f"Round {number}, {who} said"))
-            out.append(Piece(str(turn.get("paraphrase", "")) or "(nothing written)", label=f"{hearer} heard"))
-            if turn.get("confirmed"):
-                out.append(Piece("Yes, that was it", label=f"{who} confirmed"))
-            elif turn.get("correction"):
-                out.append(Piece(str(turn["correction"]), label=f"{who} corrected"))
-            else:
-                out.append(Piece("Not confirmed yet", label=who))
-        return tuple(out) or (Piece("(no rounds)"),)
-    if isinstance(value, (str, int, float)):
-        return (Piece(str(value)),)
-    return (Piece(answer_text(prompt_type, value)),)
 
 
 def _commitment(value: dict, names: dict[str, str], status: str = "") -> RecapCommitment:
@@ -355,7 +290,7 @@ def _rated(prompt: Prompt | None, answers: Any) -> bool:
     )
 
 
-def _exercises(sitting: Any, answers: list[Answer], catalog: Any, names: dict[str, str]) -> tuple[RecapExercise, ...]:
+def _exercises(sitting: Sitting, answers: list[Answer], catalog: Catalog, names: dict[str, str]) -> tuple[RecapExercise, ...]:
     by_exercise: dict[str, dict[str, dict[str, Answer]]] = {}
     order: list[str] = list(sitting.exercises)
     for answer in answers:
@@ -395,7 +330,7 @@ def _exercises(sitting: Any, answers: list[Answer], catalog: Any, names: dict[st
                     in_table=_rated(prompt, got.values()),
                 )
             )
-        step = catalog.step(exercise.step) if exercise is not None and hasattr(catalog, "step") else None
+        step = catalog.step(exercise.step) if exercise is not None else None
         out.append(
             RecapExercise(
                 id=exercise_id,
@@ -419,7 +354,7 @@ def _metric_values(answers: Sequence[Answer]) -> dict[tuple[str, str], float]:
     return {key: total / n for key, (total, n) in acc.items()}
 
 
-def _metrics(store: Any, catalog: Any, sitting: Any, answers: list[Answer], earlier: list[Any], names: dict[str, str], answers_of: Any = None) -> tuple[RecapMetric, ...]:
+def _metrics(store: Store, catalog: Catalog, sitting: Sitting, answers: list[Answer], earlier: list[Sitting], names: dict[str, str], answers_of: Any = None) -> tuple[RecapMetric, ...]:
     now = _metric_values(answers)
     if not now:
         return ()
@@ -433,12 +368,12 @@ def _metrics(store: Any, catalog: Any, sitting: Any, answers: list[Answer], earl
             if key in found:
                 previous[key] = found[key]
                 wanted.discard(key)
-    declared = [m.key for m in getattr(catalog, "metrics", ()) or ()]
+    declared = [m.key for m in catalog.metrics]
     keys = [k for k in declared if any(m == k for m, _ in now)]
     keys += sorted({m for m, _ in now} - set(keys))
     out: list[RecapMetric] = []
     for key in keys:
-        metric = catalog.metric(key) if catalog is not None and hasattr(catalog, "metric") else None
+        metric = catalog.metric(key)
         values: list[MetricChange] = []
         for partner in (*PARTNERS, TOGETHER):
             if (key, partner) not in now:
@@ -510,7 +445,7 @@ def _ratings(
         columns.append(TOGETHER)
     by_key = {m.key: m for m in metrics}
     rated = set(by_key) | {k for k, _ in hidden}
-    declared = [m.key for m in getattr(catalog, "metrics", ()) or ()]
+    declared = [m.key for m in catalog.metrics] if catalog is not None else []
     order = [k for k in declared if k in rated]
     order += sorted(rated - set(order))
     rows: list[RatingRow] = []
@@ -573,7 +508,7 @@ def _ratings(
     return Ratings(table.names, table.rows, tuple(notes))
 
 
-def _next_step(catalog: Any, sitting: Any, earlier: list[Any], done_before: set[str] | None = None) -> str:
+def _next_step(catalog: Catalog, sitting: Sitting, earlier: list[Sitting], done_before: set[str] | None = None) -> str:
     if catalog is None:
         return ""
     done = set(sitting.exercises)
@@ -594,10 +529,10 @@ def _next_step(catalog: Any, sitting: Any, earlier: list[Any], done_before: set[
         when = (datetime.fromisoformat(sitting.started) + timedelta(days=7)).date().isoformat()
     except ValueError:
         return f"Next week's {checkin.title.lower()}."
-    return f"Next week's {checkin.title} (about {checkin.minutes} minutes), around {_nice_day(when)}."
+    return f"Next week's {checkin.title} (about {checkin.minutes} minutes), around {nice_day(when)}."
 
 
-def build_recap(store: Any, catalog: Any, sitting_id: int) -> Recap:
+def build_recap(store: Store, catalog: Catalog, sitting_id: int) -> Recap:
     """The recap of one sitting. Raises LookupError when there is no such sitting."""
     sitting = store.get_sitting(sitting_id)
     if sitting is None:
@@ -605,24 +540,12 @@ def build_recap(store: Any, catalog: Any, sitting_id: int) -> Recap:
     names = _names(store)
     answers = store.answers_for_sitting(sitting_id)
     # Sittings before this one, newest first (list_sittings is newest first).
-    if hasattr(store, "sittings_before"):
-        # Lean: only the sittings the metrics look back over, and the ids of
-        # exercises done before (ten years are 520 sittings).
-        earlier = store.sittings_before(sitting.id, limit=LOOK_BACK)
-        done_before: set[str] | None = store.exercises_before(sitting.id)
-    else:  # the bare contract: walk every sitting
-        earlier = [
-            s for s in store.list_sittings()
-            if s.id != sitting.id and (s.started, s.id) < (sitting.started, sitting.id)
-        ]
-        done_before = None
-    if hasattr(store, "commitments_made_in"):
-        made_rows = store.commitments_made_in(sitting_id)
-        reviewed_rows = store.commitments_reviewed_in(sitting_id)
-    else:  # the bare contract: filter the whole list
-        everything = store.list_commitments()
-        made_rows = [c for c in everything if c.sitting_id == sitting_id]
-        reviewed_rows = [c for c in everything if c.reviewed_sitting_id == sitting_id]
+    # Only the sittings the metrics look back over, and the ids of exercises
+    # done before (ten years are 520 sittings).
+    earlier = store.sittings_before(sitting.id, limit=LOOK_BACK)
+    done_before = store.exercises_before(sitting.id)
+    made_rows = store.commitments_made_in(sitting_id)
+    reviewed_rows = store.commitments_reviewed_in(sitting_id)
     read: dict[int, list[Answer]] = {}
 
     def answers_of(sitting_id: int) -> list[Answer]:

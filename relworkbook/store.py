@@ -124,9 +124,9 @@ from .model import (
     Revision,
     SearchHit,
     Sitting,
-    answer_text,
     is_locked,
 )
+from .kinds import answer_text
 
 EXPORT_FORMAT = "relworkbook-export"
 EXPORT_VERSION = 1

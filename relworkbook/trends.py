@@ -61,13 +61,17 @@ import textwrap
 from bisect import bisect_left
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import Any, Iterable, Sequence
+from typing import TYPE_CHECKING, Any, Iterable, Sequence
 
 from .model import Exercise, Instrument, MetricPoint, PARTNERS
 
 LOW_ITEM = 3  # a single rating at or below this (on a 1-10 scale) is flagged
 RELIABLE_CHANGE = "reliable change"
 BIG_CHANGE = "bigger than a usual week"
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .catalog import Catalog
+    from .store import Store
 
 WINDOWS = ("3m", "1y", "all")
 WINDOW_TITLES = {"3m": "the last 3 months", "1y": "the last year", "all": "all time"}
@@ -285,7 +289,7 @@ def metric_thresholds(catalog: Any) -> dict[str, float]:
     pairs = list(catalog.instruments()) if catalog is not None else []
     # The weekly check-in's instruments first: the brief for single metrics.
     pairs.sort(key=lambda pair: 0 if pair[0].kind == "checkin" else 1)
-    ranges = {m.key: (m.min, m.max) for m in getattr(catalog, "metrics", ()) or ()}
+    ranges = {m.key: (m.min, m.max) for m in catalog.metrics} if catalog is not None else {}
     out: dict[str, float] = {}
     fallback: tuple[float, float] | None = None  # (per-item threshold, item span)
     for exercise, instrument in pairs:
@@ -396,12 +400,7 @@ class TrendsSummary:
         return not self.points
 
 
-def _visible(p: MetricPoint) -> bool:
-    extra = p.extra
-    return not extra or not extra.get("private") or bool(extra.get("revealed"))
-
-
-def _names(store: Any) -> dict[str, str]:
+def _names(store: Store | None) -> dict[str, str]:
     names = {"a": "Partner A", "b": "Partner B", "together": "Together"}
     couple = store.get_couple() if store is not None else None
     if couple is not None:
@@ -409,20 +408,12 @@ def _names(store: Any) -> dict[str, str]:
     return names
 
 
-def summary(store: Any, catalog: Any, window: str = "all", now: datetime | date | str | None = None) -> TrendsSummary:
+def summary(store: Store, catalog: Catalog | None, window: str = "all", now: datetime | date | str | None = None) -> TrendsSummary:
     """Every metric per partner, and every instrument total, from one store query."""
     since = window_start(now, window)
-    columns = getattr(store, "score_columns", None)
-    if columns is not None:
-        # The store's columns as they come: ``MetricPoint`` objects are only
-        # built if someone reads ``summary.points`` (the CSV, for one).
-        points: Sequence[MetricPoint] = ScorePoints(*columns())  # visible ones only
-    else:
-        points = store.metric_points()
-        # The store already leaves unrevealed private numbers out; this guards a
-        # store that does not, at the cost of one cheap pass.
-        if not all(_visible(p) for p in points):
-            points = [p for p in points if _visible(p)]
+    # The store's columns as they come (visible answers only): ``MetricPoint``
+    # objects are only built if someone reads ``summary.points`` (the CSV, for one).
+    points: Sequence[MetricPoint] = ScorePoints(*store.score_columns())
     return summarise(points, catalog, window=window, since=since, names=_names(store))
 
 
@@ -570,7 +561,7 @@ def summarise(points: Sequence[MetricPoint], catalog: Any, window: str = "all", 
         return 0 if since is None else bisect_left(ats, since)
 
     thresholds = metric_thresholds(catalog)
-    declared = list(getattr(catalog, "metrics", ()) or ())
+    declared = list(catalog.metrics) if catalog is not None else []
     known = {m.key for m in declared}
     order: list[tuple[str, str, int, int]] = [(m.key, m.title, m.min, m.max) for m in declared]
     # Metrics the workbook holds that the catalogue no longer declares (an older pack).

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from relworkbook import progress
+from relworkbook import kinds, progress
 from relworkbook.catalog import load_dir
 from relworkbook.model import Exercise, Prompt
 from relworkbook.store import Store
@@ -90,16 +90,16 @@ def test_a_run_of_private_prompts_goes_partner_by_partner():
 
 
 def test_is_answered_per_type():
-    assert not progress.is_answered("text", "   ")
-    assert progress.is_answered("text", "hi")
-    assert progress.is_answered("scale", 0)
-    assert not progress.is_answered("scale", None)
-    assert progress.is_answered("checklist", [])
-    assert not progress.is_answered("template", {"a": "", "b": " "})
-    assert progress.is_answered("template", {"a": "x"})
-    assert not progress.is_answered("commitment", {"what": "", "owner": "a", "due": None})
-    assert progress.is_answered("turns", [{"speaker": "a", "said": "x"}])
-    assert not progress.is_answered("choice", None)
+    assert not kinds.is_answered("text", "   ")
+    assert kinds.is_answered("text", "hi")
+    assert kinds.is_answered("scale", 0)
+    assert not kinds.is_answered("scale", None)
+    assert kinds.is_answered("checklist", [])
+    assert not kinds.is_answered("template", {"a": "", "b": " "})
+    assert kinds.is_answered("template", {"a": "x"})
+    assert not kinds.is_answered("commitment", {"what": "", "owner": "a", "due": None})
+    assert kinds.is_answered("turns", [{"speaker": "a", "said": "x"}])
+    assert not kinds.is_answered("choice", None)
 
 
 def _answer_hopes(store, sitting_id, partner):

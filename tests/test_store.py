@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from relworkbook import migrations, paths
-from relworkbook.model import answer_text
+from relworkbook.kinds import answer_text
 from relworkbook.store import IN_USE, NEWER_VERSION, Store, WorkbookError
 
 FIXTURES = Path(__file__).parent / "fixtures"

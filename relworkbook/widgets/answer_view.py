@@ -7,7 +7,8 @@ from typing import Any
 from rich.text import Text
 from textual.widgets import Static
 
-from ..model import Couple, Prompt, answer_text, is_locked
+from ..kinds import answer_text
+from ..model import Couple, Prompt, is_locked
 from .template import fill_template
 
 SHOW_AT_MOST = 2000  # characters of an answer shown while answering; History shows it whole

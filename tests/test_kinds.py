@@ -1,0 +1,70 @@
+"""The table of prompt kinds: every type has every entry, and each entry works on its example."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+
+from relworkbook import kinds
+from relworkbook.catalog import PROMPT_FIELDS
+from relworkbook.model import PROMPT_TYPES, Prompt
+from relworkbook.widgets import WIDGETS
+
+NAMES = {"a": "Alex", "b": "Sam", "together": "Together", "both": "Both of us"}
+
+
+def _prompt(ptype: str) -> Prompt:
+    return Prompt(
+        id="p", type=ptype, text="?", min=1, max=5, labels=((5, "very"),), metric="m",
+        options=("one", "two"), template="I feel {feeling} when {situation}", rounds=2,
+    )
+
+
+def test_every_type_has_one_kind_and_one_widget():
+    assert tuple(kinds.KINDS) == PROMPT_TYPES
+    assert set(WIDGETS) == set(PROMPT_TYPES)
+    assert PROMPT_FIELDS == {t: k.fields for t, k in kinds.KINDS.items()}
+
+
+@pytest.mark.parametrize("ptype", PROMPT_TYPES)
+def test_every_kind_implements_every_entry(ptype):
+    kind = kinds.kind(ptype)
+    for field in dataclasses.fields(kinds.Kind):
+        assert getattr(kind, field.name) is not None, f"{ptype} has no {field.name}"
+    prompt = _prompt(ptype)
+    example = kind.example(prompt)
+    assert kind.answered(example)
+    assert kinds.is_answered(ptype, example)
+    assert not kinds.is_answered(ptype, None)
+    text = kinds.answer_text(ptype, example)
+    assert text
+    if not isinstance(example, (str, int)):
+        assert text != str(example), f"{ptype} text falls back to str(value)"
+    pieces = kinds.pieces_for(prompt, ptype, example, NAMES)
+    assert pieces and all(isinstance(p, kinds.Piece) and p.text for p in pieces)
+    number = kinds.number_for(prompt, example)
+    if prompt.is_scored:
+        assert isinstance(number, (int, float))
+    else:
+        assert number is None
+    assert {"id", "type", "text", "who"} <= set(kind.fields)
+
+
+def test_an_unknown_type_is_an_error_not_a_fallback():
+    with pytest.raises(KeyError):
+        kinds.kind("drawing")
+
+
+def test_scored_numbers_are_worked_out_from_the_value():
+    scale = _prompt("scale")
+    assert kinds.number_for(scale, 4) == 4
+    assert kinds.number_for(scale._replace(metric=None), 4) is None
+    checklist = _prompt("checklist")
+    assert kinds.number_for(checklist, []) == 0
+    assert kinds.number_for(checklist, ["one", "two"]) == 2
+
+
+def test_commitment_pieces_name_the_owner_and_the_day():
+    (piece,) = kinds.pieces_for(None, "commitment", {"what": "Walk", "owner": "b", "due": "2026-05-01"}, NAMES)
+    assert piece.text == "Walk \u2014 Sam \u2014 by 1 May 2026"
