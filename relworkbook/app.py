@@ -270,11 +270,12 @@ class WorkbookApp(App[None]):
         said why and keeps it): callers that would close that screen stay put.
         """
         saved = True
+        from .screens import HoldsAnswers
+
         for screen in list(self.screen_stack):
-            flush = getattr(screen, "flush_saves", None)
-            if callable(flush):
+            if isinstance(screen, HoldsAnswers):
                 try:
-                    if flush() is False:
+                    if not screen.flush_saves():
                         saved = False
                 except Exception as error:
                     saved = False
@@ -656,7 +657,6 @@ class WorkbookApp(App[None]):
         self._pop_to_home()
         screen = ExerciseScreen(
             self.store,
-            self.catalog,
             exercise,
             sitting_id,
             self.attendees,

@@ -232,9 +232,63 @@ def m006_search_declared(conn: sqlite3.Connection) -> None:
         conn.execute(f"PRAGMA secure_delete = {int(secure):d}")
 
 
+_KEPT_A = (
+    "EXISTS (SELECT 1 FROM kept_private k WHERE k.sitting_id = a.sitting_id"
+    " AND k.exercise_id = a.exercise_id AND k.prompt_id = a.prompt_id AND k.partner = a.partner)"
+)
+_SHOWN_NOT_KEPT = (
+    "({row}.private = 0 OR (EXISTS (SELECT 1 FROM reveals r WHERE r.sitting_id = {row}.sitting_id"
+    " AND r.exercise_id = {row}.exercise_id AND r.prompt_id = {row}.prompt_id)"
+    " AND NOT EXISTS (SELECT 1 FROM kept_private k WHERE k.sitting_id = {row}.sitting_id"
+    " AND k.exercise_id = {row}.exercise_id AND k.prompt_id = {row}.prompt_id AND k.partner = {row}.partner)))"
+)
+
+
+def m007_kept_private(conn: sqlite3.Connection) -> None:
+    """Private answers a partner kept "just for me" at a reveal: never shown, even once revealed."""
+    shown_new, shown_old = (_SHOWN_NOT_KEPT.format(row=row) for row in ("new", "old"))
+    conn.execute(
+        """CREATE TABLE kept_private (
+            sitting_id INTEGER NOT NULL REFERENCES sittings(id),
+            exercise_id TEXT NOT NULL,
+            prompt_id TEXT NOT NULL,
+            partner TEXT NOT NULL,
+            kept TEXT NOT NULL,
+            PRIMARY KEY (sitting_id, exercise_id, prompt_id, partner)
+        ) WITHOUT ROWID"""
+    )
+    # A kept answer never enters the search index, even once its prompt is revealed.
+    for statement in (
+        "DROP TRIGGER IF EXISTS answers_ad",
+        "DROP TRIGGER IF EXISTS answers_au",
+        "DROP TRIGGER IF EXISTS reveals_ai",
+        "DROP TRIGGER IF EXISTS reveals_ad",
+        f"""CREATE TRIGGER answers_ad AFTER DELETE ON answers WHEN {shown_old} BEGIN
+            INSERT INTO answers_fts (answers_fts, rowid, text) VALUES ('delete', old.id, old.text);
+        END""",
+        f"""CREATE TRIGGER answers_au
+            AFTER UPDATE OF text, private, sitting_id, exercise_id, prompt_id ON answers BEGIN
+            INSERT INTO answers_fts (answers_fts, rowid, text)
+                SELECT 'delete', old.id, old.text WHERE {shown_old};
+            INSERT INTO answers_fts (rowid, text) SELECT new.id, new.text WHERE {shown_new};
+        END""",
+        f"""CREATE TRIGGER reveals_ai AFTER INSERT ON reveals BEGIN
+            INSERT INTO answers_fts (rowid, text)
+                SELECT a.id, a.text FROM answers a WHERE a.private = 1 AND a.sitting_id = new.sitting_id
+                AND a.exercise_id = new.exercise_id AND a.prompt_id = new.prompt_id AND NOT {_KEPT_A};
+        END""",
+        f"""CREATE TRIGGER reveals_ad AFTER DELETE ON reveals BEGIN
+            INSERT INTO answers_fts (answers_fts, rowid, text)
+                SELECT 'delete', a.id, a.text FROM answers a WHERE a.private = 1 AND a.sitting_id = old.sitting_id
+                AND a.exercise_id = old.exercise_id AND a.prompt_id = old.prompt_id AND NOT {_KEPT_A};
+        END""",
+    ):
+        conn.execute(statement)
+
+
 MIGRATIONS: list[Migration] = [
     m001_initial, m002_search, m003_trend_indexes, m004_score_index, m005_locks_and_notes,
-    m006_search_declared,
+    m006_search_declared, m007_kept_private,
 ]
 NAMES = [migration.__name__ for migration in MIGRATIONS]
 SCHEMA_VERSION = len(MIGRATIONS)

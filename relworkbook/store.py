@@ -409,11 +409,14 @@ def _derive_number(prompt_type: str, value: Any, metric: str | None, number: flo
 
 _ANSWER_SELECT = """
 SELECT a.id, a.sitting_id, a.exercise_id, a.prompt_id, a.partner, a.value, a.text,
-       a.private, r.sitting_id IS NOT NULL AS shown, a.revision, a.created, a.updated,
-       a.metric, a.number
+       a.private, r.sitting_id IS NOT NULL AND k.sitting_id IS NULL AS shown, a.revision,
+       a.created, a.updated, a.metric, a.number
 FROM answers a
 LEFT JOIN reveals r
   ON r.sitting_id = a.sitting_id AND r.exercise_id = a.exercise_id AND r.prompt_id = a.prompt_id
+LEFT JOIN kept_private k
+  ON k.sitting_id = a.sitting_id AND k.exercise_id = a.exercise_id AND k.prompt_id = a.prompt_id
+  AND k.partner = a.partner
 """
 
 
@@ -1131,6 +1134,31 @@ class Store:
                 (sitting_id, exercise_id, prompt_id, at or _now()),
             )
 
+    _KEPT = (
+        "EXISTS (SELECT 1 FROM kept_private k WHERE k.sitting_id = a.sitting_id "
+        "AND k.exercise_id = a.exercise_id AND k.prompt_id = a.prompt_id AND k.partner = a.partner)"
+    )
+
+    def keep_private(
+        self, sitting_id: int, exercise_id: str, prompt_id: str, partner: str, *, at: str | None = None
+    ) -> None:
+        """``partner`` keeps this private answer just for them: it is never shown, even after the reveal."""
+        with self.transaction():
+            self._write(
+                "INSERT OR IGNORE INTO kept_private (sitting_id, exercise_id, prompt_id, partner, kept) "
+                "VALUES (?, ?, ?, ?, ?)",
+                (sitting_id, exercise_id, prompt_id, partner, at or _now()),
+            )
+
+    def kept_private(self, sitting_id: int, exercise_id: str | None = None) -> list[tuple[str, str, str]]:
+        """``(exercise_id, prompt_id, partner)`` of the answers kept just for their partner in a sitting."""
+        sql = "SELECT exercise_id, prompt_id, partner FROM kept_private WHERE sitting_id = ?"
+        params: list[Any] = [sitting_id]
+        if exercise_id is not None:
+            sql += " AND exercise_id = ?"
+            params.append(exercise_id)
+        return self._rows(sql + " ORDER BY exercise_id, prompt_id, partner", params)
+
     def is_revealed(self, sitting_id: int, exercise_id: str, prompt_id: str) -> bool:
         return (
             self._one(
@@ -1575,7 +1603,9 @@ class Store:
 
     _REVEALED = (
         "EXISTS (SELECT 1 FROM reveals r WHERE r.sitting_id = a.sitting_id "
-        "AND r.exercise_id = a.exercise_id AND r.prompt_id = a.prompt_id)"
+        "AND r.exercise_id = a.exercise_id AND r.prompt_id = a.prompt_id) "
+        "AND NOT EXISTS (SELECT 1 FROM kept_private k WHERE k.sitting_id = a.sitting_id "
+        "AND k.exercise_id = a.exercise_id AND k.prompt_id = a.prompt_id AND k.partner = a.partner)"
     )
     # The index holds only readable answers (m006); the filter stays, so that
     # one mistake in a trigger could never show an unrevealed answer.
@@ -1657,10 +1687,10 @@ class Store:
             clauses.append("s.started >= ?")
             params.append(since)
         if not include_unrevealed:
-            clauses.append("(a.private = 0 OR r.sitting_id IS NOT NULL)")
+            clauses.append(f"(a.private = 0 OR (r.sitting_id IS NOT NULL AND NOT {self._KEPT}))")
         columns = "a.sitting_id, s.started, a.partner, a.metric, a.number, a.exercise_id"
         if not short:
-            columns += ", a.prompt_id, a.id, a.private, a.private = 0 OR r.sitting_id IS NOT NULL"
+            columns += f", a.prompt_id, a.id, a.private, a.private = 0 OR (r.sitting_id IS NOT NULL AND NOT {self._KEPT})"
         sql = (
             f"SELECT {columns} "
             "FROM answers a JOIN sittings s ON s.id = a.sitting_id "
@@ -1696,7 +1726,9 @@ class Store:
                 # IN over the whole reveals table is one lookup table built once;
                 # a correlated EXISTS per private answer cost more than the scan.
                 " AND (a.private = 0 OR (a.sitting_id, a.exercise_id, a.prompt_id) IN"
-                " (SELECT sitting_id, exercise_id, prompt_id FROM reveals))"
+                " (SELECT sitting_id, exercise_id, prompt_id FROM reveals)"
+                " AND (a.sitting_id, a.exercise_id, a.prompt_id, a.partner) NOT IN"
+                " (SELECT sitting_id, exercise_id, prompt_id, partner FROM kept_private))"
                 " GROUP BY a.metric, a.partner, a.exercise_id"
             )
         ]
@@ -1785,6 +1817,13 @@ class Store:
                     for s, e, p, r in self._rows(
                         "SELECT sitting_id, exercise_id, prompt_id, revealed FROM reveals "
                         "ORDER BY sitting_id, exercise_id, prompt_id"
+                    )
+                ],
+                "kept_private": [
+                    {"sitting_id": s, "exercise_id": e, "prompt_id": p, "partner": w, "kept": k}
+                    for s, e, p, w, k in self._rows(
+                        "SELECT sitting_id, exercise_id, prompt_id, partner, kept FROM kept_private "
+                        "ORDER BY sitting_id, exercise_id, prompt_id, partner"
                     )
                 ],
                 "commitments": [
@@ -1876,6 +1915,11 @@ class Store:
                 self._insert("notes", [
                     {"partner": n["partner"], "value": _dumps(n["value"]), "updated": n["updated"]}
                     for n in data.get("notes", [])
+                ])
+                self._insert("kept_private", [
+                    {"sitting_id": k["sitting_id"], "exercise_id": k["exercise_id"],
+                     "prompt_id": k["prompt_id"], "partner": k["partner"], "kept": k["kept"]}
+                    for k in data.get("kept_private", [])
                 ])
                 self._insert("commitments", [
                     {"id": c["id"], "sitting_id": c["sitting_id"], "exercise_id": c["exercise_id"],

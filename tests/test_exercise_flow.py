@@ -29,7 +29,7 @@ class Host(App):
 
     def __init__(self, store, catalog, exercise_id, sitting_id, attendees, **kwargs) -> None:
         super().__init__()
-        self.args = (store, catalog, catalog.exercise(exercise_id), sitting_id, tuple(attendees))
+        self.args = (store, catalog.exercise(exercise_id), sitting_id, tuple(attendees))
         self.kwargs = kwargs
         self.result: bool | None = None
 
@@ -551,7 +551,9 @@ async def test_mouse_alone(store, catalog):
         assert app.result is True
 
 
-async def test_a_given_private_answer_can_be_replaced_but_is_never_shown(store, catalog):
+async def test_answer_again_starts_from_the_given_answer_for_its_partner_only(store, catalog):
+    """Flow fix 8: "Answer again" opens with the current answer in the box, once its
+    partner has taken the keyboard (never on the locked page itself)."""
     sitting = store.start_sitting(("a",))
     store.save_answer(sitting.id, "fx-hopes", "ready", "a", "Not yet", prompt_type="choice", private=True)
     app = Host(store, catalog, "fx-hopes", sitting.id, ("a",))
@@ -564,17 +566,20 @@ async def test_a_given_private_answer_can_be_replaced_but_is_never_shown(store, 
         await pilot.press("r")
         await pilot.pause()
         assert isinstance(app.screen, HandoverScreen)
+        assert all_text(app).count("Not yet") == 0  # nothing of it before Alex has the keys
         await pilot.press("enter")
         await pilot.pause()
-        assert app.screen.query_one(RadioSet).pressed_index == -1  # a fresh start, not the old answer
-        await pilot.press("pagedown")  # nothing chosen: the old answer stays
+        assert app.screen.query_one(RadioSet).pressed_index == 2  # the current answer, to change
+        await pilot.press("pagedown")  # unchanged: the answer stays
         await pilot.pause()
         assert answer(store, sitting.id, "fx-hopes", "ready", "a") == "Not yet"
         await pilot.press("pageup")
         await pilot.pause()
+        assert all_text(app).count("Not yet") == 0
         await pilot.press("r", "enter")
         await pilot.pause()
-        await pilot.press("enter")  # "Ready"
+        app.screen.query_one(RadioSet).query(RadioButton).first().value = True  # "Ready"
+        await pilot.pause()
         await pilot.press("pagedown")
         await pilot.pause()
         assert answer(store, sitting.id, "fx-hopes", "ready", "a") == "Ready"
@@ -963,7 +968,7 @@ async def test_a_failed_save_keeps_the_text_on_screen_and_nothing_moves_on(tmp_p
         await pilot.pause()
         screen = app.screen
         assert isinstance(screen, ExerciseScreen) and badge(app).partner == "a"
-        sitting_id = screen.answer_sitting_id
+        sitting_id = screen.run.answer_sitting_id
         store = app.store
         store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         pages = store.conn.execute("PRAGMA page_count").fetchone()[0]
@@ -981,7 +986,7 @@ async def test_a_failed_save_keeps_the_text_on_screen_and_nothing_moves_on(tmp_p
         for key in ("pagedown", "escape"):
             await pilot.press(key)
             await pilot.pause()
-            assert app.screen is screen and screen.page == 0 and badge(app).partner == "a"
+            assert app.screen is screen and screen.run.page == 0 and badge(app).partner == "a"
             assert area.text == words + "and more "
         await pilot.press("ctrl+q")
         await pilot.pause()

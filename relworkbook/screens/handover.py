@@ -4,11 +4,13 @@
 shows through) and names who takes the keys and who looks away; it returns
 True when that partner is ready, False to go back.
 
-``RevealScreen`` asks both partners to agree, one confirmation each; only when
-both have agreed does it call ``store.reveal`` for every prompt it holds (a
-whole run of private prompts at once) and show each prompt with the two answers
-side by side. It returns True if revealed, False for "not now" (the answers
-stay hidden).
+``RevealScreen`` draws a ``sitting.Reveal``: each partner agrees on their own
+(one key each); before agreeing, a partner may keep some of their own answers
+"just for me" (``KeepScreen``, on their own turn at the keys; the other learns
+only how many). Only when both have agreed does the ``Reveal`` write the reveal,
+and the screen shows each prompt with the shown answers side by side. It returns
+True if revealed, False for "not now" (the answers stay hidden; the screen does
+not say who chose it).
 """
 
 from __future__ import annotations
@@ -19,17 +21,15 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Center, Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Button, Footer, Static
+from textual.widgets import Button, Footer, SelectionList, Static
 
-from ..model import Couple, Prompt, is_locked
+from ..model import Couple
+from ..sitting import Reveal, partner_name
 from ..widgets.answer_view import format_answer, shorten
 from ..widgets.badge import PartnerBadge
 
 
-def _name(couple: Couple | None, key: str) -> str:
-    if couple is None:
-        return {"a": "Partner A", "b": "Partner B"}.get(key, key)
-    return couple.name(key)
+_name = partner_name
 
 
 class HandoverScreen(Screen[bool]):
@@ -129,6 +129,58 @@ class HandoverScreen(Screen[bool]):
         self.dismiss(False)
 
 
+class KeepScreen(Screen["set[str] | None"]):
+    """One partner, alone at the keys, chooses which of their answers to keep just for them."""
+
+    BINDINGS = [
+        Binding("ctrl+s,f10", "done", "Done", id="keep.done"),
+        Binding("escape", "back", "Back", id="keep.back"),
+    ]
+
+    DEFAULT_CSS = """
+    KeepScreen { background: $background; padding: 1 2; }
+    KeepScreen > Static { height: auto; margin-bottom: 1; }
+    KeepScreen > #keep-title { text-style: bold; }
+    KeepScreen > SelectionList { height: auto; max-height: 12; margin-bottom: 1; }
+    KeepScreen > Horizontal { height: auto; }
+    KeepScreen Button { margin-right: 1; }
+    """
+
+    def __init__(self, couple: Couple | None, partner: str, prompts: list[tuple[str, str]], kept: set[str]) -> None:
+        super().__init__()
+        self.couple = couple
+        self.partner = partner
+        self.prompts = prompts  # (prompt id, text)
+        self.kept = set(kept)
+
+    def compose(self) -> ComposeResult:
+        name = _name(self.couple, self.partner)
+        other = _name(self.couple, "b" if self.partner == "a" else "a")
+        yield Static(f"{name}, this is for you alone. {other}, please look away.", id="keep-title")
+        yield Static(
+            f"Tick any answer to keep just for you: it will not be shown. {other} will see only how many "
+            "you kept, not which. Space ticks; Done (ctrl+s) when you are finished.",
+        )
+        yield SelectionList[str](*[(text, pid, pid in self.kept) for pid, text in self.prompts], id="keep-list")
+        with Horizontal():
+            yield Button("Done (ctrl+s)", id="keep-done", variant="primary")
+            yield Button("Back (Esc)", id="keep-back")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one(SelectionList).focus()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.action_done() if event.button.id == "keep-done" else self.action_back()
+
+    def action_done(self) -> None:
+        self.dismiss(set(self.query_one(SelectionList).selected))
+
+    def action_back(self) -> None:
+        self.dismiss(None)
+
+
 class RevealScreen(Screen[bool]):
     """Both partners agree, then the private answers show side by side."""
 
@@ -136,6 +188,8 @@ class RevealScreen(Screen[bool]):
         # The buttons carry the names; the footer keeps to the keys that are not on them.
         Binding("1", "agree('a')", "First partner agrees", show=False, id="reveal.agree_a"),
         Binding("2", "agree('b')", "Second partner agrees", show=False, id="reveal.agree_b"),
+        Binding("3", "keep('a')", "First partner keeps some just for them", show=False, id="reveal.keep_a"),
+        Binding("4", "keep('b')", "Second partner keeps some just for them", show=False, id="reveal.keep_b"),
         Binding("escape", "later", "Not now", id="reveal.later"),
         Binding("enter", "done", "Continue", id="reveal.done"),
     ]
@@ -153,11 +207,11 @@ class RevealScreen(Screen[bool]):
         text-style: bold;
         margin-bottom: 1;
     }
-    RevealScreen #agree-row, RevealScreen #after-row {
+    RevealScreen #agree-row, RevealScreen #keep-row, RevealScreen #after-row {
         height: auto;
         margin-bottom: 1;
     }
-    RevealScreen #agree-row Button, RevealScreen #after-row Button {
+    RevealScreen #agree-row Button, RevealScreen #keep-row Button, RevealScreen #after-row Button {
         margin-right: 1;
     }
     RevealScreen #side-by-side {
@@ -167,6 +221,10 @@ class RevealScreen(Screen[bool]):
         height: auto;
         text-style: bold;
         margin-top: 1;
+    }
+    RevealScreen #side-by-side > .kept-note {
+        height: auto;
+        color: $text-muted;
     }
     RevealScreen #side-by-side > .row {
         height: auto;
@@ -181,33 +239,18 @@ class RevealScreen(Screen[bool]):
     }
     """
 
-    def __init__(
-        self,
-        store: Any,
-        couple: Couple | None,
-        prompts: Prompt | Sequence[Prompt],
-        sitting_id: int,
-        exercise_id: str,
-        answers: dict[str, Any],
-    ) -> None:
-        """``prompts``: one prompt or a run of them; ``answers``: prompt id -> partner -> value
-        (for a single prompt, partner -> value also works)."""
+    def __init__(self, reveal: Reveal, couple: Couple | None) -> None:
         super().__init__()
-        self.store = store
+        self.reveal = reveal
         self.couple = couple
-        if isinstance(prompts, Prompt):
-            prompts = [prompts]
-            if answers and set(answers) <= {"a", "b"}:
-                answers = {prompts[0].id: answers}
-        self.prompts: list[Prompt] = list(prompts)
-        self.sitting_id = sitting_id
-        self.exercise_id = exercise_id
-        self.answers: dict[str, dict[str, Any]] = answers  # prompt id -> partner -> value
-        self.agreed: set[str] = set()
-        # Opened locks of partners who typed their passphrase to agree: in memory,
-        # for this reveal only.
-        self.keys: dict[str, Any] = {}
-        self.revealed = False
+
+    @property
+    def prompts(self) -> list:
+        return self.reveal.prompts
+
+    @property
+    def revealed(self) -> bool:
+        return self.reveal.revealed
 
     def compose(self) -> ComposeResult:
         if len(self.prompts) == 1:
@@ -226,6 +269,9 @@ class RevealScreen(Screen[bool]):
                 for key, number in (("a", 1), ("b", 2)):
                     yield Button(f"{_name(self.couple, key)} agrees ({number})", id=f"agree-{key}")
                 yield Button("Not now (Esc)", id="later")
+            with Horizontal(id="keep-row"):
+                for key, number in (("a", 3), ("b", 4)):
+                    yield Button(f"{_name(self.couple, key)}: keep some just for me ({number})", id=f"keep-{key}", compact=True)
             with Horizontal(id="after-row"):
                 yield Button("Continue (Enter)", id="continue", variant="primary")
             yield VerticalScroll(id="side-by-side")
@@ -236,7 +282,7 @@ class RevealScreen(Screen[bool]):
         self.query_one("#agree-a", Button).focus()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in ("agree", "later"):
+        if action in ("agree", "later", "keep"):
             return not self.revealed
         if action == "done":
             return self.revealed
@@ -247,78 +293,86 @@ class RevealScreen(Screen[bool]):
         button = event.button.id or ""
         if button.startswith("agree-"):
             self.action_agree(button.removeprefix("agree-"))
+        elif button.startswith("keep-"):
+            self.action_keep(button.removeprefix("keep-"))
         elif button == "later":
             self.action_later()
         elif button == "continue":
             self.action_done()
 
-    def _needs_key(self, partner: str) -> bool:
-        return partner not in self.keys and any(
-            is_locked(self.answers.get(prompt.id, {}).get(partner)) for prompt in self.prompts
-        )
+    def action_keep(self, partner: str) -> None:
+        if self.revealed or partner in self.reveal.agreed:
+            return
+        prompts = [(p.id, p.text) for p in self.prompts]
+
+        def chosen(kept: set[str] | None) -> None:
+            if kept is None:
+                return
+            for prompt in self.prompts:
+                self.reveal.keep(partner, prompt.id, prompt.id in kept)
+
+        self.app.push_screen(KeepScreen(self.couple, partner, prompts, self.reveal.kept[partner]), callback=chosen)
 
     def action_agree(self, partner: str) -> None:
-        if self.revealed or partner in self.agreed:
+        if self.revealed or partner in self.reveal.agreed:
             return
-        if self._needs_key(partner):
+        if partner in self.reveal.needs_unlock:
             # A locked partner agrees by typing their passphrase, on their own turn.
             from .locks import PassphraseScreen
 
             def opened(unlocked: Any) -> None:
                 if unlocked is not None:
-                    self.keys[partner] = unlocked
+                    self.reveal.unlock(partner, unlocked)
                     self.action_agree(partner)
 
-            self.app.push_screen(
-                PassphraseScreen(
-                    self.store, self.couple, partner,
-                    why="Your answers here are locked: your passphrase reveals them.",
-                ),
-                callback=opened,
-            )
+            why = "Your answers here are locked: your passphrase reveals them."
+            self.app.push_screen(PassphraseScreen(self.reveal.store, self.couple, partner, why=why), callback=opened)
             return
-        self.agreed.add(partner)
+        self.reveal.agree(partner)
         button = self.query_one(f"#agree-{partner}", Button)
         button.label = f"{_name(self.couple, partner)} agreed"
         button.disabled = True
-        if self.agreed >= {"a", "b"}:
-            self._reveal()
+        self.query_one(f"#keep-{partner}", Button).disabled = True
+        if self.reveal.agreed >= {"a", "b"}:
+            self.try_reveal()
         else:
             other = "b" if partner == "a" else "a"
             self.query_one(f"#agree-{other}", Button).focus()
 
-    def _reveal(self) -> None:
+    def try_reveal(self) -> None:
+        """Reveal (both agreed, every lock opened on its partner's turn); a failed write is one line."""
         from ..store import WorkbookError
 
         try:
-            with self.store.transaction():
-                for prompt in self.prompts:
-                    self.store.reveal(self.sitting_id, self.exercise_id, prompt.id, keys=self.keys)
+            revealed = self.reveal.reveal()
         except WorkbookError as error:
-            self.keys.clear()
             self.notify(str(error).splitlines()[0], title="Not revealed", severity="error")
             self.dismiss(False)
             return
-        self.keys.clear()
-        # Locked answers are plain now: show them as stored.
-        for prompt in self.prompts:
-            given = self.answers.setdefault(prompt.id, {})
-            for key in ("a", "b"):
-                if is_locked(given.get(key)):
-                    answer = self.store.find_answer(self.sitting_id, self.exercise_id, prompt.id, key)
-                    given[key] = answer.value if answer is not None else None
-        self.revealed = True
+        if revealed:
+            self._show()
+
+    def _show(self) -> None:
         self.query_one("#agree-row").display = False
+        self.query_one("#keep-row").display = False
         self.query_one("#after-row").display = True
         area = self.query_one("#side-by-side", VerticalScroll)
         parts: list[Any] = []
+        for key in ("a", "b"):
+            kept = self.reveal.kept_count(key)
+            if kept:
+                answers = "answer" if kept == 1 else "answers"
+                parts.append(Static(f"{_name(self.couple, key)} kept {kept} {answers} private.", classes="kept-note"))
         several = len(self.prompts) > 1
         for prompt in self.prompts:
+            shown = [key for key in ("a", "b") if self.reveal.shown(prompt.id, key)]
+            if not shown:
+                continue
             if several:
                 parts.append(Static(prompt.text, classes="reveal-prompt"))
-            given = self.answers.get(prompt.id, {})
+            given = self.reveal.answers.get(prompt.id, {})
             columns = []
-            for key in ("a", "b"):
+            for key in shown:
                 badge = PartnerBadge(self.couple)
                 badge.show(key)
                 answer = shorten(format_answer(prompt, given.get(key), self.couple, out_of=True))
@@ -329,7 +383,7 @@ class RevealScreen(Screen[bool]):
         self.refresh_bindings()
 
     def action_later(self) -> None:
-        self.keys.clear()
+        self.reveal.cancel()
         self.dismiss(False)
 
     def action_done(self) -> None:

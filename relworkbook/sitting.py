@@ -1,0 +1,523 @@
+"""The rules of a sitting, as plain Python: no Textual here (a test says so).
+
+``Run`` is one exercise worked through in one sitting. It owns who is here,
+the slots (``progress.slots``: which partner answers which prompt, in which
+order), the pages (the intro, last week's commitments for a check-in, then
+one page per slot), whose turn it is at the keyboard during a private run,
+the resume point, catching up on a sitting a partner missed, the commitment
+review, and the save itself (the number a scored prompt feeds is worked out
+once, in ``kinds.number_for``). The exercise screen draws what ``Run`` says
+(a ``View``) and tells it what the person did; it decides nothing.
+
+``Reveal`` is the consent for one reveal of private answers: each partner
+agrees on their own; before agreeing, each may keep any of their own answers
+"just for me" (the other learns only how many); a partner whose answers are
+locked must unlock them on their own turn first (``needs_unlock``, for locks).
+
+``TimeOut`` is a break: it ends when the timer runs out, or sooner only when
+every partner present has agreed.
+
+Private prompts next to each other form a *run* (``progress.private_runs``),
+answered partner by partner: one hand-over to the first partner, who answers
+the whole run (Back may return to their own earlier answers in it, since the
+same person is at the keyboard), one hand-over to the second, then one reveal
+for the whole run. Going back across a hand-over shows only "the answer is
+in, hidden".
+"""
+
+from __future__ import annotations
+
+from time import monotonic
+from typing import TYPE_CHECKING, Any, Callable, Iterable, NamedTuple, Sequence
+
+from . import progress
+from .debounce import Debounce
+from .kinds import is_answered, number_for
+from .model import PARTNERS, TOGETHER, Commitment, Couple, Exercise, Prompt, is_locked
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .store import Store
+
+INTRO = "intro"
+REVIEW = "review"
+FALLBACK_NAMES = {"a": "Partner A", "b": "Partner B", TOGETHER: "Together", "both": "Both of us"}
+
+
+def partner_name(couple: Couple | None, key: str) -> str:
+    """A partner's name, or "Partner A"/"Partner B" before the names are in."""
+    if couple is None or key not in PARTNERS:
+        return FALLBACK_NAMES.get(key, key)
+    return couple.name(key)
+
+
+def names(couple: Couple | None) -> dict[str, str]:
+    """key -> display name for a, b, together and both."""
+    out = dict(FALLBACK_NAMES)
+    if couple is not None:
+        out["a"], out["b"] = couple.a.name, couple.b.name
+    return out
+
+
+class View(NamedTuple):
+    """What the exercise screen should draw now.
+
+    ``kind``: "intro", "review", "handover" (a partner takes the keyboard;
+    nothing of any answer on screen), "answer" (the prompt and its widget) or
+    "locked" (a private answer is in and stays hidden).
+    """
+
+    kind: str
+    slot: int | None = None
+    partner: str | None = None  # whose turn: "a", "b", "together"; None on the intro
+    load: bool = False  # answer: put the saved answer in the widget
+    count: int = 1  # handover: private answers this partner gives in a row
+    others_present: bool = True  # handover: someone else is in the room
+    can_reveal: bool = False  # locked: both answers of its run are in, not yet revealed
+
+
+class Run:
+    """One exercise in one sitting: the pages, the turns, the saves."""
+
+    def __init__(
+        self,
+        store: Store,
+        exercise: Exercise,
+        sitting_id: int,
+        attendees: Sequence[str],
+        *,
+        start_slot: int = 0,
+        answer_sitting_id: int | None = None,
+    ) -> None:
+        self.store = store
+        self.exercise = exercise
+        self.sitting_id = sitting_id
+        self.attendees = tuple(attendees)
+        self.answer_sitting_id = answer_sitting_id if answer_sitting_id is not None else sitting_id
+        self.catching_up = self.answer_sitting_id != sitting_id
+        slot_attendees = self.attendees
+        if self.catching_up:
+            # Only those who missed the original sitting answer, and only their own part.
+            original = store.get_sitting(self.answer_sitting_id)
+            missed = set(original.attendees) if original is not None else set()
+            slot_attendees = tuple(p for p in self.attendees if p not in missed) or self.attendees
+        self.slot_attendees = slot_attendees
+        self.slots = progress.slots(exercise, slot_attendees, own_only=self.catching_up)
+        self.review: list[Commitment] = []
+        if exercise.kind == "checkin" and start_slot == 0 and not self.catching_up:
+            self.review = [c for c in store.open_commitments() if c.sitting_id != sitting_id]
+        self.reviewed: dict[int, str] = {}
+        self.pages: list[str | int] = [INTRO] + ([REVIEW] if self.review else []) + list(range(len(self.slots)))
+        start = max(0, min(int(start_slot), len(self.slots) - 1)) if self.slots else 0
+        self.pos = self.pages.index(start) if start_slot and self.slots else 0
+        # The slot reopened from "continue" may hold a private draft the partner was still writing.
+        self._resume_slot: int | None = start if start_slot and self.slots else None
+        # (first prompt id of a private run, partner) once that partner has taken the
+        # keyboard for the run through a hand-over; None whenever anyone else might be there.
+        self.at_keys: tuple[str, str] | None = None
+        self._fresh = False  # "answer again": the next hand-over is for a new answer
+        self._runs = {p.id: run for run in progress.private_runs(exercise) for p in run}
+        self.finished = False
+        # What the partner at the keys typed into private slots since their hand-over,
+        # (prompt id, partner) -> value: a locked answer is stored sealed, and Back
+        # to their own earlier answer in the run shows it from here, not the file.
+        self.typed: dict[tuple[str, str], Any] = {}
+        # When the answer being typed is written: after a pause, and at least twice a second.
+        self.debounce = Debounce()
+        self.resume_error: Exception | None = None
+
+    # ------------------------------------------------------------- where
+
+    @property
+    def page(self) -> str | int:
+        return self.pages[self.pos]
+
+    @property
+    def slot_index(self) -> int | None:
+        page = self.page
+        return page if isinstance(page, int) else None
+
+    @property
+    def is_last(self) -> bool:
+        return self.pos + 1 >= len(self.pages)
+
+    def prompt_numbers(self, index: int) -> tuple[int, int]:
+        """(this prompt's number, prompts in all) for "prompt 3 of 7"."""
+        order: list[str] = []
+        for slot in self.slots:
+            if slot.prompt.id not in order:
+                order.append(slot.prompt.id)
+        return order.index(self.slots[index].prompt.id) + 1, len(order)
+
+    # ------------------------------------------------------------ reading
+
+    def saved(self, partner: str, prompt_id: str) -> Any:
+        answer = self.store.find_answer(self.answer_sitting_id, self.exercise.id, prompt_id, partner)
+        return None if answer is None else answer.value
+
+    def given(self, partner: str, index: int) -> bool:
+        prompt = self.slots[index].prompt
+        return is_answered(prompt.type, self.saved(partner, prompt.id))
+
+    def others_answers(self, index: int) -> list[tuple[str, Any]]:
+        """(partner, value) of the other partner's given answer, shown beside an ``each`` prompt."""
+        slot = self.slots[index]
+        prompt = slot.prompt
+        if prompt.who != "each" or prompt.type == "turns":
+            return []
+        out = []
+        for other in PARTNERS:
+            if other == slot.partner:
+                continue
+            value = self.saved(other, prompt.id)
+            if is_answered(prompt.type, value):
+                out.append((other, value))
+        return out
+
+    # -------------------------------------------------------------- runs
+
+    def _run_key(self, index: int) -> str | None:
+        run = self._runs.get(self.slots[index].prompt.id)
+        return run[0].id if run else None
+
+    def keeps_keys(self, index: int) -> bool:
+        """Whether slot ``index`` belongs to the partner who took the keyboard for its run."""
+        slot = self.slots[index]
+        return slot.prompt.is_private and self.at_keys == (self._run_key(index), slot.partner)
+
+    def _run_slots(self, index: int) -> list[int]:
+        key, partner = self._run_key(index), self.slots[index].partner
+        return [i for i, s in enumerate(self.slots) if s.partner == partner and self._run_key(i) == key and key]
+
+    def left_in_run(self, index: int) -> int:
+        """How many private answers this partner gives in a row from slot ``index``."""
+        return len([i for i in self._run_slots(index) if i >= index]) or 1
+
+    def last_of_run(self, index: int) -> bool:
+        key = self._run_key(index)
+        return key is not None and not any(self._run_key(i) == key for i in range(index + 1, len(self.slots)))
+
+    def due(self, index: int) -> list[Prompt]:
+        """The prompts of this slot's private run with both answers in and not yet revealed."""
+        due = []
+        for prompt in self._runs.get(self.slots[index].prompt.id, ()):
+            if not all(is_answered(prompt.type, self.saved(p, prompt.id)) for p in PARTNERS):
+                continue
+            if not self.store.is_revealed(self.answer_sitting_id, self.exercise.id, prompt.id):
+                due.append(prompt)
+        return due
+
+    # -------------------------------------------------------------- moves
+
+    def show(self) -> View:
+        """The view of the current page; records it as the place to resume."""
+        page = self.page
+        if not (isinstance(page, int) and self.keeps_keys(page)):
+            self.at_keys = None
+        fresh, self._fresh = self._fresh, False
+        self._remember(
+            progress.set_resume,
+            self.store,
+            self.sitting_id,
+            self.exercise.id,
+            page if isinstance(page, int) else 0,
+            answer_sitting_id=self.answer_sitting_id,
+            attendees=self.attendees,
+        )
+        if page == INTRO:
+            partner = TOGETHER if len(self.slot_attendees) > 1 else self.slot_attendees[0]
+            return View(INTRO, partner=partner)
+        if page == REVIEW:
+            return View(REVIEW, partner=TOGETHER)
+        assert isinstance(page, int)
+        return self._slot_view(page, fresh=fresh)
+
+    def _slot_view(self, index: int, *, fresh: bool) -> View:
+        slot = self.slots[index]
+        if not slot.prompt.is_private:
+            return View("answer", index, slot.partner, load=True)
+        if not fresh and self.keeps_keys(index):
+            # The same partner, still at the keyboard in this run: their own answer, to edit.
+            self._resume_slot = None
+            return View("answer", index, slot.partner, load=True)
+        self.at_keys = None
+        resuming = self._resume_slot == index
+        if not fresh and not resuming and self.given(slot.partner, index):
+            return View("locked", index, slot.partner, can_reveal=bool(self.due(index)))
+        self._fresh = fresh
+        count = 1 if fresh else self.left_in_run(index)
+        return View("handover", index, slot.partner, count=count, others_present=len(self.attendees) > 1)
+
+    def handed_over(self, ready: bool) -> View | None:
+        """The partner named on the hand-over took the keyboard (``ready``): their answer.
+
+        Not ready: back one page (None; ``show()`` gives that page).
+        """
+        index = self.slot_index
+        assert index is not None
+        fresh, self._fresh = self._fresh, False
+        if not ready:
+            self._resume_slot = None
+            if self.pos > 0:
+                self.pos -= 1
+            return None
+        slot = self.slots[index]
+        # A private answer already given is loaded back only for the partner who gave it,
+        # now at the keyboard: when answering again, or when resuming their draft.
+        load = fresh or self._resume_slot == index or not self.given(slot.partner, index)
+        self._resume_slot = None
+        self.at_keys = (self._run_key(index) or slot.prompt.id, slot.partner)
+        self.typed = {}  # a new hand-over: nothing of anyone's typing carries over
+        return View("answer", index, slot.partner, load=load)
+
+    def draft(self, index: int) -> tuple[Any, bool]:
+        """(the answer to load into slot ``index``'s widget, whether it is sealed and must be opened).
+
+        A locked private answer is stored sealed: what its partner typed since their
+        hand-over comes from memory; a sealed draft from an earlier run needs their passphrase.
+        """
+        slot = self.slots[index]
+        saved = self.saved(slot.partner, slot.prompt.id)
+        if is_locked(saved):
+            typed = self.typed.get((slot.prompt.id, slot.partner))
+            return typed, typed is None
+        return saved, False
+
+    def answer_again(self) -> View:
+        """Give a private answer again: a hand-over to its partner, then their answer to change."""
+        index = self.slot_index
+        assert index is not None
+        self._fresh = True
+        return self._slot_view(index, fresh=True)
+
+    def leave_slot(self) -> list[Prompt]:
+        """Going on from a slot: the private answers to reveal now (empty for none).
+
+        A run is revealed once, on leaving its last slot, when both answers are in.
+        """
+        index = self.slot_index
+        if index is None or not self.slots[index].prompt.is_private or not self.last_of_run(index):
+            return []
+        due = self.due(index)
+        if due:
+            self.at_keys = None
+        return due
+
+    def advance(self) -> bool:
+        """Go to the next page; False when there is none (the exercise is done)."""
+        if self.is_last:
+            return False
+        self.pos += 1
+        return True
+
+    def back(self) -> bool:
+        if self.pos == 0:
+            return False
+        self.pos -= 1
+        return True
+
+    def finish(self) -> None:
+        """The exercise is done: nothing to resume in it."""
+        self.finished = True
+        self._remember(progress.clear_resume, self.store)
+
+    def _remember(self, write: Callable[..., None], *args: Any, **kwargs: Any) -> None:
+        """Record where we are; a failure only costs the resume point, so it is kept in
+        ``resume_error`` for the screen to mention, and the sitting goes on."""
+        from .store import WorkbookError
+
+        try:
+            write(*args, **kwargs)
+            self.resume_error = None
+        except WorkbookError as error:
+            self.resume_error = error
+
+    # ------------------------------------------------------------- saving
+
+    def save(self, index: int, value: Any, *, changed: bool, leaving: bool = False) -> bool:
+        """Write the answer of slot ``index`` if it changed (or, leaving, if it is a first answer).
+
+        Returns True when something was written. A failed write raises
+        ``WorkbookError``; the caller keeps the answer and tries again.
+        """
+        slot = self.slots[index]
+        prompt = slot.prompt
+        if not changed:
+            # Moving on from an untouched slot still records a real answer
+            # (a checklist with nothing ticked means "none of these").
+            if not leaving or not is_answered(prompt.type, value):
+                return False
+            if self.saved(slot.partner, prompt.id) is not None:
+                return False
+        self.store.save_answer(
+            self.answer_sitting_id,
+            self.exercise.id,
+            prompt.id,
+            slot.partner,
+            value,
+            prompt_type=prompt.type,
+            private=prompt.is_private,
+            metric=prompt.metric if prompt.is_scored else None,
+            number=number_for(prompt, value),
+        )
+        if prompt.is_private:
+            self.typed[(prompt.id, slot.partner)] = value
+        return True
+
+    # ---------------------------------------------------------- check-in
+
+    def status_of(self, commitment: Commitment) -> str:
+        return self.reviewed.get(commitment.id, commitment.status)
+
+    def mark(self, commitment_id: int, status: str) -> None:
+        """Record how a commitment went. The highlight does not move: marking is not "next"."""
+        self.store.review_commitment(commitment_id, status, self.sitting_id)
+        self.reviewed[commitment_id] = status
+
+    def needs_asking(self, commitment_id: int, status: str) -> bool:
+        """Changing a mark already made in this sitting asks first."""
+        before = self.reviewed.get(commitment_id)
+        return before is not None and before != status
+
+    # ------------------------------------------------------------- reveal
+
+    def reveal(self, prompts: Sequence[Prompt]) -> "Reveal":
+        """The consent for revealing ``prompts``; a partner with a sealed answer among them must unlock."""
+        answers = {prompt.id: {p: self.saved(p, prompt.id) for p in PARTNERS} for prompt in prompts}
+        locked = {p for given in answers.values() for p, value in given.items() if is_locked(value)}
+        return Reveal(self.store, self.answer_sitting_id, self.exercise.id, prompts, answers, locked=locked)
+
+
+class Reveal:
+    """Both partners' consent to show a run of private answers side by side.
+
+    Each partner agrees on their own. Before agreeing, a partner may keep any of
+    their own answers "just for me": it is never shown to the other, who sees
+    only how many were kept. A partner in ``locked`` must ``unlock`` (on their
+    own turn) before the answers are shown; until then ``pending_unlock`` names them.
+    """
+
+    def __init__(
+        self,
+        store: Store,
+        sitting_id: int,
+        exercise_id: str,
+        prompts: Sequence[Prompt],
+        answers: dict[str, dict[str, Any]],
+        *,
+        locked: Iterable[str] = (),
+    ) -> None:
+        self.store = store
+        self.sitting_id = sitting_id
+        self.exercise_id = exercise_id
+        self.prompts = list(prompts)
+        self.answers = answers  # prompt id -> partner -> value
+        self.agreed: set[str] = set()
+        self.kept: dict[str, set[str]] = {p: set() for p in PARTNERS}
+        self.needs_unlock: set[str] = set(locked)
+        # Opened locks of partners who typed their passphrase, in memory, for this reveal only.
+        self.keys: dict[str, Any] = {}
+        self.revealed = False
+
+    def keep(self, partner: str, prompt_id: str, keep: bool = True) -> None:
+        """``partner`` keeps (or no longer keeps) their answer to ``prompt_id`` just for them."""
+        if self.revealed or partner in self.agreed:
+            return
+        if keep:
+            self.kept[partner].add(prompt_id)
+        else:
+            self.kept[partner].discard(prompt_id)
+
+    def agree(self, partner: str) -> None:
+        if not self.revealed:
+            self.agreed.add(partner)
+
+    def unlock(self, partner: str, key: Any) -> None:
+        """``partner`` typed their passphrase: ``key`` (their opened lock) opens their answers at the reveal."""
+        self.needs_unlock.discard(partner)
+        self.keys[partner] = key
+
+    def cancel(self) -> None:
+        """"Not now": nothing is revealed and every opened lock is dropped."""
+        self.keys.clear()
+
+    @property
+    def pending_unlock(self) -> list[str]:
+        return [p for p in PARTNERS if p in self.needs_unlock]
+
+    @property
+    def ready(self) -> bool:
+        return self.agreed >= set(PARTNERS) and not self.needs_unlock
+
+    def kept_count(self, partner: str) -> int:
+        return len(self.kept[partner])
+
+    def shown(self, prompt_id: str, partner: str) -> bool:
+        return self.revealed and prompt_id not in self.kept[partner]
+
+    def reveal(self) -> bool:
+        """Show the answers if both agreed (and every lock is open); True once revealed."""
+        if self.revealed:
+            return True
+        if not self.ready:
+            return False
+        try:
+            with self.store.transaction():
+                for prompt in self.prompts:
+                    for partner in PARTNERS:
+                        if prompt.id in self.kept[partner]:
+                            self.store.keep_private(self.sitting_id, self.exercise_id, prompt.id, partner)
+                    self.store.reveal(self.sitting_id, self.exercise_id, prompt.id, keys=self.keys)
+        finally:
+            self.keys.clear()
+        # Locked answers are plain now: show them as stored.
+        for prompt in self.prompts:
+            given = self.answers.setdefault(prompt.id, {})
+            for partner in PARTNERS:
+                if is_locked(given.get(partner)):
+                    answer = self.store.find_answer(self.sitting_id, self.exercise_id, prompt.id, partner)
+                    given[partner] = answer.value if answer is not None else None
+        self.revealed = True
+        return True
+
+
+class TimeOut:
+    """A break: it ends when the timer runs out, or sooner only when everyone present agrees.
+
+    ``minutes`` is this break's length; changing it changes this break only.
+    ``clock`` is ``time.monotonic`` unless a test gives another.
+    """
+
+    STEP = 5
+    MAX = 120
+
+    def __init__(self, minutes: int, present: Sequence[str], *, clock: Callable[[], float] = monotonic) -> None:
+        self.clock = clock
+        self.minutes = minutes
+        self.present = tuple(p for p in PARTNERS if p in present) or PARTNERS
+        self.ends_at = clock() + minutes * 60
+        self.agreed: set[str] = set()
+
+    @property
+    def remaining(self) -> float:
+        return max(0.0, self.ends_at - self.clock())
+
+    @property
+    def over(self) -> bool:
+        return self.remaining <= 0 or self.agreed >= set(self.present)
+
+    def adjust(self, delta: int) -> int:
+        """Make this break ``delta`` minutes longer or shorter (5 to 120 in all)."""
+        new = min(self.MAX, max(self.STEP, self.minutes + delta))
+        change = new - self.minutes
+        self.minutes = new
+        self.ends_at = max(self.clock(), self.ends_at + change * 60)
+        return change
+
+    def agree(self, partner: str) -> bool:
+        """``partner`` is ready to go back; True when the break is over."""
+        if partner in self.present:
+            self.agreed.add(partner)
+        return self.over
+
+    def waiting_for(self) -> list[str]:
+        return [p for p in self.present if p not in self.agreed]
