@@ -78,7 +78,6 @@ class ExerciseScreen(ShowsPrivate, HoldsAnswers[bool]):
         self._widget_slot: int | None = None
         self._dirty_since: float | None = None  # monotonic time of the first unsaved change
         self._save_timer: Timer | None = None
-        self._debounce = Debounce()
         self._last_error: tuple[str, float] | None = None  # (message, monotonic time shown)
         self._started = self._sitting_start()
         self._busy = False
@@ -422,11 +421,6 @@ class ExerciseScreen(ShowsPrivate, HoldsAnswers[bool]):
 
     # ----------------------------------------------------------------- saving
 
-    @on(PromptWidget.Changed)
-    def _changed(self, event: PromptWidget.Changed) -> None:
-        event.stop()
-        if event.widget is not self.widget:
-            return
     @on(PromptWidget.Changed)
     def _changed(self, event: PromptWidget.Changed) -> None:
         event.stop()

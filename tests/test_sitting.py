@@ -1,0 +1,304 @@
+"""The sitting engine (relworkbook/sitting.py), without Textual: its rules, and a state machine.
+
+The state machine drives ``sitting.Run`` through random sequences of what people
+do (who is here, answer, skip, back, hand over, reveal or refuse, keep answers
+just for me, answer again, end the exercise, close and reopen the workbook)
+and checks after every step that no private answer shows before both agreed,
+that nothing given is lost, that what was revealed stays revealed, and that a
+finished sitting is never reopened.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import pytest
+from hypothesis import settings
+from hypothesis import strategies as st
+from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
+
+from relworkbook import kinds, progress
+from relworkbook.catalog import load_dir
+from relworkbook.model import PARTNERS
+from relworkbook.sitting import Run, TimeOut
+from relworkbook.store import Store
+
+FIXTURES = Path(__file__).parent / "fixtures" / "exercises"
+CATALOG = load_dir(FIXTURES)
+EXERCISES = [ex.id for ex in CATALOG.exercises]
+
+
+def test_the_engine_imports_no_textual():
+    code = (
+        "import sys; import relworkbook.sitting, relworkbook.kinds, relworkbook.progress; "
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('textual', 'rich')))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+
+
+@pytest.fixture
+def store(tmp_path):
+    s = Store.open(tmp_path / "w.db")
+    s.set_couple("Alex", "#cc3366", "Sam", "dodgerblue")
+    yield s
+    s.close()
+
+
+def _answer_run(run: Run) -> None:
+    """Give every answer of ``run`` in order (hand-overs accepted), stopping at the first reveal."""
+    view = run.show()
+    while True:
+        if view.kind == "handover":
+            view = run.handed_over(True)
+        if view.kind == "answer":
+            prompt = run.slots[view.slot].prompt
+            run.save(view.slot, kinds.kind(prompt.type).example(prompt), changed=True)
+            if run.leave_slot():
+                return
+        if not run.advance():
+            return
+        view = run.show()
+
+
+def test_a_kept_answer_stays_hidden_after_the_reveal_and_the_other_sees_only_how_many(store):
+    sitting = store.start_sitting(("a", "b"))
+    exercise = CATALOG.exercise("fx-hopes")
+    run = Run(store, exercise, sitting.id, ("a", "b"))
+    _answer_run(run)
+    due = run.due(run.slot_index)
+    assert [p.id for p in due] == ["ready"]
+    reveal = run.reveal(due)
+    reveal.keep("b", "ready")
+    reveal.agree("a")
+    assert not reveal.reveal()  # one agreement is not enough
+    assert not store.is_revealed(sitting.id, exercise.id, "ready")
+    reveal.agree("b")
+    reveal.keep("b", "ready", False)  # too late: b has agreed with it kept
+    assert reveal.reveal()
+    assert reveal.kept_count("b") == 1 and reveal.kept_count("a") == 0
+    assert reveal.shown("ready", "a") and not reveal.shown("ready", "b")
+    a = store.find_answer(sitting.id, exercise.id, "ready", "a")
+    b = store.find_answer(sitting.id, exercise.id, "ready", "b")
+    assert a.revealed and not b.revealed
+    assert store.kept_private(sitting.id) == [(exercise.id, "ready", "b")]
+    # Nowhere to be found: not in search, not in a recap, not in an export's visible text.
+    assert not any(hit.partner == "b" and hit.prompt_id == "ready" for hit in store.search("Ready"))
+
+
+def test_a_locked_partner_must_unlock_before_the_reveal(store):
+    sitting = store.start_sitting(("a", "b"))
+    run = Run(store, CATALOG.exercise("fx-hopes"), sitting.id, ("a", "b"))
+    _answer_run(run)
+    reveal = run.reveal(run.due(run.slot_index), locked=("b",))
+    reveal.agree("a")
+    reveal.agree("b")
+    assert reveal.pending_unlock == ["b"] and not reveal.reveal()
+    reveal.unlock("b", {"ready": "Unsure"})
+    assert reveal.reveal() and reveal.answers["ready"]["b"] == "Unsure"
+
+
+def test_a_time_out_ends_when_everyone_present_agrees_or_the_timer_runs_out():
+    now = [0.0]
+    both = TimeOut(20, ("a", "b"), clock=lambda: now[0])
+    assert not both.agree("a") and both.waiting_for() == ["b"]
+    assert both.agree("b") and both.over
+    alone = TimeOut(20, ("b",), clock=lambda: now[0])
+    assert not alone.agree("a")  # someone not here cannot end it
+    assert alone.agree("b")
+    timer = TimeOut(20, ("a", "b"), clock=lambda: now[0])
+    timer.adjust(-5)
+    assert timer.minutes == 15
+    now[0] = 15 * 60 - 1
+    assert not timer.over
+    now[0] += 1
+    assert timer.over
+
+
+def test_marking_a_commitment_keeps_the_place_and_a_change_asks_first(store):
+    first = store.start_sitting(("a", "b"))
+    store.add_commitment(first.id, "fx-checkin", "plan", "Walk after dinner", "both", None)
+    store.add_commitment(first.id, "fx-checkin", "plan", "Call mum", "a", None)
+    store.end_sitting(first.id)
+    second = store.start_sitting(("a", "b"))
+    run = Run(store, CATALOG.exercise("fx-checkin"), second.id, ("a", "b"))
+    assert len(run.review) == 2
+    walk = run.review[0]
+    assert not run.needs_asking(walk.id, "kept")
+    run.mark(walk.id, "kept")
+    assert not run.needs_asking(walk.id, "kept")
+    assert run.needs_asking(walk.id, "not_kept")
+
+
+# ------------------------------------------------------------------ the state machine
+
+
+class SittingMachine(RuleBasedStateMachine):
+    def __init__(self) -> None:
+        super().__init__()
+        self.folder = Path(tempfile.mkdtemp(prefix="relworkbook-sm-"))
+        self.db = self.folder / "w.db"
+        self.store = Store.open(self.db)
+        self.store.set_couple("Alex", "#cc3366", "Sam", "dodgerblue")
+        self.run: Run | None = None
+        self.view = None
+        self.sitting_id: int | None = None
+        self.attendees: tuple[str, ...] = ()
+        self.given: dict[tuple[int, str, str, str], object] = {}
+        self.agreed: set[tuple[int, str, str]] = set()  # (sitting, exercise, prompt) both agreed to show
+        self.kept: set[tuple[int, str, str, str]] = set()
+        self.finished: set[int] = set()
+        self.answered_now: int | None = None  # the slot answered on screen, before moving on
+
+    def teardown(self) -> None:
+        self.store.close()
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+    # ---- who is here, and which exercise
+
+    @precondition(lambda self: self.run is None)
+    @rule(attendees=st.sampled_from([("a", "b"), ("a",), ("b",)]), exercise=st.sampled_from(EXERCISES))
+    def open_exercise(self, attendees, exercise):
+        if self.sitting_id is None:
+            self.sitting_id = self.store.start_sitting(attendees).id
+            self.attendees = attendees
+        self.run = Run(self.store, CATALOG.exercise(exercise), self.sitting_id, self.attendees)
+        self.view = self.run.show()
+
+    # ---- at the keys
+
+    @precondition(lambda self: self.view is not None and self.view.kind == "handover")
+    @rule(ready=st.booleans())
+    def hand_over(self, ready):
+        view = self.run.handed_over(ready)
+        self.view = view if view is not None else self.run.show()
+
+    @precondition(lambda self: self.view is not None and self.view.kind == "answer")
+    @rule(data=st.data())
+    def answer(self, data):
+        slot = self.run.slots[self.view.slot]
+        prompt = slot.prompt
+        example = kinds.kind(prompt.type).example(prompt)
+        value = data.draw(st.sampled_from([example, example]) if prompt.type != "text" else st.text(min_size=1, max_size=8).filter(str.strip))
+        self.run.save(self.view.slot, value, changed=True)
+        self.given[(self.run.answer_sitting_id, self.run.exercise.id, prompt.id, slot.partner)] = value
+
+    @precondition(lambda self: self.view is not None and self.view.kind == "locked")
+    @rule()
+    def answer_again(self):
+        self.view = self.run.answer_again()
+
+    @precondition(lambda self: self.view is not None and self.view.kind != "handover")
+    @rule(agree=st.sampled_from([(), ("a",), ("b",), ("a", "b")]), keep=st.sampled_from([(), ("a",), ("b",)]))
+    def next(self, agree, keep):
+        due = self.run.leave_slot() if self.view.kind == "answer" else []
+        if due:
+            reveal = self.run.reveal(due)
+            for partner in keep:
+                reveal.keep(partner, due[0].id)
+            for partner in agree:
+                reveal.agree(partner)
+            if reveal.reveal():
+                for prompt in due:
+                    self.agreed.add((self.run.answer_sitting_id, self.run.exercise.id, prompt.id))
+                for partner in keep:
+                    self.kept.add((self.run.answer_sitting_id, self.run.exercise.id, due[0].id, partner))
+        if not self.run.advance():
+            self.run.finish()
+            self.run = self.view = None
+            return
+        self.view = self.run.show()
+
+    @precondition(lambda self: self.view is not None and self.view.kind != "handover")
+    @rule()
+    def back(self):
+        self.run.back()
+        self.view = self.run.show()
+
+    @precondition(lambda self: self.run is not None and self.view is not None and self.view.kind == "locked")
+    @rule()
+    def reveal_now(self):
+        due = self.run.due(self.run.slot_index)
+        if due:
+            reveal = self.run.reveal(due)
+            reveal.agree("a")
+            reveal.agree("b")
+            assert reveal.reveal()
+            for prompt in due:
+                self.agreed.add((self.run.answer_sitting_id, self.run.exercise.id, prompt.id))
+
+    # ---- the workbook
+
+    @rule()
+    def close_and_reopen(self):
+        resume = progress.get_resume(self.store) if self.run is not None else None
+        self.store.close()
+        self.store = Store.open(self.db)
+        if self.run is not None and resume:
+            exercise = CATALOG.exercise(resume["exercise_id"])
+            self.run = Run(self.store, exercise, resume["sitting_id"], resume["attendees"], start_slot=resume["slot"])
+            self.view = self.run.show()
+        else:
+            self.run = self.view = None
+
+    @precondition(lambda self: self.sitting_id is not None and self.view is not None and self.view.kind != "handover")
+    @rule()
+    def end_sitting(self):
+        self.store.end_sitting(self.sitting_id)
+        self.finished.add(self.sitting_id)
+        self.sitting_id = None
+        self.run = self.view = None
+
+    # ---- invariants
+
+    @invariant()
+    def no_private_answer_shows_before_both_agreed(self):
+        for sitting in self.store.list_sittings():
+            for answer in self.store.answers_for_sitting(sitting.id):
+                if not answer.private:
+                    continue
+                key = (answer.sitting_id, answer.exercise_id, answer.prompt_id)
+                if answer.revealed:
+                    assert key in self.agreed
+                    assert key + (answer.partner,) not in self.kept
+
+    @invariant()
+    def what_was_revealed_stays_revealed(self):
+        for sitting_id, exercise_id, prompt_id in self.agreed:
+            assert self.store.is_revealed(sitting_id, exercise_id, prompt_id)
+
+    @invariant()
+    def nothing_given_is_lost(self):
+        for (sitting_id, exercise_id, prompt_id, partner), value in self.given.items():
+            answer = self.store.find_answer(sitting_id, exercise_id, prompt_id, partner)
+            assert answer is not None and answer.value == value
+
+    @invariant()
+    def a_finished_sitting_is_never_reopened(self):
+        open_one = self.store.open_sitting()
+        assert open_one is None or open_one.id not in self.finished
+        if self.run is not None:
+            assert self.run.sitting_id not in self.finished
+
+    @invariant()
+    def a_locked_page_never_holds_the_answer(self):
+        if self.view is not None and self.view.kind in ("handover", "locked"):
+            assert not self.view.load
+
+    @invariant()
+    def every_slot_is_answered_skipped_or_waiting(self):
+        if self.run is None:
+            return
+        slot_partners = {s.partner for s in self.run.slots}
+        assert slot_partners <= set(self.run.slot_attendees) | {"together"}
+        for slot in self.run.slots:
+            if slot.prompt.type == "turns":
+                assert len(self.run.slot_attendees) == 2
+
+
+SittingMachine.TestCase.settings = settings(max_examples=25, stateful_step_count=25)
+TestSittingMachine = SittingMachine.TestCase
