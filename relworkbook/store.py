@@ -126,7 +126,7 @@ from .model import (
     Sitting,
     is_locked,
 )
-from .kinds import answer_text
+from .kinds import answer_text, is_answered
 
 EXPORT_FORMAT = "relworkbook-export"
 EXPORT_VERSION = 1
@@ -1188,8 +1188,6 @@ class Store:
     def _seal_answer(
         self, sitting_id: int, exercise_id: str, prompt_id: str, partner: str, prompt_type: str, value: Any
     ) -> dict:
-        from .progress import is_answered
-
         return {
             LOCKED: self._seal(partner, value, _answer_ad(sitting_id, exercise_id, prompt_id, partner)),
             "answered": is_answered(prompt_type, value),

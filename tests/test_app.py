@@ -452,7 +452,7 @@ async def test_continue_opens_the_exact_slot(tmp_path):
         screen = app.screen
         assert screen.exercise.id == "fx-hopes"
         assert app.sitting_id == sitting.id  # the open sitting is kept
-        assert screen.slot_index == 1
+        assert screen.run.slot_index == 1
 
 
 # ---------------------------------------------------------------- home
