@@ -90,18 +90,6 @@ def test_a_kept_answer_stays_hidden_after_the_reveal_and_the_other_sees_only_how
     assert not any(hit.partner == "b" and hit.prompt_id == "ready" for hit in store.search("Ready"))
 
 
-def test_a_locked_partner_must_unlock_before_the_reveal(store):
-    sitting = store.start_sitting(("a", "b"))
-    run = Run(store, CATALOG.exercise("fx-hopes"), sitting.id, ("a", "b"))
-    _answer_run(run)
-    reveal = run.reveal(run.due(run.slot_index), locked=("b",))
-    reveal.agree("a")
-    reveal.agree("b")
-    assert reveal.pending_unlock == ["b"] and not reveal.reveal()
-    reveal.unlock("b", {"ready": "Unsure"})
-    assert reveal.reveal() and reveal.answers["ready"]["b"] == "Unsure"
-
-
 def test_a_time_out_ends_when_everyone_present_agrees_or_the_timer_runs_out():
     now = [0.0]
     both = TimeOut(20, ("a", "b"), clock=lambda: now[0])

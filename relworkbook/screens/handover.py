@@ -252,6 +252,14 @@ class RevealScreen(Screen[bool]):
     def revealed(self) -> bool:
         return self.reveal.revealed
 
+    @property
+    def agreed(self) -> set[str]:
+        return self.reveal.agreed
+
+    @property
+    def keys(self) -> dict[str, Any]:
+        return self.reveal.keys
+
     def compose(self) -> ComposeResult:
         if len(self.prompts) == 1:
             title = (
