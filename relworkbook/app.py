@@ -344,7 +344,7 @@ class WorkbookApp(App[None]):
         from .screens.timeout import TimeoutScreen
 
         if isinstance(self.screen, TimeoutScreen):
-            self.pop_screen()
+            self.screen.action_back()  # the break ends when the timer does, or when both are ready
             return
         from .rhythm import read_rhythm
 
@@ -359,7 +359,9 @@ class WorkbookApp(App[None]):
             if result == "debrief" and debrief is not None:
                 self.open_exercise(debrief)
 
-        self.push_screen(TimeoutScreen(minutes, debrief.title if debrief else None), callback=after)
+        present = self.attendees or PARTNERS
+        screen = TimeoutScreen(minutes, debrief.title if debrief else None, present=present, couple=self.couple)
+        self.push_screen(screen, callback=after)
 
     def action_hide(self) -> None:
         from .screens.hide import HideScreen
@@ -473,7 +475,8 @@ class WorkbookApp(App[None]):
     def action_next(self) -> None:
         from .progress import next_exercise
 
-        exercise = next_exercise(self.store, self.catalog)
+        last = self.store.last_sitting()
+        exercise = next_exercise(self.store, self.catalog, just_done=last.exercises if last else ())
         if exercise is None:
             self.notify("Every exercise has been done. The weekly check-in is always there.")
             return
@@ -592,6 +595,12 @@ class WorkbookApp(App[None]):
             return
         self.sitting_id = None
         self.attendees = ()
+        from .progress import clear_resume
+
+        try:
+            clear_resume(self.store)  # a finished sitting is never resumed
+        except Exception:
+            pass  # get_resume also refuses an ended sitting
         self.refresh_home()
         self.push_screen(SittingEndScreen(sitting_id))
 

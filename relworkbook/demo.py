@@ -275,7 +275,7 @@ def generate(
             attendees = list(PARTNERS) if rng.random() > 0.08 else [rng.choice(PARTNERS)]
             sitting = store.start_sitting(attendees, started=stamp)
             if len(attendees) == 2:
-                for commitment in store.open_commitments():
+                for commitment in store.list_commitments("open"):
                     if commitment.sitting_id == sitting.id:
                         continue
                     status = rng.choices(("kept", "partly", "not_kept"), weights=(6, 3, 2))[0]

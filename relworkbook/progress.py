@@ -8,7 +8,7 @@ A *slot* is one answer to give: a prompt and who gives it. ``each`` and
 ``private`` prompts give one slot per attending partner (a, then b); a
 ``together`` prompt gives one shared slot (partner ``"together"``); a ``turns``
 prompt is one shared slot too (speaker and listener alternate inside its
-widget), and needs both partners, so a solo sitting skips it.
+widget). A shared slot needs both partners: a solo sitting leaves it waiting.
 
 A *run* is a stretch of private prompts next to each other in the exercise.
 A run is answered partner by partner: a answers every prompt of it, then b
@@ -98,10 +98,8 @@ def slots(exercise: Exercise, attendees: Sequence[str], *, own_only: bool = Fals
             continue
         close_run()
         if is_shared(prompt):
-            if own_only or not present:
-                continue
-            if prompt.type == "turns" and len(present) < 2:
-                continue
+            if own_only or len(present) < 2:
+                continue  # a shared answer waits until both are here
             out.append(Slot(prompt, TOGETHER))
         else:
             out.extend(Slot(prompt, p) for p in present)
@@ -167,7 +165,7 @@ def _complete(done: set[tuple[str, str]], exercise: Exercise, partners: Sequence
         if prompt.optional:
             continue
         if is_shared(prompt):
-            needed = [TOGETHER] if (prompt.type != "turns" or len(partners) > 1) else []
+            needed = [TOGETHER] if len(partners) > 1 else []
         else:
             needed = list(partners)
         if any((prompt.id, partner) not in done for partner in needed):
@@ -204,22 +202,31 @@ def step_progress(store: Store, catalog: Catalog) -> dict[str, tuple[int, int]]:
     return out
 
 
-def next_exercise(store: Store, catalog: Catalog, done: set[str] | None = None) -> Exercise | None:
+def next_exercise(
+    store: Store, catalog: Catalog, done: set[str] | None = None, *, just_done: Iterable[str] = ()
+) -> Exercise | None:
     """The first unfinished exercise in program order; once all are done, the check-in.
 
     ``done`` (from ``done_exercises``) saves asking the store again. An exercise
-    that an answer suggests (see ``suggested``) comes first.
+    that an answer suggests (see ``suggested``) comes first. ``just_done`` (the
+    exercises of the last sitting: one partner alone leaves them unfinished) are
+    suggested only when nothing else is left.
     """
-    for exercise in suggested(store, catalog):
-        finished = exercise.id in done if done is not None else exercise_done(store, exercise)
-        if not finished:
-            return exercise
-    for step in _ordered_steps(catalog):
-        for exercise in _ordered_exercises(catalog, step.id):
-            if exercise.kind == "checkin":
-                continue
-            finished = exercise.id in done if done is not None else exercise_done(store, exercise)
-            if not finished:
+    skip = set(just_done)
+
+    def finished(exercise: Exercise) -> bool:
+        return exercise.id in done if done is not None else exercise_done(store, exercise)
+
+    ordered = [
+        exercise
+        for step in _ordered_steps(catalog)
+        for exercise in _ordered_exercises(catalog, step.id)
+        if exercise.kind != "checkin"
+    ]
+    for candidates in ([e for e in suggested(store, catalog) if e.id not in skip],
+                       [e for e in ordered if e.id not in skip], ordered):
+        for exercise in candidates:
+            if not finished(exercise):
                 return exercise
     return catalog.checkin()
 
@@ -285,7 +292,8 @@ def pending_for(store: Store, catalog: Catalog, partner: str) -> list[tuple[int,
 
 
 def get_resume(store: Store) -> dict | None:
-    """Where the couple left off: {sitting_id, exercise_id, slot, ...} or None."""
+    """Where the couple left off: {sitting_id, exercise_id, slot, ...}, or None (also when
+    that sitting has ended since)."""
     value = store.get_setting(RESUME_KEY, None)
     if not isinstance(value, dict):
         return None
@@ -298,6 +306,10 @@ def get_resume(store: Store) -> dict | None:
         return None
     answer = resume.get("answer_sitting_id")
     resume["answer_sitting_id"] = int(answer) if answer is not None else resume["sitting_id"]
+    # Never back into a sitting that has ended: the next one starts by asking who is here.
+    sitting = store.get_sitting(resume["sitting_id"])
+    if sitting is None or sitting.ended:
+        return None
     attendees = resume.get("attendees")
     resume["attendees"] = tuple(attendees) if attendees else None
     return resume
@@ -327,3 +339,33 @@ def set_resume(
 
 def clear_resume(store: Store) -> None:
     store.set_setting(RESUME_KEY, None)
+
+
+def ratings_complete(exercise: Exercise, answers: Iterable[Any]) -> bool:
+    """Both partners' ratings are in for every scale of ``exercise``, and each can be seen
+    (a private one revealed): a check-in whose numbers can stand for that week."""
+    scales = [p for p in exercise.prompts if p.type == "scale" and not p.optional]
+    if not scales:
+        return False
+    seen = {
+        (a.prompt_id, a.partner)
+        for a in answers
+        if a.exercise_id == exercise.id and a.value is not None and (not a.private or a.revealed)
+    }
+    return all((p.id, partner) in seen for p in scales for partner in PARTNERS)
+
+
+def last_complete_checkin(store: Store, checkin: Exercise, lookback: int) -> tuple[Any, list[Any]] | None:
+    """(sitting, its answers) of the latest check-in whose ratings are complete; when none of
+    the recent ones is, the latest one (so a first, half-done check-in still shows)."""
+    latest = None
+    for sitting in store.list_sittings(limit=lookback):
+        if checkin.id not in sitting.exercises:
+            continue
+        answers = store.answers_for_sitting(sitting.id)
+        if latest is None:
+            latest = (sitting, answers)
+        if ratings_complete(checkin, answers):
+            return sitting, answers
+    return latest
+

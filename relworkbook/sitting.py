@@ -242,6 +242,9 @@ class Run:
         self.at_keys = None
         resuming = self._resume_slot == index
         if not fresh and not resuming and self.given(slot.partner, index):
+            if self.store.is_revealed(self.answer_sitting_id, self.exercise.id, slot.prompt.id):
+                # Revealed already: shown as revealed, here as everywhere.
+                return View("answer", index, slot.partner, load=True)
             return View("locked", index, slot.partner, can_reveal=bool(self.due(index)))
         self._fresh = fresh
         count = 1 if fresh else self.left_in_run(index)

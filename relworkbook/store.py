@@ -1492,7 +1492,9 @@ class Store:
         return self._commitments("WHERE status = ?", (status,))
 
     def open_commitments(self) -> list[Commitment]:
-        return self.list_commitments("open")
+        """Commitments still open: never reviewed, or reviewed as partly kept or not kept
+        (they come back at each check-in until they are kept)."""
+        return self._commitments("WHERE status IN ('open', 'partly', 'not_kept')")
 
     def unrevealed_commitment_ids(self) -> set[int]:
         """Commitments written in a private answer that has not been revealed: their words stay in."""

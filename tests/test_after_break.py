@@ -85,3 +85,40 @@ async def test_a_program_without_the_debrief_offers_only_the_way_back(tmp_path):
         await pilot.press("enter")
         await pilot.pause()
         assert not isinstance(app.screen, TimeoutScreen)
+
+
+async def test_a_break_ends_early_only_when_everyone_present_is_ready(tmp_path):
+    """Flow fix 1: Esc or Enter from either partner does not end the break; each present
+    partner saying they are ready does (with one partner present, that partner); -/+ change
+    this break only, not the usual length."""
+    db = _workbook(tmp_path)
+    app = make_app(db, [FIXTURES], shipped=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("f2")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, TimeoutScreen)
+        for key in ("escape", "enter", "f2", "1"):
+            await pilot.press(key)
+            await pilot.pause()
+            assert app.screen is screen
+        assert "waiting for" in str(screen.query_one("#timeout-status").content)
+        await pilot.press("plus")
+        await pilot.press("2")
+        await pilot.pause()
+        assert not isinstance(app.screen, TimeoutScreen)
+        assert app.store.get_setting("timeout_minutes") is None
+        # One partner alone: that partner.
+        app.attendees = ("b",)
+        await pilot.press("f2")
+        await pilot.pause()
+        alone = app.screen
+        assert isinstance(alone, TimeoutScreen) and alone.timeout.present == ("b",)
+        assert not alone.query("#ready-a")
+        await pilot.press("1")
+        await pilot.pause()
+        assert app.screen is alone
+        await pilot.click("#ready-b")
+        await pilot.pause()
+        assert not isinstance(app.screen, TimeoutScreen)

@@ -177,7 +177,14 @@ async def test_time_out_then_back_to_the_same_text_in_the_same_widget(tmp_path):
         await pilot.press("plus")
         assert app.screen.query_one("#countdown", Digits).value.startswith("2")
         assert app.screen.minutes == 25
+        # Flow fix 1: one partner's Esc does not end the break; both saying they are ready does.
         await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, TimeoutScreen)
+        await pilot.press("1")
+        await pilot.pause()
+        assert isinstance(app.screen, TimeoutScreen) and app.screen.timeout.waiting_for() == ["b"]
+        await pilot.press("2")
         await pilot.pause()
         assert app.screen is exercise
         assert app.screen.focused is area
@@ -208,7 +215,10 @@ async def test_time_out_over_a_dialog_starts_from_the_length_in_settings(tmp_pat
         assert app.screen.query_one("#countdown", Digits).value in ("10:00", "09:59")
         await pilot.press("minus")
         assert app.screen.query_one("#countdown", Digits).value in ("05:00", "04:59")
-        await pilot.press("f2")  # the same key ends the break
+        await pilot.press("f2")  # the same key asks to end it, which needs both
+        await pilot.pause()
+        assert isinstance(app.screen, TimeoutScreen)
+        await pilot.press("2", "1")
         await pilot.pause()
         assert app.screen is dialog
 

@@ -51,8 +51,8 @@ def test_slot_order_each_private_together_turns():
     assert _keys(progress.slots(ex, ("b", "a"))) == [
         ("e", "a"), ("e", "b"), ("t", "together"), ("p", "a"), ("p", "b"), ("l", "together"),
     ]
-    # a solo sitting: own slots and together, but no listening turns
-    assert _keys(progress.slots(ex, ("b",))) == [("e", "b"), ("t", "together"), ("p", "b")]
+    # a solo sitting: own slots only; together answers and listening turns wait for both
+    assert _keys(progress.slots(ex, ("b",))) == [("e", "b"), ("p", "b")]
     # catching up: only one's own part
     assert _keys(progress.slots(ex, ("b",), own_only=True)) == [("e", "b"), ("p", "b")]
 
@@ -79,7 +79,7 @@ def test_a_run_of_private_prompts_goes_partner_by_partner():
         ("r1", "a"), ("r2", "a"), ("r1", "b"), ("r2", "b"),
     ]
     assert _keys(progress.slots(ex, ("b",))) == [
-        ("e", "b"), ("p1", "b"), ("p2", "b"), ("p3", "b"), ("t", "together"), ("q", "b"),
+        ("e", "b"), ("p1", "b"), ("p2", "b"), ("p3", "b"), ("q", "b"),
         ("e2", "b"), ("r1", "b"), ("r2", "b"),
     ]
     assert [tuple(p.id for p in run) for run in progress.private_runs(ex)] == [
@@ -169,12 +169,18 @@ def test_solo_checkin_is_not_carried_over(store, catalog):
 
 def test_resume_round_trip(store):
     assert progress.get_resume(store) is None
-    progress.set_resume(store, 3, "fx-hopes", 2, answer_sitting_id=1, attendees=("a", "b"))
+    first, now, later = (store.start_sitting(("a", "b")) for _ in range(3))
+    progress.set_resume(store, now.id, "fx-hopes", 2, answer_sitting_id=first.id, attendees=("a", "b"))
     assert progress.get_resume(store) == {
-        "sitting_id": 3, "exercise_id": "fx-hopes", "slot": 2, "answer_sitting_id": 1, "attendees": ("a", "b"),
+        "sitting_id": now.id, "exercise_id": "fx-hopes", "slot": 2, "answer_sitting_id": first.id,
+        "attendees": ("a", "b"),
     }
-    progress.set_resume(store, 4, "fx-checkin", 0)
-    assert progress.get_resume(store)["answer_sitting_id"] == 4
+    progress.set_resume(store, later.id, "fx-checkin", 0)
+    assert progress.get_resume(store)["answer_sitting_id"] == later.id
+    store.end_sitting(later.id)
+    assert progress.get_resume(store) is None  # never back into an ended sitting
+    progress.set_resume(store, 99, "fx-checkin", 0)
+    assert progress.get_resume(store) is None  # nor into one that does not exist
     progress.clear_resume(store)
     assert progress.get_resume(store) is None
     store.set_setting("resume", {"junk": 1})
@@ -190,16 +196,28 @@ def test_progress_does_not_import_textual():
 def test_checkin_done_by_a_recent_complete_sitting(store, catalog):
     checkin = catalog.exercise("fx-checkin")
     assert not progress.exercise_done(store, checkin)
-    sitting = store.start_sitting(("a",))
-    for prompt_id, ptype, value in (("communication", "scale", 6), ("closeness", "scale", 7), ("thanks", "text", "tea")):
-        store.save_answer(sitting.id, "fx-checkin", prompt_id, "a", value, prompt_type=ptype)
+    sitting = store.start_sitting(("a", "b"))
+    for partner in ("a", "b"):
+        for prompt_id, ptype, value in (("communication", "scale", 6), ("closeness", "scale", 7), ("thanks", "text", "tea")):
+            store.save_answer(sitting.id, "fx-checkin", prompt_id, partner, value, prompt_type=ptype)
     assert not progress.exercise_done(store, checkin)  # the shared commitment is missing
     store.save_answer(
         sitting.id, "fx-checkin", "next-step", "together", {"what": "walk", "owner": "both", "due": None},
         prompt_type="commitment",
     )
-    assert progress.exercise_done(store, checkin)  # complete for who was there
+    assert progress.exercise_done(store, checkin)
     assert progress.step_progress(store, catalog)["weekly-meeting"] == (1, 1)
+
+
+def test_a_solo_checkin_is_complete_for_who_was_there(store, catalog):
+    """The shared commitment waits for both, so one partner alone completes their own part."""
+    checkin = catalog.exercise("fx-checkin")
+    sitting = store.start_sitting(("a",))
+    for prompt_id, ptype, value in (("communication", "scale", 6), ("closeness", "scale", 7)):
+        store.save_answer(sitting.id, "fx-checkin", prompt_id, "a", value, prompt_type=ptype)
+    assert not progress.exercise_done(store, checkin)
+    store.save_answer(sitting.id, "fx-checkin", "thanks", "a", "tea", prompt_type="text")
+    assert progress.exercise_done(store, checkin)
 
 
 SHIPPED = Path(__file__).resolve().parents[1] / "exercises"

@@ -234,7 +234,8 @@ class HomeScreen(Screen[None]):
                 )
             )
         done = done_exercises(store, catalog)
-        upcoming = next_exercise(store, catalog, done)
+        last = store.last_sitting()
+        upcoming = next_exercise(store, catalog, done, just_done=last.exercises if last else ())
         if upcoming is not None and upcoming.kind != "checkin":
             options.append(
                 Option(
@@ -326,17 +327,17 @@ class HomeScreen(Screen[None]):
         if checkin is None:
             glance.show_message(Content.assemble(heading, ("\nThis program has no check-in.", "dim")))
             return
-        found = None
-        for sitting in store.list_sittings(limit=CHECKIN_LOOKBACK):
-            if checkin.id in sitting.exercises:
-                found = sitting
-                break
-        if found is None:
+        from ..progress import last_complete_checkin
+
+        # The last complete one (both ratings in, revealed) until a newer one is complete.
+        last = last_complete_checkin(store, checkin, CHECKIN_LOOKBACK)
+        if last is None:
             glance.show_message(
                 Content.assemble(heading, ("\nNone yet. The weekly check-in takes about ten minutes.", "dim"))
             )
             return
-        answers = [a for a in store.answers_for_sitting(found.id) if a.exercise_id == checkin.id]
+        found, answers = last
+        answers = [a for a in answers if a.exercise_id == checkin.id]
         heading = Content.assemble(heading, (f"  {found.started[:10]}", "dim"))
         scales = {p.id for p in checkin.prompts if p.type == "scale"}
         answers = [a for a in answers if a.prompt_id in scales]

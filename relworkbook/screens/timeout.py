@@ -1,9 +1,11 @@
 """Time-out: a calm screen and a countdown; the screen underneath is left as it was.
 
 Either partner can call it from anywhere (f2). The app saves everything first;
-leaving pops this screen, so they are back exactly where they were. The length
-(20 minutes unless changed) is chosen in Settings; ``-``/``+`` change this
-break by five minutes and leave that choice alone.
+leaving pops this screen, so they are back exactly where they were. The break
+(``sitting.TimeOut``) ends when its timer does, or sooner only when every partner
+present has said they are ready (1 and 2, each on their own). The length (20
+minutes unless changed) is chosen in Settings; ``-``/``+`` change this break by
+five minutes and leave that choice alone.
 
 When the timer ends, and the program has one, the screen offers "After a hard
 moment", a short debrief of what happened: the screen closes with the result
@@ -13,12 +15,16 @@ moment", a short debrief of what happened: the screen closes with the result
 from __future__ import annotations
 
 from time import monotonic
+from typing import Sequence
 
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Center, Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Button, Digits, Static
+
+from ..model import PARTNERS, Couple
+from ..sitting import TimeOut, partner_name
 
 STEP_MINUTES = 5
 MAX_MINUTES = 120
@@ -81,16 +87,33 @@ class TimeoutScreen(Screen[str | None]):
 
     BINDINGS = [
         Binding("escape,enter", "back", "Back to where we were", id="timeout-back"),
+        Binding("1", "ready('a')", "First partner is ready", show=False, id="timeout-ready-a"),
+        Binding("2", "ready('b')", "Second partner is ready", show=False, id="timeout-ready-b"),
         Binding("minus", "shorter", "5 min less", id="timeout-shorter"),
         Binding("plus,equals_sign", "longer", "5 min more", id="timeout-longer"),
         Binding("a", "debrief", "After a hard moment", id="timeout-debrief", show=False),
     ]
 
-    def __init__(self, minutes: int, debrief_title: str | None = None) -> None:
+    def __init__(
+        self, minutes: int, debrief_title: str | None = None, *,
+        present: Sequence[str] = PARTNERS, couple: Couple | None = None,
+    ) -> None:
         super().__init__()
-        self.minutes = minutes
+        self.timeout = TimeOut(minutes, present, clock=lambda: monotonic())
         self.debrief_title = debrief_title
-        self.ends_at = monotonic() + minutes * 60
+        self.couple = couple
+
+    @property
+    def minutes(self) -> int:
+        return self.timeout.minutes
+
+    @property
+    def ends_at(self) -> float:
+        return self.timeout.ends_at
+
+    @ends_at.setter
+    def ends_at(self, value: float) -> None:
+        self.timeout.ends_at = value
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="timeout-body"):
@@ -106,6 +129,9 @@ class TimeoutScreen(Screen[str | None]):
             with Horizontal(id="timeout-buttons"):
                 yield Button("−5 min", id="shorter")
                 yield Button("+5 min", id="longer")
+                for key in self.timeout.present:
+                    number = PARTNERS.index(key) + 1
+                    yield Button(f"{partner_name(self.couple, key)} is ready ({number})", id=f"ready-{key}")
                 yield Button("Back to where we were", id="back", variant="primary")
                 if self.debrief_title:
                     yield Button(f"{self.debrief_title} (a)", id="debrief")
@@ -116,7 +142,7 @@ class TimeoutScreen(Screen[str | None]):
 
     @property
     def remaining(self) -> float:
-        return max(0.0, self.ends_at - monotonic())
+        return self.timeout.remaining
 
     def _tick(self) -> None:
         left = self.remaining
@@ -128,6 +154,14 @@ class TimeoutScreen(Screen[str | None]):
             self.query_one("#debrief", Button).display = over
             self.query_one("#shorter", Button).display = not over
             self.query_one("#longer", Button).display = not over
+        over = left <= 0
+        self.query_one("#back", Button).display = over
+        for key in self.timeout.present:
+            button = self.query_one(f"#ready-{key}", Button)
+            button.display = not over
+            if key in self.timeout.agreed:
+                button.label = f"{partner_name(self.couple, key)} is ready"
+                button.disabled = True
         if left <= 0:
             if self.debrief_title:
                 status.update(
@@ -136,17 +170,19 @@ class TimeoutScreen(Screen[str | None]):
                 )
             else:
                 status.update("Time is up. Come back when you both feel ready: press Enter.")
+        elif len(self.timeout.present) == 1:
+            status.update(f"Back when the timer ends, or sooner when you are ready. ({self.minutes} minutes)")
         else:
-            status.update(f"Back when the timer ends, or sooner if you both agree. ({self.minutes} minutes)")
+            waiting = " and ".join(partner_name(self.couple, p) for p in self.timeout.waiting_for())
+            status.update(
+                f"Back when the timer ends, or sooner when you both say you are ready "
+                f"(waiting for {waiting}). ({self.minutes} minutes)"
+            )
 
     def _adjust(self, delta: int) -> None:
-        new = min(MAX_MINUTES, max(STEP_MINUTES, self.minutes + delta))
-        change = new - self.minutes
-        if not change:
-            return
-        self.minutes = new
-        self.ends_at = max(monotonic(), self.ends_at + change * 60)
-        self._tick()
+        """This break only: the usual length is changed in settings, on purpose."""
+        if self.timeout.adjust(delta):
+            self._tick()
 
     def action_shorter(self) -> None:
         self._adjust(-STEP_MINUTES)
@@ -155,7 +191,18 @@ class TimeoutScreen(Screen[str | None]):
         self._adjust(STEP_MINUTES)
 
     def action_back(self) -> None:
-        self.dismiss(None)
+        """Back once the timer has run out, or once everyone present is ready."""
+        if self.timeout.over:
+            self.dismiss(None)
+            return
+        keys = " and ".join(str(PARTNERS.index(p) + 1) for p in self.timeout.waiting_for())
+        self.notify(f"The break ends when the timer does, or sooner when each of you is ready: press {keys}.")
+
+    def action_ready(self, partner: str) -> None:
+        if self.timeout.agree(partner):
+            self.dismiss(None)
+            return
+        self._tick()
 
     def action_debrief(self) -> None:
         """Only once the break is over: the debrief is for after, not instead of, calming down."""
@@ -169,4 +216,6 @@ class TimeoutScreen(Screen[str | None]):
             "longer": self.action_longer,
             "back": self.action_back,
             "debrief": self.action_debrief,
+            "ready-a": lambda: self.action_ready("a"),
+            "ready-b": lambda: self.action_ready("b"),
         }[event.button.id or "back"]()

@@ -1,0 +1,197 @@
+"""The flow a couple walks (issue 14, section 3): each fix through the engine, and
+through the real app (Pilot) where it is about the screen."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.widgets import OptionList
+
+from relworkbook import kinds, progress
+from relworkbook.app import make_app
+from relworkbook.catalog import load_dir
+from relworkbook.screens.attendance import AttendanceScreen
+from relworkbook.screens.confirm import ConfirmScreen
+from relworkbook.screens.exercise import ExerciseScreen
+from relworkbook.sitting import Run
+from relworkbook.store import Store
+
+FIXTURES = Path(__file__).parent / "fixtures" / "exercises"
+CATALOG = load_dir(FIXTURES)
+
+
+def _workbook(tmp_path: Path) -> Path:
+    db = tmp_path / "workbook.db"
+    with Store.open(db) as store:
+        store.set_couple("Alex", "royalblue", "Sam", "darkorange")
+    return db
+
+
+# ---- 2. Continue never resumes into a finished sitting
+
+
+def test_the_resume_point_of_an_ended_sitting_is_gone(tmp_path):
+    with Store.open(_workbook(tmp_path)) as store:
+        sitting = store.start_sitting(("a", "b"))
+        run = Run(store, CATALOG.exercise("fx-checkin"), sitting.id, ("a", "b"))
+        run.advance()
+        run.show()
+        assert progress.get_resume(store)["sitting_id"] == sitting.id
+        store.end_sitting(sitting.id)
+        assert progress.get_resume(store) is None
+
+
+def test_a_revealed_answer_is_shown_as_revealed_not_as_hidden(tmp_path):
+    with Store.open(_workbook(tmp_path)) as store:
+        sitting = store.start_sitting(("a", "b"))
+        for partner, value in (("a", 7), ("b", 5)):
+            store.save_answer(sitting.id, "fx-checkin", "communication", partner, value,
+                              prompt_type="scale", private=True, metric="communication")
+        run = Run(store, CATALOG.exercise("fx-checkin"), sitting.id, ("a", "b"))
+        run.advance()
+        assert run.show().kind == "locked"
+        store.reveal(sitting.id, "fx-checkin", "communication")
+        view = run.show()
+        assert view.kind == "answer" and view.load
+
+
+async def test_continue_after_the_sitting_ended_asks_who_is_here(tmp_path):
+    app = make_app(_workbook(tmp_path), [FIXTURES], shipped=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        app.action_open_exercise("fx-hopes")
+        await pilot.pause()
+        await pilot.click("#both")
+        await pilot.pause()
+        await pilot.press("pagedown")
+        await pilot.pause()
+        assert isinstance(app.screen, ExerciseScreen)
+        sitting_id = app.sitting_id
+        app.end_sitting(sitting_id)
+        await pilot.pause()
+        await pilot.press("escape")  # the summary
+        await pilot.pause()
+        app.action_continue()
+        await pilot.pause()
+        assert not isinstance(app.screen, ExerciseScreen)
+        app.action_checkin()
+        await pilot.pause()
+        assert isinstance(app.screen, AttendanceScreen)  # a new sitting asks who is here
+
+
+# ---- 3. Commitment review moves only when told
+
+
+async def test_marking_a_commitment_keeps_the_highlight_and_a_change_asks_first(tmp_path):
+    db = _workbook(tmp_path)
+    with Store.open(db) as store:
+        first = store.start_sitting(("a", "b"))
+        walk = store.add_commitment(first.id, "fx-checkin", "next-step", "Walk after dinner", "both", None)
+        store.add_commitment(first.id, "fx-checkin", "next-step", "Phone at seven", "a", None)
+        store.end_sitting(first.id)
+    app = make_app(db, [FIXTURES], shipped=False)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        app.action_checkin()
+        await pilot.pause()
+        await pilot.click("#both")
+        await pilot.pause()
+        await pilot.press("pagedown")  # the review
+        await pilot.pause()
+        options = app.screen.query_one("#review-list", OptionList)
+        assert options.highlighted == 0
+        await pilot.press("k")
+        await pilot.pause()
+        assert options.highlighted == 0  # the highlight did not move by itself
+        await pilot.press("n")  # a change of mind: asked first
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("escape")  # keep it
+        await pilot.pause()
+        assert app.store.get_commitment(walk.id).status == "kept"
+        await pilot.press("n")
+        await pilot.pause()
+        await pilot.click("#yes")
+        await pilot.pause()
+        assert app.store.get_commitment(walk.id).status == "not_kept"
+        await pilot.press("down", "p")
+        await pilot.pause()
+        assert options.highlighted == 1
+
+
+def test_partly_and_not_kept_commitments_come_back_until_kept(tmp_path):
+    with Store.open(_workbook(tmp_path)) as store:
+        first = store.start_sitting(("a", "b"))
+        made = {what: store.add_commitment(first.id, "fx-checkin", "next-step", what, "both", None).id
+                for what in ("walk", "phone", "cook")}
+        store.end_sitting(first.id)
+        second = store.start_sitting(("a", "b"))
+        run = Run(store, CATALOG.exercise("fx-checkin"), second.id, ("a", "b"))
+        assert {c.what for c in run.review} == {"walk", "phone", "cook"}
+        run.mark(made["walk"], "kept")
+        run.mark(made["phone"], "partly")
+        run.mark(made["cook"], "not_kept")
+        store.end_sitting(second.id)
+        assert {c.what for c in store.open_commitments()} == {"phone", "cook"}  # Home's list
+        third = store.start_sitting(("a", "b"))
+        again = Run(store, CATALOG.exercise("fx-checkin"), third.id, ("a", "b"))
+        assert {c.what: again.status_of(c) for c in again.review} == {"phone": "partly", "cook": "not_kept"}
+        again.mark(made["phone"], "kept")
+        assert {c.what for c in store.open_commitments()} == {"cook"}
+
+
+# ---- 4. Home's "Last check-in" is the last complete one
+
+
+def _rate(store, sitting_id, partner, communication, closeness, *, reveal=True):
+    for prompt_id, value in (("communication", communication), ("closeness", closeness)):
+        store.save_answer(sitting_id, "fx-checkin", prompt_id, partner, value,
+                          prompt_type="scale", private=True, metric=prompt_id)
+        if reveal:
+            store.reveal(sitting_id, "fx-checkin", prompt_id)
+
+
+async def test_home_keeps_the_last_complete_check_in_until_a_newer_one_is_complete(tmp_path):
+    db = _workbook(tmp_path)
+    checkin = CATALOG.exercise("fx-checkin")
+    with Store.open(db) as store:
+        old = store.start_sitting(("a", "b"), started="2026-01-05T19:00:00")
+        _rate(store, old.id, "a", 7, 8, reveal=False)
+        _rate(store, old.id, "b", 6, 9)
+        store.end_sitting(old.id, ended="2026-01-05T19:30:00")
+        new = store.start_sitting(("a", "b"), started="2026-01-12T19:00:00")
+        _rate(store, new.id, "a", 2, 3, reveal=False)  # one partner's ratings only
+        found, _ = progress.last_complete_checkin(store, checkin, 26)
+        assert found.id == old.id
+    app = make_app(db, [FIXTURES], shipped=False)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        glance = "\n".join(s.text for s in app.screen._compositor.render_strips())
+        assert "Last check-in  2026-01-05" in glance
+    with Store.open(db) as store:
+        _rate(store, new.id, "b", 4, 4)
+        found, _ = progress.last_complete_checkin(store, checkin, 26)
+        assert found.id == new.id
+
+
+# ---- 5. Solo sittings
+
+
+def test_a_solo_sitting_leaves_together_prompts_waiting_and_next_moves_on(tmp_path):
+    with Store.open(_workbook(tmp_path)) as store:
+        exercise = CATALOG.exercise("fx-i-statements")
+        assert any(p.who == "together" for p in exercise.prompts)
+        sitting = store.start_sitting(("a",))
+        run = Run(store, exercise, sitting.id, ("a",))
+        assert run.slots and all(slot.partner == "a" for slot in run.slots)
+        for index, slot in enumerate(run.slots):
+            run.save(index, kinds.kind(slot.prompt.type).example(slot.prompt), changed=True)
+        store.end_sitting(sitting.id)
+        assert not progress.exercise_done(store, exercise)  # b and the shared answer still to come
+        just = store.last_sitting().exercises
+        assert exercise.id in just
+        upcoming = progress.next_exercise(store, CATALOG, just_done=just)
+        assert upcoming is not None and upcoming.id != exercise.id
+        # Once everything else is done, it is suggested again.
+        others = {e.id for e in CATALOG.exercises if e.id != exercise.id}
+        assert progress.next_exercise(store, CATALOG, others, just_done=just).id == exercise.id
