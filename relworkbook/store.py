@@ -515,6 +515,12 @@ class Store:
                 )
             if migrations.unknown(conn):
                 raise WorkbookError(NEWER_VERSION)
+            if "kept_private" not in tables:
+                # An older schema, read as it is (no migration): nothing was kept back in it.
+                conn.execute(
+                    "CREATE TEMP TABLE kept_private (sitting_id INTEGER, exercise_id TEXT, "
+                    "prompt_id TEXT, partner TEXT, kept TEXT)"
+                )
         except BaseException:
             conn.close()
             raise
