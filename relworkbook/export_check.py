@@ -248,6 +248,10 @@ COMMITMENT: Fields = {
     "created": (_when, True), "reviewed": (_optional(_when), False),
     "reviewed_sitting_id": (_optional(_ident), False),
 }
+KEPT: Fields = {
+    "sitting_id": (_ident, True), "exercise_id": (_string, True), "prompt_id": (_string, True),
+    "partner": (_one_of(PARTNERS), True), "kept": (_when, True),
+}
 LOCK: Fields = {
     "partner": (_one_of(PARTNERS), True), "kdf": (_string, True), "salt": (_string, True),
     "key_check": (_string, True), "public_key": (_string, True), "private_key": (_string, True),
@@ -257,7 +261,7 @@ NOTE: Fields = {"partner": (_one_of(PARTNERS), True), "value": (_json, True), "u
 
 SECTIONS: dict[str, Fields] = {
     "partners": PARTNER, "sittings": SITTING, "answers": ANSWER, "reveals": REVEAL,
-    "commitments": COMMITMENT, "locks": LOCK, "notes": NOTE,
+    "commitments": COMMITMENT, "locks": LOCK, "notes": NOTE, "kept_private": KEPT,
 }
 TOP_FIELDS = ("format", "version", "schema", "note", "settings", *SECTIONS)
 
@@ -342,6 +346,11 @@ def check_export(data: Any) -> None:
     for n, reveal in enumerate(sections["reveals"]):
         if reveal["sitting_id"] not in sittings:
             _fail(f"reveals[{n}].sitting_id", f"{reveal['sitting_id']} is not a sitting in this export", "dangling")
+    _unique(sections["kept_private"], lambda k: (k["sitting_id"], k["exercise_id"], k["prompt_id"], k["partner"]),
+            "kept_private", "kept answer")
+    for n, kept in enumerate(sections["kept_private"]):
+        if kept["sitting_id"] not in sittings:
+            _fail(f"kept_private[{n}].sitting_id", f"{kept['sitting_id']} is not a sitting in this export", "dangling")
     for n, commitment in enumerate(sections["commitments"]):
         where = f"commitments[{n}]"
         for name in ("sitting_id", "reviewed_sitting_id"):

@@ -287,7 +287,7 @@ async def test_checkin_reviews_commitments_and_scales_by_keys_and_mouse(store, c
         await pilot.press("p")
         await pilot.pause()
         assert "partly kept" in shown(app)
-        assert store.open_commitments() == []
+        assert store.list_commitments("open") == [] and store.get_commitment(old.id).status == "partly"
         await pilot.press("pagedown")
         await pilot.pause()
 
@@ -320,16 +320,14 @@ async def test_checkin_reviews_commitments_and_scales_by_keys_and_mouse(store, c
         assert found.value == 9 and found.metric == "closeness" and found.number == 9 and found.private
         assert not store.is_revealed(sitting.id, "fx-checkin", "closeness")
         await type_text(pilot, "the soup")
-        await pilot.press("pagedown")
-        await pilot.pause()
-        await type_text(pilot, "plan a walk")
-        await pilot.press("pagedown")
+        await pilot.press("pagedown")  # the shared commitment waits for both: done
         await pilot.pause()
         assert app.result is True
     reviewed = store.list_commitments("partly")
     assert [c.id for c in reviewed] == [old.id] and reviewed[0].reviewed_sitting_id == sitting.id
     assert store.find_answer(sitting.id, "fx-checkin", "communication", "b") is None
-    assert [c.what for c in store.open_commitments()] == ["plan a walk"]
+    assert store.find_answer(sitting.id, "fx-checkin", "next-step", "together") is None
+    assert [c.what for c in store.open_commitments()] == ["cook together"]  # partly: it comes back
 
 
 async def test_solo_sitting_leaves_the_others_part_pending_then_catching_up(store, catalog):
@@ -810,14 +808,11 @@ async def test_a_solo_run_has_one_handover_and_no_reveal(store, run_catalog):
         await type_text(pilot, "rest")
         await pilot.press("pagedown")
         await pilot.pause()
-        await pilot.press("enter", "pagedown")
-        await pilot.pause()
-        assert isinstance(app.screen, ExerciseScreen) and badge(app).partner == "together"
-        await type_text(pilot, "early nights")
-        await pilot.press("pagedown")
+        await pilot.press("enter", "pagedown")  # the shared plan waits for both: done
         await pilot.pause()
         assert app.result is True
     assert app.count(HandoverScreen) == 1 and app.count(RevealScreen) == 0
+    assert store.find_answer(sitting.id, "fx-run", "plan", "together") is None
     assert [answer(store, sitting.id, "fx-run", p, "b") for p in ("calm", "worry", "ready")] == [5, "rest", "Yes"]
     assert store.find_answer(sitting.id, "fx-run", "calm", "a") is None
     assert not store.is_revealed(sitting.id, "fx-run", "calm")
