@@ -138,7 +138,7 @@ async def test_time_out_starts_from_settings_and_plus_changes_only_this_break(tm
         assert app.screen.query_one("#countdown", Digits).value in ("10:00", "09:59")
         await pilot.press("plus")
         assert app.screen.minutes == 15
-        await pilot.press("escape")
+        await pilot.press("1", "2")  # both ready: the break ends (issue 14, flow fix 1)
         await pilot.pause()
         await pilot.press("f2")
         await pilot.pause()
