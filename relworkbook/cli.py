@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import stat
 import subprocess
 import sys
 import tempfile
@@ -572,6 +573,14 @@ def export_cmd(ctx: click.Context, db: str | None, output: str | None) -> None:
     _write_output(json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n", output, path, as_json=True)
 
 
+# The largest export `import` reads. `demo --weeks 520` (ten years of weekly
+# sittings) exports to 7.8 MiB (measured 29 November 2026); couples who write
+# long answers for decades stay far below 256 MiB, 32 times that, while the
+# parse of a file this size already takes about a GiB of memory: a bigger file
+# is not an export (or not one to read whole), so it is refused before reading.
+MAX_IMPORT_BYTES = 256 * 2**20
+
+
 @cli.command("import")
 @click.option("--db", metavar="PATH", help="The workbook file to fill (new or empty).")
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path, allow_dash=True))
@@ -581,22 +590,40 @@ def import_cmd(ctx: click.Context, db: str | None, file: Path) -> None:
     from .store import WorkbookError
 
     from_stdin = str(file) == "-"
+    too_big = (f"over the {MAX_IMPORT_BYTES // 2**20} MiB an export may be (ten years of weekly "
+               f"sittings export to about 8 MiB); nothing was imported.")
     if from_stdin:
         file = Path("standard input")
         try:
-            raw = sys.stdin.buffer.read() if sys.stdin is not None else b""
-            text = raw.decode("utf-8")
-        except (OSError, UnicodeDecodeError) as error:
+            # At most one byte past the limit is read: an endless or huge stream is refused.
+            raw = sys.stdin.buffer.read(MAX_IMPORT_BYTES + 1) if sys.stdin is not None else b""
+        except OSError as error:
             raise CliError(f"standard input is not a relworkbook JSON export ({error.__class__.__name__}).") from None
-    elif not file.is_file():
-        raise CliError(f"{file} does not exist or is not a file.")
+        if len(raw) > MAX_IMPORT_BYTES:
+            raise CliError(f"standard input is {too_big}")
+    else:
+        # The size is checked before anything is read, and the read stops one byte past it.
+        try:
+            info = os.stat(file)
+        except OSError:
+            info = None
+        if info is None or not stat.S_ISREG(info.st_mode):
+            raise CliError(f"{file} does not exist or is not a file.")
+        if info.st_size > MAX_IMPORT_BYTES:
+            raise CliError(f"{file} is {info.st_size} bytes, {too_big}")
+        try:
+            with open(file, "rb") as handle:
+                raw = handle.read(MAX_IMPORT_BYTES + 1)
+        except OSError as error:
+            raise CliError(f"{file} is not a relworkbook JSON export ({error.__class__.__name__}).") from None
+        if len(raw) > MAX_IMPORT_BYTES:
+            raise CliError(f"{file} grew while it was read and is {too_big}")
     from .export_check import ExportError, check_export, parse_export
     from .store import export_problem
 
     try:
-        if not from_stdin:
-            text = file.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
         raise CliError(f"{file} is not a relworkbook JSON export ({error.__class__.__name__}).") from None
     # Every field is checked before the workbook is even opened: a bad file imports nothing.
     try:

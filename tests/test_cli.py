@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import stat
@@ -125,6 +126,64 @@ def test_import_rejects_non_export(tmp_path):
     junk.write_text("this is not json", encoding="utf-8")
     result = run("import", "--db", str(tmp_path / "x.db"), str(junk))
     assert_one_line_error(result, "junk.json")
+
+
+def test_import_refuses_a_file_over_the_limit_before_reading_it(tmp_path):
+    """A (sparse) file one byte over the limit: refused after one stat, in one line,
+    nothing imported, no workbook made."""
+    from relworkbook.cli import MAX_IMPORT_BYTES
+
+    huge = tmp_path / "huge.json"
+    with open(huge, "wb") as handle:
+        handle.truncate(MAX_IMPORT_BYTES + 1)
+    result = run("import", "--db", str(tmp_path / "x.db"), str(huge), timeout=20)
+    assert_one_line_error(result, "huge.json", f"{MAX_IMPORT_BYTES + 1} bytes", "256 MiB", "nothing was imported")
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert not (tmp_path / "x.db").exists()
+
+
+class _CountingStream(io.RawIOBase):
+    """Standard input that holds ``size`` bytes of JSON-ish text and counts what is read."""
+
+    def __init__(self, size: int) -> None:
+        self.left = size
+        self.taken = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        n = min(len(buffer), self.left)
+        buffer[:n] = b" " * n
+        self.left -= n
+        self.taken += n
+        return n
+
+
+def test_import_from_stdin_reads_at_most_one_byte_past_the_limit(tmp_path, monkeypatch, demo_db):
+    from click.testing import CliRunner
+
+    from relworkbook import cli as cli_mod
+
+    monkeypatch.setattr(cli_mod, "MAX_IMPORT_BYTES", 4 * 2**20)
+    stream = _CountingStream(64 * 2**20)
+    result = CliRunner().invoke(cli_mod.cli, ["import", "--db", str(tmp_path / "x.db"), "-"], input=io.BufferedReader(stream))
+    assert result.exit_code == 1
+    assert result.stderr.strip() == ("relworkbook: standard input is over the 4 MiB an export may be "
+                                     "(ten years of weekly sittings export to about 8 MiB); nothing was imported.")
+    assert stream.taken <= 4 * 2**20 + 1 + io.DEFAULT_BUFFER_SIZE
+    assert not (tmp_path / "x.db").exists()
+    # A real export just under the limit still imports, from a file and from stdin.
+    export = run("export", "--db", str(demo_db)).stdout.encode("utf-8")
+    assert len(export) < 4 * 2**20
+    good = tmp_path / "good.json"
+    good.write_bytes(export)
+    assert CliRunner().invoke(cli_mod.cli, ["import", "--db", str(tmp_path / "a.db"), str(good)]).exit_code == 0
+    assert CliRunner().invoke(cli_mod.cli, ["import", "--db", str(tmp_path / "b.db"), "-"], input=export).exit_code == 0
+    # And a file over the (lowered) limit is refused by its size.
+    monkeypatch.setattr(cli_mod, "MAX_IMPORT_BYTES", len(export) - 1)
+    refused = CliRunner().invoke(cli_mod.cli, ["import", "--db", str(tmp_path / "c.db"), str(good)])
+    assert refused.exit_code == 1 and f"is {len(export)} bytes, over the" in refused.stderr
 
 
 def test_backup_is_owner_only(demo_db):
