@@ -421,7 +421,11 @@ async def test_commitments_marked_by_key_and_button(demo_store, catalog):
         assert dues == sorted(dues, key=lambda d: (d is None, d or ""))  # undated last
         table = screen.query_one("#commitments-table", DataTable)
         row_of = {c.id: i for i, c in enumerate(screen.commitments)}
-        assert str(table.get_row_at(row_of[late.id])[0]) == "OVERDUE"
+        # Home's calm words for a date gone by (issue 18), not "OVERDUE" in bold reverse capitals.
+        late_status = table.get_row_at(row_of[late.id])[0]
+        assert str(late_status) == "was due 3 days ago"
+        assert "reverse" not in str(late_status.style) and "red" not in str(late_status.style)
+        assert "OVERDUE" not in screen_text(app).upper() and "1 past its date" in screen_text(app)
         assert str(table.get_row_at(row_of[later.id])[0]) == "open"
         table.move_cursor(row=row_of[late.id])
         await pilot.press("k")
@@ -440,7 +444,7 @@ async def test_commitments_marked_by_key_and_button(demo_store, catalog):
         await pilot.press("n")
         await pilot.pause()
         assert demo_store.get_commitment(later.id).status == "not_kept"
-        assert "OVERDUE" not in [str(table.get_row_at(i)[0]) for i in range(table.row_count)]
+        assert not any(str(table.get_row_at(i)[0]).startswith("was due") for i in range(table.row_count))
 
 
 # -------------------------------------------------------------------- sizes

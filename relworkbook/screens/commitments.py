@@ -1,4 +1,5 @@
-"""Commitments: every promise made, open ones first in due-date order, overdue ones marked.
+"""Commitments: every promise made, open ones first in due-date order; one whose date
+has gone by says so calmly, in Home's words ("was due 4 days ago"), not in red capitals.
 
 The highlighted row can be marked kept (``k``), partly (``p``) or not kept
 (``n``), or opened again (``o``), by key or button, through
@@ -19,6 +20,7 @@ from textual.screen import Screen
 from textual.widgets import Button, DataTable, Footer, Header, Static
 
 from ..model import Commitment, Couple
+from ..rhythm import due_phrase
 from .sitting_view import go_back, name_text
 
 STATUS_WORDS = {"open": "open", "kept": "kept", "partly": "partly kept", "not_kept": "not kept"}
@@ -114,30 +116,34 @@ class CommitmentsScreen(Screen[None]):
         self.commitments = ordered(self.store.list_commitments())
         today = self.today_iso()
         table.clear(columns=True)
-        table.add_column("Status", key="status", width=12)
-        table.add_column("Due", key="due", width=10)
-        table.add_column("Who", key="who")
-        table.add_column("What", key="what")
         overdue_count = 0
         open_count = 0
+        rows = []
         for commitment in self.commitments:
             if commitment.status == "open":
                 open_count += 1
             if is_overdue(commitment, today):
                 overdue_count += 1
-                status = Text("OVERDUE", style="bold reverse")
+                # Home's calm words for a date gone by, not a red or shouted label.
+                status = Text(due_phrase(commitment.due, date.fromisoformat(today[:10])), style="italic")
             elif commitment.status == "open":
                 status = Text("open", style="bold")
             else:
                 status = Text(STATUS_WORDS.get(commitment.status, commitment.status), style="dim")
             who = name_text(self.couple, commitment.owner) if commitment.owner in ("a", "b") else Text("both")
+            rows.append((commitment, status, who))
+        table.add_column("Status", key="status", width=max([12, *(len(status) for _, status, _ in rows)]))
+        table.add_column("Due", key="due", width=10)
+        table.add_column("Who", key="who")
+        table.add_column("What", key="what")
+        for commitment, status, who in rows:
             table.add_row(status, commitment.due or "-", who, Text(commitment.what), key=str(commitment.id))
         if not self.commitments:
             heading = "No commitments yet: each check-in ends with one."
         else:
             heading = f"{open_count} open"
             if overdue_count:
-                heading += f", {overdue_count} overdue"
+                heading += f", {overdue_count} past {'their dates' if overdue_count != 1 else 'its date'}"
             heading += f", {len(self.commitments) - open_count} reviewed. Mark the highlighted one: k kept, p partly, n not kept."
         self.query_one("#commitments-heading", Static).update(heading)
         if self.commitments:
