@@ -84,6 +84,10 @@ class WorkbookApp(App[None]):
         if self.catch_signals:
             self._catch_signals()
         self._apply_config()
+        if getattr(self.store, "search_index_rebuilt", False):
+            from .store import SEARCH_INDEX_MISSING
+
+            self.notify(SEARCH_INDEX_MISSING, severity="warning", timeout=10)
         saved = self._setting(THEME_SETTING)
         if isinstance(saved, str) and saved in self.available_themes:
             self.theme = saved

@@ -471,7 +471,22 @@ class Store:
             os.umask(old_umask)
         store = cls(path, conn)
         store._protect_files()
+        store._mend_search_index()
         return store
+
+    # Set when opening found the search table gone and made it again (the app says so).
+    search_index_rebuilt = False
+
+    def _mend_search_index(self) -> None:
+        """A workbook whose search table is gone can save nothing (the answers' triggers
+        write into it): make it again at once. One small query when all is well."""
+        try:
+            if self._one("SELECT 1 FROM sqlite_master WHERE name = 'answers_fts'") is not None:
+                return
+            self.rebuild_search_index()
+        except WorkbookError:
+            return  # a read-only or busy file: the first save says why in its own line
+        self.search_index_rebuilt = True
 
     @classmethod
     def open_read_only(cls, path: Path | str, *, timeout: float = 1.0) -> "Store":

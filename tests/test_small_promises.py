@@ -109,8 +109,7 @@ def test_a_missing_search_index_is_said_not_no_matches_and_rebuilt(tmp_path):
     with _workbook_with_words(db) as store:
         before = [(h.answer_id, h.snippet) for h in store.search("river")]
         assert len(before) == 2  # the private answer is not revealed
-    _drop_index(db)
-    with Store.open(db) as store:
+        _drop_index(db)  # lost while the workbook is open
         with pytest.raises(SearchIndexMissing):
             store.search("river")
         with pytest.raises(SearchIndexMissing):
@@ -120,15 +119,36 @@ def test_a_missing_search_index_is_said_not_no_matches_and_rebuilt(tmp_path):
         assert store.search_count("river") == 2
 
 
+def test_a_workbook_opened_without_its_search_index_gets_it_back_and_saves_again(tmp_path):
+    db = tmp_path / "w.db"
+    with _workbook_with_words(db) as store:
+        before = [(h.answer_id, h.snippet) for h in store.search("river")]
+        sitting = store.open_sitting()
+    _drop_index(db)
+    # Without the table the answers' triggers fail: nothing could be saved at all.
+    conn = sqlite3.connect(db)
+    with pytest.raises(sqlite3.OperationalError, match="answers_fts"):
+        conn.execute("UPDATE answers SET text = 'x' WHERE id = 1")
+    conn.close()
+    with Store.open(db) as store:
+        assert store.search_index_rebuilt
+        assert [(h.answer_id, h.snippet) for h in store.search("river")] == before
+        store.save_answer(sitting.id, "fx-hopes", "hope", "a", "walking by the sea", prompt_type="text")
+        assert [h.answer_id for h in store.search("sea")]
+    with Store.open(db) as store:
+        assert not store.search_index_rebuilt  # all is well now: nothing to mend
+
+
 async def test_the_search_screen_says_the_index_was_missing_and_finds_the_words(tmp_path):
     from relworkbook.screens.search import SearchScreen
 
     db = tmp_path / "w.db"
     _workbook_with_words(db).close()
-    _drop_index(db)
     app = make_app(db, [FIXTURES], shipped=False)
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
+        assert not any(n.message == SEARCH_INDEX_MISSING for n in app._notifications)
+        _drop_index(db)  # lost while the app runs
         app.push_screen(SearchScreen(app.store, app.catalog, app.couple))
         await pilot.pause()
         await pilot.press(*"river")
@@ -136,6 +156,16 @@ async def test_the_search_screen_says_the_index_was_missing_and_finds_the_words(
         screen = app.screen
         assert isinstance(screen, SearchScreen)
         assert len(screen.hits) == 2
+        assert any(n.message == SEARCH_INDEX_MISSING for n in app._notifications)
+
+
+async def test_the_app_says_when_it_found_the_search_index_missing_at_start(tmp_path):
+    db = tmp_path / "w.db"
+    _workbook_with_words(db).close()
+    _drop_index(db)
+    app = make_app(db, [FIXTURES], shipped=False)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
         assert any(n.message == SEARCH_INDEX_MISSING for n in app._notifications)
 
 
