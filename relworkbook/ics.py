@@ -9,7 +9,10 @@ What goes in, and only this:
 - the weekly check-in, one event repeating every week (RRULE) on the day, at
   the time and for the length chosen in Settings, in the computer's local
   time zone (with its VTIMEZONE, so calendars elsewhere read it right);
-- each open commitment that has a date, as an all-day event on that date.
+- each open commitment that has a date, as an all-day event on that date;
+- each dated commitment kept within the last 8 weeks, as the same event (same
+  UID) with STATUS:CANCELLED and the neutral title: a calendar app that imported
+  it while it was open removes it when the file is imported again.
 
 Titles are neutral ("Our weekly hour", "A plan we made") so that a shared or
 work calendar says nothing; Settings can put a commitment's own words into
@@ -46,6 +49,7 @@ PLAN_TITLE = "A plan we made"
 PRODID = "-//relworkbook//weekly rhythm//EN"
 ID_SETTING = "calendar_id"  # a random id for this workbook's events
 SEQUENCE_SETTING = "calendar_sequence"  # how many times the calendar was written
+CANCELLED_WEEKS = 8  # a dated commitment kept within this many weeks goes in as STATUS:CANCELLED
 
 
 def local_zone() -> tzinfo:
@@ -170,6 +174,28 @@ def build_calendar(
         event.add("summary", title)
         event.add("dtstart", due)
         event.add("dtend", due + timedelta(days=1))
+        event.add("transp", "TRANSPARENT")
+        event.add("class", "PRIVATE")
+        calendar.add_component(event)
+
+    # A commitment kept (closed) recently: the same UID with STATUS:CANCELLED, so
+    # a calendar app that imported it before removes it on the next import
+    # (leaving it out would leave the old event there for ever). Neutral title.
+    since = (today - timedelta(weeks=CANCELLED_WEEKS)).isoformat()
+    for commitment in store.closed_commitments_since(since):
+        try:
+            due = date.fromisoformat((commitment.due or "")[:10])
+        except ValueError:
+            continue
+        earliest = min(earliest, due)
+        event = Event()
+        event.add("uid", commitment_uid(workbook_id, commitment.id))
+        event.add("dtstamp", now)
+        event.add("sequence", sequence)
+        event.add("summary", PLAN_TITLE)
+        event.add("dtstart", due)
+        event.add("dtend", due + timedelta(days=1))
+        event.add("status", "CANCELLED")
         event.add("transp", "TRANSPARENT")
         event.add("class", "PRIVATE")
         calendar.add_component(event)

@@ -56,6 +56,7 @@ CONTRACT (signatures are fixed, other modules call them):
         # private answer is made only at its reveal, and no list shows it before
     store.list_commitments(status: str | None = None) -> list[Commitment]  # due date order
     store.open_commitments() -> list[Commitment]
+    store.closed_commitments_since(iso) -> list[Commitment]  # dated, kept, reviewed since: the calendar cancels them
     store.unrevealed_commitment_ids() -> set[int]       # rows an older version made from an unrevealed private answer
     store.review_commitment(commitment_id, status, sitting_id=None) -> Commitment
 
@@ -1516,6 +1517,13 @@ class Store:
         """Commitments still open: never reviewed, or reviewed as partly kept or not kept
         (they come back at each check-in until they are kept)."""
         return self._commitments("WHERE status IN ('open', 'partly', 'not_kept')")
+
+    def closed_commitments_since(self, since: str) -> list[Commitment]:
+        """Dated commitments closed (kept) with a review at or after ``since`` (ISO):
+        the calendar cancels their events so a calendar app that has them drops them."""
+        return self._commitments(
+            "WHERE status NOT IN ('open', 'partly', 'not_kept') AND due IS NOT NULL AND reviewed >= ?", (since,)
+        )
 
     def unrevealed_commitment_ids(self) -> set[int]:
         """Commitments written in a private answer that has not been revealed: their words stay in."""

@@ -72,7 +72,7 @@ def fill(store: Store) -> dict[str, int]:
     cook = store.add_commitment(sitting.id, "fx-checkin", "plan-2", "Cook together, slowly", "a", "2026-12-05")
     store.add_commitment(sitting.id, "fx-checkin", "plan-3", "Someday a trip", "b", None)
     kept = store.add_commitment(sitting.id, "fx-checkin", "plan-4", "Already kept", "b", "2026-11-24")
-    store.review_commitment(kept.id, "kept", sitting.id)
+    store.review_commitment(kept.id, "kept", sitting.id, at="2026-11-24T20:00:00")
     # A commitment written in a private answer that is not revealed yet: not a commitment
     # until the reveal (tests/test_privacy_audit.py), so not in the calendar at all.
     secret = store.save_answer(
@@ -109,8 +109,11 @@ def test_the_file_parses_back_with_the_weekly_checkin_and_dated_open_commitments
     assert end - start == timedelta(minutes=45)
     assert f"TZID={ZONE}" in unfolded(data)
     assert [c["TZID"] for c in Calendar.from_ical(data).walk("VTIMEZONE")] == [ZONE]
-    plans = {uid: e for uid, e in found.items() if uid.startswith("commitment-")}
+    plans = {uid: e for uid, e in found.items() if uid.startswith("commitment-") and "STATUS" not in e}
     assert set(plans) == {ics.commitment_uid(workbook_id, ids[k]) for k in ("walk", "cook")}
+    # The one kept five days ago is there only to be cancelled (see below).
+    cancelled = {uid for uid, e in found.items() if str(e.get("STATUS")) == "CANCELLED"}
+    assert cancelled == {ics.commitment_uid(workbook_id, ids["kept"])}
     walk = plans[ics.commitment_uid(workbook_id, ids["walk"])]
     assert walk["DTSTART"].dt == date(2026, 12, 2) and walk["DTEND"].dt == date(2026, 12, 3)
     assert {str(e["SUMMARY"]) for e in plans.values()} == {"A plan we made"}  # neutral by default
@@ -152,7 +155,9 @@ def test_the_opt_in_puts_a_commitments_own_words_in_its_title(db):
     assert title("walk") == "A plan we made: Walk by the river"
     assert title("cook") == "A plan we made: Cook together, slowly"  # the comma escaped and read back
     # The private plan is not revealed: no event for it, not even a neutral one with its date.
-    assert len([uid for uid in found if uid.startswith("commitment-")]) == 2
+    assert len([uid for uid, e in found.items() if uid.startswith("commitment-") and "STATUS" not in e]) == 2
+    # The kept one is cancelled under its neutral title: its words are not needed to remove it.
+    assert {str(e["SUMMARY"]) for e in found.values() if "STATUS" in e} == {"A plan we made"}
     assert "Cook together\\, slowly" in unfolded(data)
 
 
@@ -192,14 +197,55 @@ def test_uids_stay_the_same_when_the_calendar_is_written_again_after_changes(db)
         store.add_commitment(sitting.id, "fx-checkin", "plan-5", "Phone your sister", "a", "2026-12-10")
         store.review_commitment(ids["cook"], "kept", sitting.id)
         second = events(build(store, today=SUNDAY + timedelta(days=3)))
-    same = set(first) & set(second)
+    live = lambda found: {uid for uid, e in found.items() if "STATUS" not in e}  # noqa: E731
+    same = live(first) & live(second)
     assert len(same) == 2  # the check-in and the walk, under the same UIDs
     checkin_uid = next(uid for uid in first if uid.startswith("checkin-"))
     assert second[checkin_uid]["RRULE"]["BYDAY"] == ["FR"]
     assert second[checkin_uid]["DTSTART"].dt.hour == 8
     assert int(second[checkin_uid]["SEQUENCE"]) > int(first[checkin_uid]["SEQUENCE"])
-    assert not any(str(ids["cook"]) == uid.split("-")[1] for uid in second)  # kept: no longer in
+    assert not any(str(ids["cook"]) == uid.split("-")[1] for uid in live(second))  # kept: no longer a live event
+    assert str(second[ics.commitment_uid(store_id(db), ids["cook"])]["STATUS"]) == "CANCELLED"  # same UID
     assert len(set(second) - set(first)) == 1  # the new plan
+
+
+def store_id(db: Path) -> str:
+    with Store.open(db) as store:
+        return store.get_setting(ics.ID_SETTING)
+
+
+def test_a_kept_commitment_is_cancelled_under_the_same_uid_so_a_reimport_removes_it(db, tmp_path):
+    """A calendar app that imported a plan keeps it unless told: the next file has the
+    same UID with STATUS:CANCELLED and a higher SEQUENCE, for 8 weeks after it was kept."""
+    with Store.open(db) as store:
+        sitting = store.start_sitting(("a", "b"), started="2026-11-22T19:00:00")
+        plan = store.add_commitment(sitting.id, "fx-checkin", "plan-1", "Walk by the river", "both", "2026-12-02")
+        undated = store.add_commitment(sitting.id, "fx-checkin", "plan-2", "Someday", "a", None)
+        before = events(build(store))
+        uid = ics.commitment_uid(store.get_setting(ics.ID_SETTING), plan.id)
+        assert "STATUS" not in before[uid]
+        # Kept now (the command's "today" is the real one).
+        store.review_commitment(plan.id, "kept", sitting.id)
+        store.review_commitment(undated.id, "kept", sitting.id)
+    # Through the command, parsed back with icalendar.
+    out = tmp_path / "again.ics"
+    result = CliRunner().invoke(cli, ["calendar", "--db", str(db), "--output", str(out)])
+    assert result.exit_code == 0, result.output
+    after = events(out.read_bytes())
+    gone = after[uid]
+    assert str(gone["STATUS"]) == "CANCELLED"
+    assert gone["DTSTART"].dt == before[uid]["DTSTART"].dt == date(2026, 12, 2)
+    assert int(gone["SEQUENCE"]) > int(before[uid]["SEQUENCE"])
+    assert str(gone["SUMMARY"]) == "A plan we made" and str(gone["CLASS"]) == "PRIVATE"
+    assert len(after) == 2  # the check-in and the cancelled plan; the undated one never had an event
+    # Reopened, it is a live event again under the same UID.
+    with Store.open(db) as store:
+        store.review_commitment(plan.id, "open")
+        assert "STATUS" not in events(build(store, today=date(2026, 12, 2)))[uid]
+        store.review_commitment(plan.id, "kept", sitting.id, at="2026-12-01T21:00:00")
+        # Eight weeks after it was kept, the cancellation has done its work and is left out.
+        assert uid in events(build(store, today=date(2026, 12, 1) + timedelta(weeks=8)))
+        assert uid not in events(build(store, today=date(2026, 12, 2) + timedelta(weeks=8)))
 
 
 def test_building_the_calendar_reads_only_the_rhythm_and_commitments(db):
@@ -219,7 +265,7 @@ def test_building_the_calendar_reads_only_the_rhythm_and_commitments(db):
         save_rhythm(store, read_rhythm(store)._replace(calendar_words=True))
         ics.build_calendar(Watch(store), today=SUNDAY)
     assert set(called) <= {"get_setting", "set_setting", "transaction", "open_commitments",
-                           "unrevealed_commitment_ids"}
+                           "unrevealed_commitment_ids", "closed_commitments_since"}
 
 
 # ---------------------------------------------------------------- writing it
