@@ -267,6 +267,8 @@ def validate(ctx: click.Context, dirs: tuple[Path, ...], extra: tuple[str, ...])
 def demo(ctx: click.Context, db: str | None, weeks: int, seed: int, lock: bool) -> None:
     """Make a workbook for Alex and Sam with N weeks of sample history.
 
+    The history ends yesterday evening, one sitting a week before that: the
+    same seed gives the same answers on any day, only the dates follow today.
     With no --db, uses a temporary file and opens the app on it. With --lock,
     the same workbook (same seed, same answers) with both partners' locks set.
     """

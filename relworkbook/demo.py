@@ -5,10 +5,15 @@ prompt types, not content: every prompt of the catalogue's check-in (and, now
 and then, of the program's other exercises, in program order) is answered by
 its type with phrases from the small pools below, which are our own words.
 
-Deterministic: everything comes from ``random.Random(seed)`` and a fixed
-calendar. By default the history ENDS on ``DEFAULT_END`` (Monday 5 January
-2026, evening), one sitting a week before that; pass ``start`` (a date) to
-begin elsewhere. The same seed, weeks and catalogue always give the same export.
+Deterministic: everything comes from ``random.Random(seed)``; only the dates
+follow ``today``. By default the history ENDS the evening before ``today``
+(the real one unless given), one sitting a week before that, so a demo
+workbook opens as a couple in the middle of things ("Check-in today", not
+"Last check-in 46 weeks ago"); pass ``start`` (a date) to begin elsewhere.
+The same seed, weeks, catalogue and ``today`` always give the same export, and
+another ``today`` gives the same answers with every date moved by the same
+number of days. Tests pass ``today=SAMPLE_TODAY`` (history ending on Monday
+5 January 2026, ``DEFAULT_END``).
 
 Scores drift believably: each partner has a hidden level per metric that
 creeps up over the months, wobbles week to week, and dips in an occasional
@@ -24,7 +29,8 @@ from typing import Any, Sequence
 
 from .model import PARTNERS, TOGETHER, Exercise, Prompt
 
-DEFAULT_END = date(2026, 1, 5)
+SAMPLE_TODAY = date(2026, 1, 6)  # a fixed today for tests: the history ends the day before
+DEFAULT_END = SAMPLE_TODAY - timedelta(days=1)  # Monday 5 January 2026
 PARTNER_NAMES = {"a": ("Alex", "dodgerblue"), "b": ("Sam", "orange")}
 # ``demo --lock``: printed for anyone trying the locks, so never a real secret.
 LOCK_PASSPHRASES = {"a": "alex demo passphrase", "b": "sam demo passphrase"}
@@ -254,14 +260,17 @@ def _answer_exercise(
 
 
 def generate(
-    store: Any, catalog: Any, weeks: int = 12, seed: int = 0, start: date | None = None
+    store: Any, catalog: Any, weeks: int = 12, seed: int = 0, start: date | None = None,
+    *, today: date | None = None,
 ) -> None:
-    """Fill ``store`` with ``weeks`` weekly sittings of plausible history."""
+    """Fill ``store`` with ``weeks`` weekly sittings of plausible history, the last
+    one the evening before ``today`` (the real today unless given)."""
     rng = random.Random(seed)
     couple = _Couple(rng)
     weeks = max(int(weeks), 0)
     if start is None:
-        start = DEFAULT_END - timedelta(weeks=max(weeks - 1, 0))
+        end = (today or date.today()) - timedelta(days=1)
+        start = end - timedelta(weeks=max(weeks - 1, 0))
     checkin = _checkin(catalog)
     others = [e for e in _exercises(catalog) if e.kind != "checkin" and e.prompts]
     next_other = 0

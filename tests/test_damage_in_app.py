@@ -28,7 +28,7 @@ def damaged_after_backup(tmp_path: Path) -> Path:
     """A demo workbook with today's (good) backup, then its sittings table garbled in place."""
     db = tmp_path / "workbook.db"
     with Store.open(db) as store:
-        demo.generate(store, load_catalog(()), weeks=12, seed=1)
+        demo.generate(store, load_catalog(()), weeks=12, seed=1, today=demo.SAMPLE_TODAY)
         assert store.auto_backup() is not None  # today's backup, checked and good
     conn = sqlite3.connect(db)
     try:

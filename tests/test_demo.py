@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -27,7 +28,7 @@ def catalog():
 
 def build(tmp_path: Path, name: str, catalog, **kwargs) -> dict:
     with Store.open(tmp_path / name) as store:
-        demo.generate(store, catalog, **kwargs)
+        demo.generate(store, catalog, **{"today": demo.SAMPLE_TODAY, **kwargs})
         return store.export_data()
 
 
@@ -41,7 +42,7 @@ def test_same_seed_same_export(tmp_path, catalog):
 
 def test_history_shape(tmp_path, catalog):
     with Store.open(tmp_path / "w.db") as store:
-        demo.generate(store, catalog, weeks=30, seed=0)
+        demo.generate(store, catalog, weeks=30, seed=0, today=demo.SAMPLE_TODAY)
         couple = store.get_couple()
         assert (couple.a.name, couple.b.name) == ("Alex", "Sam")
         sittings = store.list_sittings()
@@ -85,8 +86,60 @@ def test_start_date_and_zero_weeks(tmp_path, catalog):
         assert [s.started[:10] for s in reversed(store.list_sittings())] == [
             "2024-02-05", "2024-02-12", "2024-02-19"]
     with Store.open(tmp_path / "empty.db") as store:
-        demo.generate(store, catalog, weeks=0)
+        demo.generate(store, catalog, weeks=0, today=demo.SAMPLE_TODAY)
         assert store.list_sittings() == [] and store.get_couple() is not None
+
+
+_DATE = re.compile(r"^(\d{4}-\d{2}-\d{2})(T\d{2}:\d{2}:\d{2})?$")
+
+
+def _shifted(value, days: int):
+    """``value`` (an export) with every date and date-time moved by ``days``."""
+    if isinstance(value, dict):
+        return {key: _shifted(item, days) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_shifted(item, days) for item in value]
+    if isinstance(value, str):
+        found = _DATE.match(value)
+        if found:
+            day = date.fromisoformat(found.group(1)) + timedelta(days=days)
+            return day.isoformat() + (found.group(2) or "")
+    return value
+
+
+def test_same_seed_on_another_day_gives_the_same_answers_with_the_dates_moved(tmp_path, catalog):
+    """The history ends the day before ``today``; another today moves every date by
+    the same number of days and changes nothing else."""
+    one = build(tmp_path, "one.db", catalog, weeks=20, seed=3, today=date(2026, 1, 6))
+    two = build(tmp_path, "two.db", catalog, weeks=20, seed=3, today=date(2026, 11, 29))
+    gap = (date(2026, 11, 29) - date(2026, 1, 6)).days
+    assert json.dumps(_shifted(one, gap), sort_keys=True) == json.dumps(two, sort_keys=True)
+    assert json.dumps(one, sort_keys=True) != json.dumps(two, sort_keys=True)
+    with Store.open(tmp_path / "two.db") as store:
+        assert store.list_sittings()[0].started.startswith("2026-11-28")
+
+
+def test_the_demo_command_ends_yesterday_so_home_is_not_weeks_behind(tmp_path):
+    """`relworkbook demo` (the real today): the last sitting was yesterday evening, so
+    Home says when the next check-in is, not "Last check-in 46 weeks ago"."""
+    from click.testing import CliRunner
+
+    from relworkbook.cli import cli
+    from relworkbook.rhythm import due_lines, read_rhythm
+
+    db = tmp_path / "demo.db"
+    result = CliRunner().invoke(cli, ["demo", "--db", str(db), "--weeks", "6", "--seed", "2"])
+    assert result.exit_code == 0, result.output
+    today = date.today()
+    with Store.open(db) as store:
+        sittings = store.list_sittings()
+        last = date.fromisoformat(sittings[0].started[:10])
+        first = date.fromisoformat(sittings[-1].started[:10])
+        lines = due_lines(today, read_rhythm(store), last, first, store.open_commitments())
+    # Yesterday (or the day before, if the date turned during the run).
+    assert 1 <= (today - last).days <= 2
+    assert (last - first).days == 5 * 7
+    assert not any("weeks ago" in line or "overdue" in line for line in lines), lines
 
 
 def test_catalogue_without_checkin(tmp_path):
@@ -104,7 +157,7 @@ def test_catalogue_without_checkin(tmp_path):
             return None
 
     with Store.open(tmp_path / "w.db") as store:
-        demo.generate(store, Pack(), weeks=4, seed=2)
+        demo.generate(store, Pack(), weeks=4, seed=2, today=demo.SAMPLE_TODAY)
         assert len(store.list_sittings()) == 4
         assert all(0 <= p.value <= 4 for p in store.metric_points("calm", include_unrevealed=True))
 
@@ -114,7 +167,7 @@ def test_ten_years_of_demo_is_whole_and_small(tmp_path):
     catalog = load_catalog()
     path = tmp_path / "big.db"
     with Store.open(path) as store:
-        demo.generate(store, catalog, weeks=520, seed=1)
+        demo.generate(store, catalog, weeks=520, seed=1, today=demo.SAMPLE_TODAY)
         assert len(store.list_sittings()) == 520
         assert store.search("listened")
     size = sum(p.stat().st_size for p in tmp_path.glob("big.db*"))

@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 
 from relworkbook import store as store_mod
 from relworkbook.cli import cli
-from relworkbook.demo import generate
+from relworkbook.demo import SAMPLE_TODAY, generate
 from relworkbook.store import Store, WorkbookError
 
 
@@ -36,7 +36,7 @@ def catalog():
 def export(tmp_path_factory, catalog) -> dict:
     db = tmp_path_factory.mktemp("source") / "demo.db"
     with Store.open(db) as store:
-        generate(store, catalog, weeks=3, seed=5)
+        generate(store, catalog, weeks=3, seed=5, today=SAMPLE_TODAY)
         return store.export_data()
 
 

@@ -18,7 +18,7 @@ import pytest
 
 from relworkbook import kinds, paths, progress, recap, trends
 from relworkbook.catalog import CACHE_NAME, load_catalog
-from relworkbook.demo import generate
+from relworkbook.demo import SAMPLE_TODAY, generate
 from relworkbook.store import Store
 
 
@@ -31,7 +31,7 @@ def demo_db(tmp_path_factory):
     try:
         catalog = load_catalog()
         with Store.open(db) as store:
-            generate(store, catalog, weeks=80, seed=3)
+            generate(store, catalog, weeks=80, seed=3, today=SAMPLE_TODAY)
     finally:
         if old is None:
             os.environ.pop("RELWORKBOOK_HOME", None)

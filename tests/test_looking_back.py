@@ -43,7 +43,7 @@ def catalog():
 @pytest.fixture
 def demo_store(tmp_path, catalog):
     store = Store.open(tmp_path / "demo.db")
-    demo.generate(store, catalog, weeks=30, seed=1)
+    demo.generate(store, catalog, weeks=30, seed=1, today=demo.SAMPLE_TODAY)
     yield store
     store.close()
 

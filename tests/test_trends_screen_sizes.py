@@ -44,7 +44,7 @@ def catalog():
 @pytest.fixture
 def demo_store(tmp_path, catalog):
     store = Store.open(tmp_path / "demo.db")
-    demo.generate(store, catalog, weeks=120, seed=2)
+    demo.generate(store, catalog, weeks=120, seed=2, today=demo.SAMPLE_TODAY)
     yield store
     store.close()
 

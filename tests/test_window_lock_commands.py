@@ -26,7 +26,7 @@ def test_demo_and_import_refuse_a_workbook_open_in_a_window(tmp_path):
 
     export = tmp_path / "export.json"
     with Store.open(tmp_path / "source.db") as store:
-        demo.generate(store, load_catalog(()), weeks=2, seed=1)
+        demo.generate(store, load_catalog(()), weeks=2, seed=1, today=demo.SAMPLE_TODAY)
         export.write_text(json.dumps(store.export_data()), encoding="utf-8")
     db = tmp_path / "new.db"
     term = Terminal(db, tmp_path / "home")
