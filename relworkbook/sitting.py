@@ -416,7 +416,15 @@ class Reveal:
         self.answers = answers  # prompt id -> partner -> value
         self.agreed: set[str] = set()
         self.kept: dict[str, set[str]] = {p: set() for p in PARTNERS}
-        self.needs_unlock: set[str] = set(locked)
+        # Prompts each partner's answer is locked in (given) or, for ``locked`` alone, all of them.
+        self._locked_in: dict[str, set[str]] = {p: set() for p in PARTNERS}
+        for prompt_id, given in answers.items():
+            for partner, value in given.items():
+                if partner in self._locked_in and is_locked(value):
+                    self._locked_in[partner].add(prompt_id)
+        for partner in locked:
+            if partner in self._locked_in and not self._locked_in[partner]:
+                self._locked_in[partner] = {p.id for p in self.prompts}
         # Opened locks of partners who typed their passphrase, in memory, for this reveal only.
         self.keys: dict[str, Any] = {}
         self.revealed = False
@@ -436,8 +444,16 @@ class Reveal:
 
     def unlock(self, partner: str, key: Any) -> None:
         """``partner`` typed their passphrase: ``key`` (their opened lock) opens their answers at the reveal."""
-        self.needs_unlock.discard(partner)
         self.keys[partner] = key
+
+    @property
+    def needs_unlock(self) -> set[str]:
+        """Partners whose locked answers would be shown and who have not typed their passphrase:
+        an answer kept "just for me" stays locked, so keeping every locked one needs no passphrase."""
+        return {
+            partner for partner, prompts in self._locked_in.items()
+            if partner not in self.keys and prompts - self.kept[partner]
+        }
 
     def cancel(self) -> None:
         """"Not now": nothing is revealed and every opened lock is dropped."""

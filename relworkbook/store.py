@@ -1128,13 +1128,19 @@ class Store:
         """
         keys = keys or {}
         with self.transaction():
+            # An answer kept "just for me" is never shown: a locked one stays locked (its
+            # partner's key is not needed for it), and it makes no commitment.
+            kept = {row[0] for row in self._write(
+                "SELECT partner FROM kept_private WHERE sitting_id = ? AND exercise_id = ? AND prompt_id = ?",
+                (sitting_id, exercise_id, prompt_id),
+            ).fetchall()}
             sealed = [
                 row for row in self._write(
                     "SELECT id, partner, prompt_type, metric, value FROM answers "
                     "WHERE sitting_id = ? AND exercise_id = ? AND prompt_id = ?",
                     (sitting_id, exercise_id, prompt_id),
                 ).fetchall()
-                if is_locked(json.loads(row[4]))
+                if is_locked(json.loads(row[4])) and row[1] not in kept
             ]
             missing = sorted({partner for _i, partner, *_ in sealed if partner not in keys})
             if missing:
@@ -1147,6 +1153,8 @@ class Store:
                 "AND prompt_id = ? AND prompt_type = 'commitment' ORDER BY id",
                 (sitting_id, exercise_id, prompt_id),
             ).fetchall():
+                if partner in kept:
+                    continue
                 self._sync_commitment(
                     answer_id, sitting_id, exercise_id, prompt_id, partner, json.loads(value), at or _now()
                 )

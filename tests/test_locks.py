@@ -310,3 +310,32 @@ def test_any_value_sealed_as_saved_opens_as_it_was(locked_store, value, text):
         assert is_locked(saved.value)
         expected = given_value if kind != "text" else text.encode("utf-8", "replace").decode("utf-8")
         assert store.open_value(saved, alex) == expected
+
+
+def test_an_answer_kept_just_for_me_stays_locked_through_the_reveal(tmp_path):
+    from relworkbook.model import Prompt
+    from relworkbook.sitting import Reveal
+
+    store = two_locked(tmp_path)
+    sitting_id = write_private(store)
+    prompts = [Prompt("feel", "text", "How do you feel?", who="private")]
+    answers = {"feel": {p: store.find_answer(sitting_id, "ex", "feel", p).value for p in ("a", "b")}}
+    reveal = Reveal(store, sitting_id, "ex", prompts, answers, locked={"a", "b"})
+    assert reveal.needs_unlock == {"a", "b"}
+    # Alex keeps his answer just for him: his passphrase is not needed for it any more.
+    reveal.keep("a", "feel")
+    assert reveal.needs_unlock == {"b"}
+    reveal.keep("a", "feel", False)
+    assert reveal.needs_unlock == {"a", "b"}
+    reveal.keep("a", "feel")
+    reveal.agree("a")
+    reveal.agree("b")
+    assert not reveal.ready  # Sam has not typed hers
+    reveal.unlock("b", store.unlock("b", SAM_PASS))
+    assert reveal.ready and reveal.reveal()
+    assert reveal.keys == {}
+    assert is_locked(store.find_answer(sitting_id, "ex", "feel", "a").value)
+    assert store.find_answer(sitting_id, "ex", "feel", "b").value == f"I hold a {SECRET_B}"
+    assert leaks(store.path, SECRET_A) == [] and store.search(SECRET_A) == []
+    assert store.search(SECRET_B)
+    store.close()
