@@ -365,7 +365,25 @@ class WorkbookApp(App[None]):
 
         present = self.attendees or PARTNERS
         screen = TimeoutScreen(minutes, debrief.title if debrief else None, present=present, couple=self.couple)
+        self.look_away_after_break()
         self.push_screen(screen, callback=after)
+
+    def look_away_after_break(self) -> None:
+        """Before a break over a private answer or notes: a look-away screen goes under the
+        time-out, so that when the break ends the private words come back only after Enter."""
+        if not self.private_on_screen():
+            return
+        from .screens import private
+        from .screens.look_away import LookAwayScreen
+
+        whose = other = None
+        screen = self.screen
+        if isinstance(screen, private.ShowsPrivate):
+            owner = screen.private_owner()
+            if owner in PARTNERS:
+                whose = self.partner_name(owner)
+                other = self.partner_name("b" if owner == "a" else "a")
+        self.push_screen(LookAwayScreen(whose, other))
 
     def action_hide(self) -> None:
         from .screens.hide import HideScreen

@@ -305,3 +305,70 @@ async def test_unlocked_notes_open_only_after_a_look_away_step_and_say_who_can_r
         text = _screen_text(app)
         assert SECRET_A in text
         assert "hidden from the screen" not in text and "anyone at this keyboard" in text
+        # A break taken with the notes open: they come back only after a look-away screen.
+        from relworkbook.screens.look_away import LookAwayScreen
+
+        app.action_time_out()
+        await pilot.pause()
+        app.screen.dismiss(None)
+        await pilot.pause()
+        assert isinstance(app.screen, LookAwayScreen)
+        drawn = _drawn(app)
+        assert SECRET_A not in drawn and "Alex, please take the keyboard. Sam, please look away." in drawn
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, NotesScreen)
+
+
+# ------------------------------------------------------------ after a break
+
+
+def _drawn(app) -> str:
+    """Only what the terminal shows now (the top screen, as composited)."""
+    return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
+
+
+async def test_after_a_time_out_a_private_answer_comes_back_only_after_a_look_away_screen(tmp_path):
+    """Either partner may call a break mid-answer; when it ends, twenty minutes later, the
+    private answer being typed is not simply back on the shared screen."""
+    from relworkbook.screens.exercise import ExerciseScreen
+    from relworkbook.screens.look_away import LookAwayScreen
+    from relworkbook.screens.timeout import TimeoutScreen
+    from textual.widgets import TextArea
+
+    db = tmp_path / "workbook.db"
+    with Store.open(db) as store:
+        store.set_couple("Alex", "royalblue", "Sam", "darkorange")
+    app = make_app(db, [PACK])
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        app.open_exercise(app.catalog.exercise("fx-quiet-words"), attendees=("a", "b"))
+        await pilot.pause()
+        while not isinstance(app.screen, ExerciseScreen) or not app.screen.query(TextArea):
+            await pilot.press("enter")  # the intro, Alex's hand-over
+            await pilot.pause()
+        await pilot.press(*SECRET_A)
+        await pilot.pause()
+        assert SECRET_A in _drawn(app)
+        app.action_time_out()
+        await pilot.pause()
+        assert isinstance(app.screen, TimeoutScreen) and SECRET_A not in _drawn(app)
+        app.screen.dismiss(None)  # the break is over
+        await pilot.pause()
+        assert isinstance(app.screen, LookAwayScreen)
+        text = _drawn(app)
+        assert SECRET_A not in text and "look away" in text
+        await pilot.press("escape")  # only Enter or the button brings it back
+        await pilot.pause()
+        assert isinstance(app.screen, LookAwayScreen)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ExerciseScreen) and SECRET_A in _drawn(app)
+        # A break from a screen with nothing private on it comes straight back.
+        app.action_home()
+        await pilot.pause()
+        app.action_time_out()
+        await pilot.pause()
+        app.screen.dismiss(None)
+        await pilot.pause()
+        assert not isinstance(app.screen, LookAwayScreen)

@@ -92,6 +92,9 @@ class NotesScreen(ShowsPrivate, Screen[None]):
         self._timer: Timer | None = None
         self._dirty_since: float | None = None
 
+    def private_owner(self) -> str | None:
+        return self.partner
+
     def compose(self) -> ComposeResult:
         name = _name(self.couple, self.partner)
         yield Static(f"{name}'s notes, for {name} alone: never revealed, never in a recap.", id="notes-head")

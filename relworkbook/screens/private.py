@@ -13,3 +13,7 @@ class ShowsPrivate:
 
     def shows_private(self) -> bool:
         return True
+
+    def private_owner(self) -> str | None:
+        """Whose private words are shown ("a" or "b"), when the screen knows; else None."""
+        return None
