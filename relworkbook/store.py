@@ -931,7 +931,7 @@ class Store:
         number = _derive_number(prompt_type, value, metric, number)
         now = at or _now()
         with self.transaction():
-            hidden = bool(private) and not self.is_revealed(sitting_id, exercise_id, prompt_id)
+            hidden = bool(private) and not self._shown(sitting_id, exercise_id, prompt_id, partner)
             if hidden and self._sealing_for(partner):
                 # Locked from the first keystroke: nothing of the answer reaches the file.
                 value = self._seal_answer(sitting_id, exercise_id, prompt_id, partner, prompt_type, value)
@@ -999,7 +999,7 @@ class Store:
                 raise WorkbookError(f"There is no answer {answer_id} in this workbook.")
             revision, metric, current, sitting_id, exercise_id, prompt_id, partner, old_number, private = row
             number = _derive_number(prompt_type, value, metric, number)
-            hidden = bool(private) and not self.is_revealed(sitting_id, exercise_id, prompt_id)
+            hidden = bool(private) and not self._shown(sitting_id, exercise_id, prompt_id, partner)
             if hidden and self._sealing_for(partner):
                 value = self._seal_answer(sitting_id, exercise_id, prompt_id, partner, prompt_type, value)
                 text, number = "", None
@@ -1188,6 +1188,13 @@ class Store:
             sql += " AND exercise_id = ?"
             params.append(exercise_id)
         return self._rows(sql + " ORDER BY exercise_id, prompt_id, partner", params)
+
+    def _shown(self, sitting_id: int, exercise_id: str, prompt_id: str, partner: str) -> bool:
+        """A private answer both may read: its prompt revealed, and not kept just for its partner."""
+        return self.is_revealed(sitting_id, exercise_id, prompt_id) and self._one(
+            "SELECT 1 FROM kept_private WHERE sitting_id = ? AND exercise_id = ? AND prompt_id = ? AND partner = ?",
+            (sitting_id, exercise_id, prompt_id, partner),
+        ) is None
 
     def is_revealed(self, sitting_id: int, exercise_id: str, prompt_id: str) -> bool:
         return (
@@ -1494,11 +1501,14 @@ class Store:
 
     # A commitment written in a private answer exists only once that answer is
     # revealed (save_answer makes none before); a row an older version made at the
-    # first save stays out of every list until then.
+    # first save stays out of every list until then; one kept just for its partner
+    # (keep_private) never shows.
     _COMMITMENT_SHOWN = (
         "NOT EXISTS (SELECT 1 FROM answers a WHERE a.id = commitments.answer_id AND a.private = 1 "
-        "AND NOT EXISTS (SELECT 1 FROM reveals r WHERE r.sitting_id = a.sitting_id "
-        "AND r.exercise_id = a.exercise_id AND r.prompt_id = a.prompt_id))"
+        "AND (NOT EXISTS (SELECT 1 FROM reveals r WHERE r.sitting_id = a.sitting_id "
+        "AND r.exercise_id = a.exercise_id AND r.prompt_id = a.prompt_id) "
+        "OR EXISTS (SELECT 1 FROM kept_private k WHERE k.sitting_id = a.sitting_id "
+        "AND k.exercise_id = a.exercise_id AND k.prompt_id = a.prompt_id AND k.partner = a.partner)))"
     )
 
     def _commitments(self, where: str = "", params: Sequence = ()) -> list[Commitment]:

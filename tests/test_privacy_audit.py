@@ -256,15 +256,16 @@ def test_an_unexpected_error_in_the_app_is_one_line_without_the_words_on_its_fra
 
 
 def test_the_unexpected_problem_line_names_the_place_of_ours_but_never_the_message():
+    from relworkbook import couples
     from relworkbook.app import unexpected_problem
-    from relworkbook.model import answer_text
 
     try:
-        answer_text("template", SECRET_A)  # a str has no .items(): an AttributeError in model.py
-    except AttributeError as error:
+        couples.render(None, SECRET_A)  # an unknown format: a KeyError whose message is the words
+    except KeyError as error:
+        assert SECRET_A in str(error)
         line = unexpected_problem(error)
-    assert line.startswith("unexpected problem (AttributeError in relworkbook/model.py:")
-    assert SECRET_A not in line and "items" not in line and "\n" not in line
+    assert line.startswith("unexpected problem (KeyError in relworkbook/couples.py:")
+    assert SECRET_A not in line and "\n" not in line
 
 
 # ------------------------------------------------------------ notes for one
@@ -372,3 +373,63 @@ async def test_after_a_time_out_a_private_answer_comes_back_only_after_a_look_aw
         app.screen.dismiss(None)
         await pilot.pause()
         assert not isinstance(app.screen, LookAwayScreen)
+
+
+# ------------------------------------------------------- kept just for me
+
+
+def test_a_private_commitment_kept_just_for_me_never_becomes_a_commitment(db):
+    with Store.open(db) as store:
+        sitting = store.last_sitting().id
+        with store.transaction():  # as the sitting's Reveal does: keep, then reveal
+            store.keep_private(sitting, EXERCISE, PROMPT, "a")
+            store.reveal(sitting, EXERCISE, PROMPT)
+        made = store.list_commitments()
+        assert [c.owner for c in made] == ["b"] and SECRET_A not in _words(made)
+        # Even a row an older version made at the first save stays out.
+        answer = store.find_answer(sitting, EXERCISE, PROMPT, "a")
+        with store.transaction():
+            store._write(
+                "INSERT INTO commitments (sitting_id, exercise_id, prompt_id, answer_id, what, owner, due, "
+                "status, created) VALUES (?, ?, ?, ?, ?, 'a', NULL, 'open', '2026-11-20T19:01:00')",
+                (sitting, EXERCISE, PROMPT, answer.id, f"Plan the {SECRET_A}"),
+            )
+        assert SECRET_A not in _words(store.list_commitments() + store.open_commitments())
+
+
+def test_a_locked_answer_kept_just_for_me_stays_locked_in_the_file_after_the_reveal(tmp_path):
+    """Kept just for me is never revealed, so a locked partner's kept answer is never
+    written back as plain text: not in the file, its WAL or the export."""
+    db = tmp_path / "workbook.db"
+    with Store.open(db) as store:
+        store.set_couple("Alex", "royalblue", "Sam", "darkorange")
+        store.set_lock("a", PASSPHRASE)
+        sitting = store.start_sitting(["a", "b"], started="2026-11-20T19:00:00")
+        for prompt, words in (("my-side", SECRET_A), ("underneath", "shown-alex-words")):
+            store.save_answer(sitting.id, "rc-our-cycle", prompt, "a", words if prompt == "underneath"
+                              else {"i_do": words}, prompt_type="text" if prompt == "underneath" else "template",
+                              private=True)
+            store.save_answer(sitting.id, "rc-our-cycle", prompt, "b", f"sam on {prompt}",
+                              prompt_type="text" if prompt == "underneath" else "template", private=True)
+        keys = {"a": store.unlock("a", PASSPHRASE)}
+        with store.transaction():
+            store.keep_private(sitting.id, "rc-our-cycle", "my-side", "a")
+            store.reveal(sitting.id, "rc-our-cycle", "my-side", keys=keys)
+            store.reveal(sitting.id, "rc-our-cycle", "underneath", keys=keys)
+        exported = json.dumps(store.export_data())
+        shown = store.find_answer(sitting.id, "rc-our-cycle", "underneath", "a")
+        assert shown.value == "shown-alex-words" and shown.revealed
+        kept = store.find_answer(sitting.id, "rc-our-cycle", "my-side", "a")
+        assert not kept.revealed and SECRET_A not in json.dumps(kept.value)
+        # It still opens for its partner, with the passphrase.
+        assert store.open_value(kept, store.unlock("a", PASSPHRASE)) == {"i_do": SECRET_A}
+        # A prompt whose only locked answer is kept needs no passphrase to reveal.
+        other = store.start_sitting(["a", "b"], started="2026-11-27T19:00:00")
+        store.save_answer(other.id, "rc-our-cycle", "my-side", "a", {"i_do": "later"}, prompt_type="template",
+                          private=True)
+        with store.transaction():
+            store.keep_private(other.id, "rc-our-cycle", "my-side", "a")
+            store.reveal(other.id, "rc-our-cycle", "my-side")
+    assert SECRET_A not in exported
+    raw = b"".join(p.read_bytes() for p in tmp_path.iterdir() if p.name.startswith("workbook.db"))
+    assert SECRET_A.encode() not in raw
