@@ -433,3 +433,28 @@ def test_a_locked_answer_kept_just_for_me_stays_locked_in_the_file_after_the_rev
     assert SECRET_A not in exported
     raw = b"".join(p.read_bytes() for p in tmp_path.iterdir() if p.name.startswith("workbook.db"))
     assert SECRET_A.encode() not in raw
+
+
+async def test_the_keep_just_for_me_screen_takes_no_screenshot_and_a_break_over_it_ends_on_a_look_away(tmp_path):
+    """Which answers a partner keeps back is theirs alone (the other sees only how many)."""
+    from relworkbook.screens.handover import KeepScreen
+    from relworkbook.screens.look_away import LookAwayScreen
+
+    db = tmp_path / "workbook.db"
+    with Store.open(db) as store:
+        store.set_couple("Alex", "royalblue", "Sam", "darkorange")
+    app = make_app(db, [PACK])
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        app.push_screen(KeepScreen(app.couple, "b", [("unsaid", "What have you not said yet?")], {"unsaid"}))
+        await pilot.pause()
+        assert app.deliver_screenshot() is None
+        app.action_time_out()
+        await pilot.pause()
+        app.screen.dismiss(None)
+        await pilot.pause()
+        assert isinstance(app.screen, LookAwayScreen)
+        assert "Sam, please take the keyboard. Alex, please look away." in _drawn(app)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, KeepScreen)

@@ -27,6 +27,7 @@ from ..model import Couple
 from ..sitting import Reveal, partner_name
 from ..widgets.answer_view import format_answer, shorten
 from ..widgets.badge import PartnerBadge
+from .private import ShowsPrivate
 
 
 _name = partner_name
@@ -129,8 +130,12 @@ class HandoverScreen(Screen[bool]):
         self.dismiss(False)
 
 
-class KeepScreen(Screen["set[str] | None"]):
-    """One partner, alone at the keys, chooses which of their answers to keep just for them."""
+class KeepScreen(ShowsPrivate, Screen["set[str] | None"]):
+    """One partner, alone at the keys, chooses which of their answers to keep just for them.
+
+    Which ones are ticked is theirs alone (the other sees only how many): no screenshot
+    is taken of it, and a break over it ends on a look-away screen (``ShowsPrivate``).
+    """
 
     BINDINGS = [
         Binding("ctrl+s,f10", "done", "Done", id="keep.done"),
@@ -152,6 +157,9 @@ class KeepScreen(Screen["set[str] | None"]):
         self.partner = partner
         self.prompts = prompts  # (prompt id, text)
         self.kept = set(kept)
+
+    def private_owner(self) -> str | None:
+        return self.partner
 
     def compose(self) -> ComposeResult:
         name = _name(self.couple, self.partner)
