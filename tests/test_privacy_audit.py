@@ -458,3 +458,85 @@ async def test_the_keep_just_for_me_screen_takes_no_screenshot_and_a_break_over_
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, KeepScreen)
+
+
+# ------------------------------------------- every command line output at once
+
+UNSEEN = {
+    "template": "obsidianloopalex", "text": "quietfearalex", "text-b": "quietfearsam",
+    "commitment": SECRET_A, "note-a": "alexnotemarigold", "note-b": "samnotejuniper",
+}
+SHARED = "tangerinesharedword"
+
+
+def write_every_kind_unrevealed(store: Store) -> int:
+    """A revealed check-in, then a sitting whose private answers (every kind) are not revealed, and notes."""
+    store.set_couple("Alex", "royalblue", "Sam", "darkorange")
+    areas = ("communication", "trust")
+    one = store.start_sitting(["a", "b"], started="2026-11-01T19:00:00")
+    for partner in ("a", "b"):
+        for area in areas:
+            store.save_answer(one.id, "weekly-check-in", area, partner, 8, prompt_type="scale", private=True,
+                              metric=area)
+    for area in areas:
+        store.reveal(one.id, "weekly-check-in", area)
+    store.end_sitting(one.id, ended="2026-11-01T19:20:00")
+    two = store.start_sitting(["a", "b"], started="2026-11-08T19:00:00")
+    for partner, value in (("a", 2), ("b", 3)):  # low ratings that must not be flagged
+        for area in areas:
+            store.save_answer(two.id, "weekly-check-in", area, partner, value, prompt_type="scale", private=True,
+                              metric=area)
+    store.save_answer(two.id, "weekly-check-in", "went-well", "together", SHARED, prompt_type="text")
+    store.save_answer(two.id, "rc-our-cycle", "my-side", "a", {"i_do": UNSEEN["template"]},
+                      prompt_type="template", private=True)
+    store.save_answer(two.id, "rc-our-cycle", "underneath", "a", UNSEEN["text"], prompt_type="text", private=True)
+    store.save_answer(two.id, "rc-our-cycle", "underneath", "b", UNSEEN["text-b"], prompt_type="text", private=True)
+    store.save_answer(two.id, EXERCISE, PROMPT, "a", {"what": UNSEEN["commitment"], "owner": "a",
+                      "due": "2026-11-10"}, prompt_type="commitment", private=True)
+    store.end_sitting(two.id, ended="2026-11-08T19:40:00")
+    store.save_notes("a", UNSEEN["note-a"])
+    store.save_notes("b", UNSEEN["note-b"])
+    return two.id
+
+
+def test_no_command_line_output_carries_an_unrevealed_answer_a_low_hidden_rating_or_a_note(tmp_path, monkeypatch):
+    monkeypatch.setenv("TZ", "UTC")
+    folder = tmp_path / "desk"
+    folder.mkdir()
+    db = folder / "workbook.db"
+    with Store.open(db) as store:
+        sitting = write_every_kind_unrevealed(store)
+        save_rhythm(store, read_rhythm(store)._replace(calendar_words=True))
+    runner = CliRunner()
+    base = ["--exercises", str(PACK)]
+
+    def out(*args: str) -> str:
+        result = runner.invoke(cli, [*base, *args])
+        assert result.exit_code == 0, (args, result.output)
+        return result.stdout_bytes.decode("utf-8").replace("\r\n ", "")
+
+    on_db = ["--db", str(db)]
+    dates = ["--from", "2026-10-01", "--to", "2026-12-01"]
+    commands = [["recap", *on_db, "--session", str(sitting), "--format", f] for f in ("text", "markdown", "html")]
+    commands += [["report", *on_db, *dates, "--format", f] for f in ("text", "markdown", "html")]
+    commands += [["trends", *on_db, "--format", f] for f in ("text", "csv", "json")]
+    commands += [["couples", str(folder), "--format", f] for f in ("text", "csv", "json")]
+    commands += [["history", *on_db], ["history", *on_db, "--json"], ["calendar", *on_db, "--output", "-"]]
+    commands += [["history", *on_db, "--search", word] for word in (*UNSEEN.values(), "alex", "fear")]
+    outputs = {" ".join(c[:1] + c[-2:]): out(*c) for c in commands}
+    assert SHARED in outputs["recap --format text"]  # the check sees what is shared
+    for name, text in outputs.items():
+        assert not [w for w in UNSEEN.values() if w in text], name
+    assert "2026-11-08" not in outputs["trends --format csv"]  # the hidden low ratings are not counted
+    assert "None in these dates" in outputs[f"report --format text"]  # nor flagged as low
+    assert json.loads(outputs["couples --format json"])["lines"][0]["overdue"] == 0
+    # The export is everything (plain, with no lock): every word, notes too.
+    exported = out("export", *on_db)
+    assert all(w in exported for w in UNSEEN.values())
+    # Once revealed, the same outputs carry them (the check can fail).
+    with Store.open(db) as store:
+        for exercise, prompt in (("rc-our-cycle", "my-side"), ("rc-our-cycle", "underneath"), (EXERCISE, PROMPT)):
+            store.reveal(sitting, exercise, prompt)
+    recap_text = out("recap", *on_db, "--session", str(sitting))
+    assert all(UNSEEN[k] in recap_text for k in ("template", "text", "text-b", "commitment"))
+    assert not any(UNSEEN[k] in recap_text for k in ("note-a", "note-b"))  # notes: never
