@@ -540,3 +540,43 @@ def test_no_command_line_output_carries_an_unrevealed_answer_a_low_hidden_rating
     recap_text = out("recap", *on_db, "--session", str(sitting))
     assert all(UNSEEN[k] in recap_text for k in ("template", "text", "text-b", "commitment"))
     assert not any(UNSEEN[k] in recap_text for k in ("note-a", "note-b"))  # notes: never
+
+
+async def test_no_screen_shows_an_unrevealed_answer_of_any_kind_or_a_note(tmp_path):
+    from relworkbook.screens.search import SearchScreen
+    from relworkbook.screens.sitting_view import SittingViewScreen
+
+    db = tmp_path / "workbook.db"
+    with Store.open(db) as store:
+        write_every_kind_unrevealed(store)
+    app = make_app(db, [PACK])
+    seen: dict[str, str] = {}
+    async with app.run_test(size=(120, 50)) as pilot:
+        await pilot.pause()
+        seen["home"] = _screen_text(app)
+        for action in ("history", "trends", "report", "commitments", "last_recap"):
+            await app.run_action(action)
+            for _ in range(3):
+                await pilot.pause()
+            seen[action] = _screen_text(app)
+            if action == "history":
+                await pilot.press("enter")  # the newest sitting
+                await pilot.pause()
+                assert isinstance(app.screen, SittingViewScreen)
+                seen["sitting view"] = _screen_text(app)
+                await pilot.press("escape")
+                await pilot.pause()
+            await pilot.press("escape")
+            await pilot.pause()
+        for word in (*UNSEEN.values(), "fear", "alex"):
+            app.push_screen(SearchScreen(app.store, app.catalog, app.couple, query=word))
+            await pilot.pause()
+            await pilot.pause()
+            seen[f"search {word}"] = _drawn(app)
+            app.pop_screen()
+            await pilot.pause()
+    assert SHARED in seen["sitting view"] and SHARED in seen["last_recap"]  # the check sees what is shared
+    for name, text in seen.items():
+        if name.startswith("search "):
+            text = text.replace(name.removeprefix("search "), "", 1)  # the query itself, in its box
+        assert not [w for w in UNSEEN.values() if w in text], name
