@@ -30,7 +30,7 @@ from textual.screen import Screen
 from textual.theme import Theme
 
 from .commands import WorkbookCommands
-from .model import PARTNERS, Couple, Exercise
+from .model import PARTNERS, TOGETHER, Couple, Exercise, partner_name
 
 THEME_SETTING = "theme"
 # Offered on the time-out screen once the break is over (when the program has it).
@@ -255,10 +255,7 @@ class WorkbookApp(App[None]):
         return self._couple_seen
 
     def partner_name(self, key: str) -> str:
-        couple = self.couple
-        if couple is None:
-            return {"a": "Partner A", "b": "Partner B"}.get(key, "Together")
-        return couple.name(key)
+        return partner_name(self.couple, key if key in PARTNERS else TOGETHER)
 
     def current_sitting_id(self) -> int | None:
         """This run's sitting, or one left open by an earlier run."""

@@ -749,6 +749,6 @@ def backup(ctx: click.Context, db: str | None) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> None:
-    """The click command line (start.main sends here all but the plain start)."""
+    """The click command line (``__main__.main`` sends here all but the plain start)."""
     start.guarded(lambda: cli.main(args=list(argv) if argv is not None else None,
                                    prog_name="relworkbook", standalone_mode=True))

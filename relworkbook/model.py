@@ -335,3 +335,18 @@ def is_locked(value: Any) -> bool:
     """Whether a stored value is a locked (sealed) private answer or note."""
     return isinstance(value, dict) and LOCKED in value
 
+
+FALLBACK_NAMES = {"a": "Partner A", "b": "Partner B", TOGETHER: "Together", "both": "Both of us"}
+
+
+def partner_name(couple: "Couple | None", key: str) -> str:
+    """A partner's name; "Partner A"/"Partner B" before the names are in; "Together", "Both of us"."""
+    if couple is None or key not in PARTNERS:
+        return FALLBACK_NAMES.get(key, key)
+    return couple.name(key)
+
+
+def partner_names(couple: "Couple | None") -> dict[str, str]:
+    """key -> display name for a, b, together and both."""
+    return {key: partner_name(couple, key) for key in FALLBACK_NAMES}
+

@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any, Sequence
 from . import paths
 from .kinds import MONTHS as _MONTHS, Piece, commitment_line, nice_day, pieces_for
 from .trends import BIG_CHANGE, LOW_ITEM, RELIABLE_CHANGE, change_words, is_low
-from .model import PARTNERS, TOGETHER, Answer, Commitment, Exercise, Prompt, Sitting
+from .model import PARTNERS, TOGETHER, Answer, Commitment, Exercise, Prompt, Sitting, partner_names
 
 if TYPE_CHECKING:  # pragma: no cover
     from .catalog import Catalog
@@ -218,11 +218,7 @@ def _visible(answer: Answer) -> bool:
 
 
 def _names(store: Store) -> dict[str, str]:
-    couple = store.get_couple()
-    names = {"a": "Partner A", "b": "Partner B", TOGETHER: "Together", "both": "Both of us"}
-    if couple is not None:
-        names["a"], names["b"] = couple.a.name, couple.b.name
-    return names
+    return partner_names(store.get_couple())
 
 
 def _commitment(value: dict, names: dict[str, str], status: str = "") -> RecapCommitment:

@@ -37,7 +37,7 @@ from datetime import date, timedelta
 from typing import Any, Sequence
 
 from . import trends
-from .model import PARTNERS
+from .model import PARTNERS, partner_names
 
 DEFAULT_WEEKS = 12
 LOW_ITEM = trends.LOW_ITEM  # a single rating at or below this is flagged (trends.is_low)
@@ -229,11 +229,7 @@ def date_range(start: Any = None, end: Any = None, today: date | None = None) ->
 
 
 def _names(store: Any) -> dict[str, str]:
-    couple = store.get_couple()
-    names = {"a": "Partner A", "b": "Partner B", "both": "Both of us", "together": "Together"}
-    if couple is not None:
-        names["a"], names["b"] = couple.a.name, couple.b.name
-    return names
+    return partner_names(store.get_couple())
 
 
 def _in_range(points: Sequence[tuple[str, float]], start: str, end: str) -> tuple[tuple[str, float], ...]:

@@ -33,30 +33,15 @@ from typing import TYPE_CHECKING, Any, Callable, Iterable, NamedTuple, Sequence
 from . import progress
 from .debounce import Debounce
 from .kinds import is_answered, number_for
-from .model import PARTNERS, TOGETHER, Commitment, Couple, Exercise, Prompt, is_locked
+from .model import PARTNERS, TOGETHER, Commitment, Exercise, Prompt, is_locked, partner_name
 
 if TYPE_CHECKING:  # pragma: no cover
     from .store import Store
 
 INTRO = "intro"
 REVIEW = "review"
-FALLBACK_NAMES = {"a": "Partner A", "b": "Partner B", TOGETHER: "Together", "both": "Both of us"}
 
-
-def partner_name(couple: Couple | None, key: str) -> str:
-    """A partner's name, or "Partner A"/"Partner B" before the names are in."""
-    if couple is None or key not in PARTNERS:
-        return FALLBACK_NAMES.get(key, key)
-    return couple.name(key)
-
-
-def names(couple: Couple | None) -> dict[str, str]:
-    """key -> display name for a, b, together and both."""
-    out = dict(FALLBACK_NAMES)
-    if couple is not None:
-        out["a"], out["b"] = couple.a.name, couple.b.name
-    return out
-
+__all__ = ["Run", "Reveal", "TimeOut", "View"]
 
 class View(NamedTuple):
     """What the exercise screen should draw now.

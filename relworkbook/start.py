@@ -238,23 +238,3 @@ def guarded(run: Callable[[], None]) -> None:
         detail = str(error).splitlines()[0] if str(error) else error.__class__.__name__
         print(f"relworkbook: unexpected problem ({error.__class__.__name__}: {one_line(detail)}). Please report it.", file=sys.stderr)
         sys.exit(EXIT_ERROR)
-
-
-def main(argv: Sequence[str] | None = None) -> None:
-    args = list(sys.argv[1:] if argv is None else argv)
-    # Shell completion (click's ``eval "$(_RELWORKBOOK_COMPLETE=bash_source relworkbook)"``)
-    # runs the bare command with this variable set: it is click's to answer,
-    # and must never open the app.
-    plain = None if COMPLETE_VAR in os.environ else plain_start_args(args)
-    if plain is None:
-        from .cli import main as cli_main
-
-        cli_main(args)
-        return
-    db, dirs = plain
-
-    def run() -> None:
-        path = Path(db).expanduser() if db else default_db()
-        run_app(path, exercise_dirs(dirs))
-
-    guarded(run)

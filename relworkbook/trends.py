@@ -63,7 +63,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any, Iterable, Sequence
 
-from .model import Exercise, Instrument, MetricPoint, PARTNERS
+from .model import Exercise, Instrument, MetricPoint, PARTNERS, partner_names
 
 LOW_ITEM = 3  # a single rating at or below this (on a 1-10 scale) is flagged
 RELIABLE_CHANGE = "reliable change"
@@ -401,10 +401,8 @@ class TrendsSummary:
 
 
 def _names(store: Store | None) -> dict[str, str]:
-    names = {"a": "Partner A", "b": "Partner B", "together": "Together"}
-    couple = store.get_couple() if store is not None else None
-    if couple is not None:
-        names["a"], names["b"] = couple.a.name, couple.b.name
+    names = partner_names(store.get_couple() if store is not None else None)
+    del names["both"]
     return names
 
 
@@ -538,7 +536,7 @@ def summarise(points: Sequence[MetricPoint], catalog: Any, window: str = "all", 
     sitting over its exercises, and each instrument reads its own exercise's
     columns. The work is per sitting (hundreds), mostly inside dict and sort.
     """
-    names = dict(names or {"a": "Partner A", "b": "Partner B", "together": "Together"})
+    names = dict(names or _names(None))
     pairs = list(catalog.instruments()) if catalog is not None else []
     started, groups = _columns(points)
 

@@ -21,7 +21,7 @@ from textual.widgets import Button, DataTable, Footer, Header, Static
 
 from ..model import Commitment, Couple
 from ..rhythm import due_phrase
-from .sitting_view import go_back, name_text
+from .lookback import go_back, name_text
 
 STATUS_WORDS = {"open": "open", "kept": "kept", "partly": "partly kept", "not_kept": "not kept"}
 

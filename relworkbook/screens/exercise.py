@@ -31,8 +31,8 @@ from textual.timer import Timer
 from textual.widgets import Button, Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
-from ..model import TOGETHER, Commitment, Exercise
-from ..sitting import Run, View, partner_name
+from ..model import TOGETHER, Commitment, Exercise, partner_name
+from ..sitting import Run, View
 from ..store import WorkbookError
 from ..widgets import AnswerView, PartnerBadge, PromptWidget, TurnsPrompt, widget_for
 from . import HoldsAnswers

@@ -23,8 +23,8 @@ from textual.containers import Center, Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Button, Footer, SelectionList, Static
 
-from ..model import Couple
-from ..sitting import Reveal, partner_name
+from ..model import Couple, partner_name
+from ..sitting import Reveal
 from ..widgets.answer_view import format_answer, shorten
 from ..widgets.badge import PartnerBadge
 from .private import ShowsPrivate

@@ -23,7 +23,8 @@ from textual.strip import Strip
 from textual.widgets import Footer, Header, Static
 
 from ..model import Couple
-from .sitting_view import SittingViewScreen, exercise_title, go_back, partner_name, short_when
+from .lookback import exercise_title, go_back, partner_name, short_when
+from .sitting_view import SittingViewScreen
 
 
 def _who(couple: Couple | None, attendees: tuple[str, ...]) -> str:

@@ -24,7 +24,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Input, Static
 
-from ..model import PARTNERS, Couple
+from ..model import PARTNERS, Couple, partner_name
 from ..store import LockError, WorkbookError
 from .confirm import ConfirmScreen, DialogScreen
 
@@ -43,10 +43,7 @@ FORGOTTEN = (
 )
 
 
-def _name(couple: Couple | None, key: str) -> str:
-    if couple is None:
-        return {"a": "Partner A", "b": "Partner B"}.get(key, key)
-    return couple.name(key)
+_name = partner_name
 
 
 class PassphraseScreen(DialogScreen):

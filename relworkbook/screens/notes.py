@@ -21,7 +21,7 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Button, Footer, Static, TextArea
 
-from ..model import Couple
+from ..model import Couple, partner_name
 from ..store import WorkbookError
 from .confirm import DialogScreen
 from .private import ShowsPrivate
@@ -30,8 +30,7 @@ SAVE_DELAY = 0.4
 SAVE_AT_LEAST = 1.0
 
 
-def _name(couple: Couple | None, key: str) -> str:
-    return couple.name(key) if couple is not None else {"a": "Partner A", "b": "Partner B"}[key]
+_name = partner_name
 
 
 class WhoseNotesScreen(DialogScreen):

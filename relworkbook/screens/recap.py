@@ -29,7 +29,7 @@ from textual.widgets import Button, Footer, Static
 
 from .. import paths
 from ..model import TOGETHER, Couple
-from .sitting_view import go_back, partner_colour
+from .lookback import go_back, partner_colour
 
 PRIVATE_HIDDEN = "Private, not yet revealed"
 # Below this many columns of text the two partners' answers are stacked.

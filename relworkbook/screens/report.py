@@ -24,7 +24,7 @@ from textual.widgets import Button, Footer, Static
 
 from .. import paths
 from ..model import Couple
-from .sitting_view import go_back
+from .lookback import go_back
 
 # (key, label, days back from today; None for everything)
 RANGES = (("12w", "the last 12 weeks", 84), ("1y", "the last year", 365), ("all", "everything", None))

@@ -17,7 +17,7 @@ from textual.widgets import Footer, Header, Static
 
 from ..model import Couple
 from ..widgets import format_answer
-from .sitting_view import (
+from .lookback import (
     PRIVATE_HIDDEN,
     exercise_title,
     go_back,

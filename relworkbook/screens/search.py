@@ -20,7 +20,8 @@ from textual.widgets import Footer, Header, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from ..model import Couple, SearchHit
-from .sitting_view import SittingViewScreen, exercise_title, go_back, name_text, short_when
+from .lookback import exercise_title, go_back, name_text, short_when
+from .sitting_view import SittingViewScreen
 
 HIGHLIGHT = "bold reverse"
 PAGE = 50  # results loaded at a time; the list's last line loads the next ones

@@ -26,81 +26,18 @@ from textual.widgets import Button, Footer, Header, Static
 from ..model import TOGETHER, Answer, Couple, Prompt
 from ..widgets import format_answer, widget_for
 from .confirm import BoxScreen
-
-PRIVATE_HIDDEN = "Private, not yet revealed"
-FALLBACK_NAMES = {"a": "Partner A", "b": "Partner B", TOGETHER: "Together", "both": "Both of us"}
-
-
-# ----------------------------------------------------------- shared helpers
-
-
-def partner_name(couple: Couple | None, key: str) -> str:
-    if key == "both":
-        return "Both of us"
-    if couple is None or key not in ("a", "b"):
-        return FALLBACK_NAMES.get(key, key)
-    return couple.name(key)
-
-
-def partner_colour(couple: Couple | None, key: str) -> str:
-    """The partner's colour as a hex Rich understands, readable on the theme (4.5:1), or ""."""
-    if couple is None or key not in ("a", "b"):
-        return ""
-    from ..colour import partner_colour as readable_colour
-
-    return readable_colour(couple.partner(key).colour)
-
-
-def name_text(couple: Couple | None, key: str) -> Text:
-    """A partner's name in bold, in their colour."""
-    colour = partner_colour(couple, key)
-    return Text(partner_name(couple, key), style=f"bold {colour}".strip())
-
-
-def who_attended(couple: Couple | None, attendees: tuple[str, ...] | list[str]) -> str:
-    names = [partner_name(couple, key) for key in attendees]
-    if not names:
-        return "nobody recorded"
-    return " and ".join(names)
-
-
-def short_when(iso: str | None) -> str:
-    """'2026-01-05T19:29:00' -> '2026-01-05 19:29'."""
-    if not iso:
-        return ""
-    return iso[:16].replace("T", " ")
-
-
-def long_when(iso: str | None) -> str:
-    """'2026-01-05T19:29:00' -> 'Mon 5 Jan 2026, 19:29'."""
-    if not iso:
-        return ""
-    try:
-        moment = datetime.fromisoformat(iso)
-    except ValueError:
-        return iso
-    return f"{moment:%a} {moment.day} {moment:%b %Y, %H:%M}"
-
-
-def exercise_title(catalog: Any, exercise_id: str) -> str:
-    exercise = catalog.exercise(exercise_id) if catalog is not None else None
-    return exercise.title if exercise is not None else exercise_id
-
-
-def prompt_for(catalog: Any, answer: Answer) -> Prompt:
-    """The catalogue's prompt for an answer, or a plain stand-in when a pack no longer has it."""
-    prompt = catalog.prompt(answer.exercise_id, answer.prompt_id) if catalog is not None else None
-    if prompt is not None:
-        return prompt
-    kind = "text" if isinstance(answer.value, str) else "choice"
-    return Prompt(id=answer.prompt_id, type=kind, text=answer.prompt_id)
-
-
-def go_back(screen: Screen) -> None:
-    """Escape: leave this screen when something lies beneath it."""
-    if len(screen.app.screen_stack) > 1 and screen.app.screen is screen:
-        screen.app.pop_screen()
-
+from .lookback import (
+    PRIVATE_HIDDEN,
+    partner_colour,
+    name_text,
+    who_attended,
+    short_when,
+    long_when,
+    exercise_title,
+    prompt_for,
+    go_back,
+    partner_name,
+)
 
 # ------------------------------------------------------------ answer blocks
 

@@ -23,8 +23,8 @@ from textual.containers import Center, Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Button, Digits, Static
 
-from ..model import PARTNERS, Couple
-from ..sitting import TimeOut, partner_name
+from ..model import PARTNERS, Couple, partner_name
+from ..sitting import TimeOut
 
 STEP_MINUTES = 5
 MAX_MINUTES = 120

@@ -25,8 +25,8 @@ from textual.widgets.option_list import Option
 from textual_plotext import PlotextPlot
 
 from .. import trends
-from ..model import Couple
-from .sitting_view import go_back, name_text, partner_colour
+from ..model import Couple, partner_name
+from .lookback import go_back, name_text, partner_colour
 
 WINDOW_LABELS = {"3m": "Last 3 months", "1y": "Last year", "all": "All"}
 RELIABLE = "reliable change"
@@ -391,8 +391,7 @@ class TrendsScreen(Screen[None]):
                 out.append(f"\n  LOW: {', '.join(low)} at {trends.LOW_ITEM} or below", style="bold")
             out.append("\n")
         if kind == "metric":
-            a = self.couple.name("a") if self.couple else "Partner A"
-            b = self.couple.name("b") if self.couple else "Partner B"
+            a, b = partner_name(self.couple, "a"), partner_name(self.couple, "b")
             if trend.gap is None:
                 out.append("Gap: no sitting yet where both rated this.", style="dim")
             elif abs(trend.gap) < 0.05:

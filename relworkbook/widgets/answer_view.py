@@ -8,7 +8,7 @@ from rich.text import Text
 from textual.widgets import Static
 
 from ..kinds import answer_text
-from ..model import Couple, Prompt, is_locked
+from ..model import Couple, Prompt, is_locked, partner_name
 from .template import fill_template
 
 SHOW_AT_MOST = 2000  # characters of an answer shown while answering; History shows it whole
@@ -17,9 +17,7 @@ SHOW_AT_MOST = 2000  # characters of an answer shown while answering; History sh
 def _name(couple: Couple | None, key: str) -> str:
     if key == "both":
         return "both of us"
-    if couple is None:
-        return {"a": "Partner A", "b": "Partner B"}.get(key, "Together")
-    return couple.name(key)
+    return partner_name(couple, key if key in ("a", "b") else "together")
 
 
 def format_answer(prompt: Prompt, value: Any, couple: Couple | None = None, *, out_of: bool = False) -> Text:

@@ -13,7 +13,7 @@ from typing import Any
 from textual.message import Message
 from textual.widget import NoScreen, Widget
 
-from ..model import Couple, Prompt
+from ..model import Couple, Prompt, partner_name
 
 
 class PromptWidget(Widget):
@@ -85,11 +85,7 @@ class PromptWidget(Widget):
             target.focus()
 
     def partner_name(self, key: str) -> str:
-        if self.couple is None:
-            return {"a": "Partner A", "b": "Partner B", "both": "Both of us"}.get(key, "Together")
-        if key == "both":
-            return "Both of us"
-        return self.couple.name(key)
+        return partner_name(self.couple, key if key in ("a", "b", "both") else "together")
 
     def _loaded(self, value: Any) -> None:
         """Call at the end of ``set_value``."""
