@@ -191,7 +191,12 @@ def _turns_answered(value: Any) -> bool:
 def _turns_text(value: Any) -> str:
     parts: list[str] = []
     for turn in value or []:
-        for key in ("said", "paraphrase", "correction"):
+        if turn.get("said"):
+            parts.append(str(turn["said"]))
+        for earlier in turn.get("tries") or ():
+            if isinstance(earlier, dict):
+                parts.extend(str(earlier[k]) for k in ("paraphrase", "correction") if earlier.get(k))
+        for key in ("paraphrase", "correction"):
             if turn.get(key):
                 parts.append(str(turn[key]))
     return "\n".join(parts)
@@ -207,9 +212,10 @@ def _turns_pieces(prompt: Prompt | None, value: Any, names: Names) -> tuple[Piec
         who = names.get(speaker, "Speaker")
         hearer = names.get(listener, "Listener")
         out.append(Piece(str(turn.get("said", "")) or "(nothing written)", label=f"Round {number}, {who} said"))
-        tries = [str(t) for t in turn.get("tries") or () if str(t).strip()]
-        for earlier in tries:
-            out.append(Piece(earlier, label=f"{hearer} heard first"))
+        for earlier in turn.get("tries") or ():
+            if isinstance(earlier, dict):
+                out.append(Piece(str(earlier.get("paraphrase", "")) or "(nothing written)", label=f"{hearer} heard"))
+                out.append(Piece(str(earlier.get("correction", "")) or "(nothing written)", label=f"{who}: not quite"))
         out.append(Piece(str(turn.get("paraphrase", "")) or "(nothing written)", label=f"{hearer} heard"))
         if turn.get("confirmed"):
             out.append(Piece("Yes, that was it", label=f"{who} confirmed"))

@@ -234,13 +234,32 @@ async def test_template_turns_commitment_by_keys(store, catalog):
         await type_text(pilot, "tired not bored")
         await pilot.press("enter")
         await pilot.pause()
+        # Flow fix 7: after "Not quite", the listener says it back again (up to three tries).
+        assert "Alex listens" in str(badge(app).content) and "try 2 of 3" in shown(app)
+        await type_text(pilot, "you are worn out")
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.press("n")
+        await pilot.pause()
+        await type_text(pilot, "worn out by work")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "try 3 of 3" in shown(app)
+        await type_text(pilot, "work wears you out")
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.press("y")
+        await pilot.pause()
         assert "All rounds done" in shown(app)
         await pilot.press("pagedown")
         await pilot.pause()
         assert answer(store, sitting.id, "fx-i-statements", "listen", "together") == [
             {"speaker": "a", "said": "I miss you", "paraphrase": "you feel far", "confirmed": True, "correction": ""},
-            {"speaker": "b", "said": "work is heavy", "paraphrase": "you are bored", "confirmed": False,
-             "correction": "tired not bored"},
+            {"speaker": "b", "said": "work is heavy", "paraphrase": "work wears you out", "confirmed": True,
+             "correction": "", "tries": [
+                 {"paraphrase": "you are bored", "correction": "tired not bored"},
+                 {"paraphrase": "you are worn out", "correction": "worn out by work"},
+             ]},
         ]
 
         # commitment (together): what, who, when; a bad date stops Next with a clear message

@@ -195,3 +195,78 @@ def test_a_solo_sitting_leaves_together_prompts_waiting_and_next_moves_on(tmp_pa
         # Once everything else is done, it is suggested again.
         others = {e.id for e in CATALOG.exercises if e.id != exercise.id}
         assert progress.next_exercise(store, CATALOG, others, just_done=just).id == exercise.id
+
+
+# ---- 11. Correcting a past answer
+
+
+async def test_the_chosen_past_answer_is_marked_and_e_names_whose_it_corrects(tmp_path):
+    from textual.widgets import Button
+
+    from relworkbook.screens.help import HelpScreen
+    from relworkbook.screens.sitting_view import AnswerBlock, SittingViewScreen
+
+    db = _workbook(tmp_path)
+    with Store.open(db) as store:
+        sitting = store.start_sitting(("a", "b"), started="2026-01-03T19:00:00")
+        store.save_answer(sitting.id, "fx-hopes", "hope", "a", "More walks", prompt_type="text")
+        store.save_answer(sitting.id, "fx-hopes", "hope", "b", "Less phone", prompt_type="text")
+        store.end_sitting(sitting.id, ended="2026-01-03T19:30:00")
+    app = make_app(db, [FIXTURES], shipped=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        app.push_screen(SittingViewScreen(app.store, app.catalog, app.couple, sitting.id))
+        await pilot.pause()
+        first, second = list(app.screen.query(AnswerBlock))[:2]
+        assert app.focused is first
+        assert "\u25c0 chosen" in str(first.content) and "chosen" not in str(second.content)
+        assert "Correct Alex's (e)" in str(app.screen.query_one("#sv-edit", Button).label)
+        await pilot.press("down")
+        await pilot.pause()
+        assert "\u25c0 chosen" in str(second.content) and "chosen" not in str(first.content)
+        assert "Correct Sam's (e)" in str(app.screen.query_one("#sv-edit", Button).label)
+        await pilot.press("f1")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        rows = app.key_rows(app.screen_stack[-2])
+        assert any("Choose the next answer" in what and "↓" in keys for _, keys, what in rows)
+
+
+# ---- 7. Active listening: up to three tries
+
+
+async def test_after_three_not_quites_the_round_ends_with_the_correction():
+    from textual.app import App
+
+    from relworkbook.model import Prompt
+    from relworkbook.widgets import TurnsPrompt
+
+    prompt = Prompt("listen", "turns", "Say it back", rounds=1)
+
+    class One(App):
+        def compose(self):
+            yield TurnsPrompt(prompt)
+
+    app = One()
+    async with app.run_test(size=(80, 24)) as pilot:
+        widget = app.query_one(TurnsPrompt)
+        widget.focus_first()
+        for text in ("I am tired", "you are sad"):
+            await pilot.press(*text, "enter")
+        for n in range(3):
+            assert widget.stage == "confirm"
+            await pilot.press("n")
+            await pilot.press(*f"no {n}", "enter")
+            if n < 2:
+                assert widget.stage == "paraphrase"
+                await pilot.press(*f"try {n}", "enter")
+        assert widget.stage == "done"
+        (turn,) = widget.value
+        assert turn["tries"] == [{"paraphrase": "you are sad", "correction": "no 0"},
+                                 {"paraphrase": "try 0", "correction": "no 1"}]
+        assert turn["paraphrase"] == "try 1" and turn["correction"] == "no 2" and not turn["confirmed"]
+        assert kinds.answer_text("turns", widget.value).count("\n") == 6
+        pieces = kinds.pieces_for(prompt, "turns", widget.value, {"a": "Alex", "b": "Sam"})
+        assert [p.text for p in pieces][:5] == ["I am tired", "you are sad", "no 0", "try 0", "no 1"]
+        widget.set_value(widget.value)  # loaded back as it was
+        assert widget.value == [turn] and widget.stage == "done"

@@ -17,25 +17,23 @@ twice a second while the typing goes on); leaving a page saves at once;
 
 from __future__ import annotations
 
-import datetime as dt
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.timer import Timer
 from textual.widgets import Button, Footer, OptionList, Static
-from textual.widgets.option_list import Option
 
-from ..model import TOGETHER, Commitment, Exercise, partner_name
+from ..model import TOGETHER, Exercise, partner_name
 from ..sitting import Run, View
 from ..store import WorkbookError
-from ..widgets import AnswerView, PartnerBadge, PromptWidget, TurnsPrompt, widget_for
+from ..widgets import PartnerBadge, PromptWidget, TurnsPrompt
 from . import HoldsAnswers
+from . import exercise_pages as pages
 from .handover import HandoverScreen, RevealScreen
 from .private import ShowsPrivate
 
@@ -43,7 +41,6 @@ if TYPE_CHECKING:  # pragma: no cover
     from ..store import Store
 
 ERROR_QUIET = 5.0  # seconds before the same failed autosave is reported again
-STATUS_WORDS = {"kept": "kept", "partly": "partly kept", "not_kept": "not kept", "open": "not reviewed yet"}
 
 
 class ExerciseScreen(ShowsPrivate, HoldsAnswers[bool]):
@@ -79,7 +76,7 @@ class ExerciseScreen(ShowsPrivate, HoldsAnswers[bool]):
         self._dirty_since: float | None = None  # monotonic time of the first unsaved change
         self._save_timer: Timer | None = None
         self._last_error: tuple[str, float] | None = None  # (message, monotonic time shown)
-        self._started = self._sitting_start()
+        self._started = pages.sitting_start(store.get_sitting(self.run.sitting_id))
         self._busy = False
 
     def shows_private(self) -> bool:
@@ -103,20 +100,8 @@ class ExerciseScreen(ShowsPrivate, HoldsAnswers[bool]):
         self.set_interval(1.0, self._tick)
         await self._show_page()
 
-    def _sitting_start(self) -> dt.datetime:
-        sitting = self.store.get_sitting(self.run.sitting_id)
-        try:
-            return dt.datetime.fromisoformat(sitting.started) if sitting else dt.datetime.now()
-        except (TypeError, ValueError):
-            return dt.datetime.now()
-
     def _tick(self) -> None:
-        started = self._started
-        now = dt.datetime.now(started.tzinfo) if started.tzinfo else dt.datetime.now()
-        seconds = max(0, int((now - started).total_seconds()))
-        hours, rest = divmod(seconds, 3600)
-        text = f"{hours}:{rest // 60:02d}:{rest % 60:02d}" if hours else f"{rest // 60}:{rest % 60:02d}"
-        self.query_one("#elapsed", Static).update(f"sitting {text}")
+        self.query_one("#elapsed", Static).update(f"sitting {pages.elapsed(self._started)}")
 
     def _who(self, key: str) -> str:
         return partner_name(self.couple, key)
@@ -158,25 +143,17 @@ class ExerciseScreen(ShowsPrivate, HoldsAnswers[bool]):
         if self.flush_saves(leaving=True):
             self.dismiss(False)
 
-    @on(Button.Pressed, "#next")
-    async def _next_pressed(self) -> None:
-        await self.action_next()
+    BUTTONS = {"next": "next", "back": "back", "answer-again": "answer_again", "reveal-now": "reveal_now"}
 
-    @on(Button.Pressed, "#back")
-    async def _back_pressed(self) -> None:
-        await self.action_back()
-
-    @on(Button.Pressed, "#answer-again")
-    async def _again_pressed(self) -> None:
-        await self.action_answer_again()
-
-    @on(Button.Pressed, "#reveal-now")
-    async def _reveal_pressed(self) -> None:
-        await self.action_reveal_now()
-
-    @on(Button.Pressed, ".mark")
-    def _mark_pressed(self, event: Button.Pressed) -> None:
-        self.action_review(str(event.button.name))
+    @on(Button.Pressed)
+    async def _pressed(self, event: Button.Pressed) -> None:
+        button = event.button
+        if button.has_class("mark"):
+            event.stop()
+            self.action_review(str(button.name))
+        elif button.id in self.BUTTONS:
+            event.stop()
+            await self.run_action(self.BUTTONS[button.id])
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         kind = self.view.kind if self.view is not None else None
@@ -240,47 +217,14 @@ class ExerciseScreen(ShowsPrivate, HoldsAnswers[bool]):
         self.query_one("#where", Static).update(where)
 
     async def _show_intro(self, view: View) -> None:
-        ex, run = self.exercise, self.run
-        here = " and ".join(self._who(p) for p in run.slot_attendees) or "you"
-        self._set_header(view.partner, ex.title)
-        parts = [
-            Static(ex.title, classes="title"),
-            Static(f"About {ex.minutes} minutes. {len(run.slots)} answers to give, for {here}.", classes="muted"),
-            Static(ex.intro, classes="para"),
-        ]
-        if ex.tips:
-            tips = Text("Tips\n", style="bold")
-            for tip in ex.tips:
-                tips.append(f"\u2022 {tip}\n")
-            parts.append(Static(tips, classes="para"))
-        if run.catching_up:
-            note = "You are catching up on a sitting you missed: your answers join the ones given then."
-            parts.append(Static(note, classes="note"))
-        if not run.slots:
-            note = "There is nothing here for who is sitting today; it waits for both of you."
-            parts.append(Static(note, classes="note"))
-        parts.append(Static("Press PgDn or Next to begin. PgUp goes back; Esc leaves (everything is saved).", classes="muted para"))
-        await self.query_one("#body").mount_all(parts)
+        self._set_header(view.partner, self.exercise.title)
+        await self.query_one("#body").mount_all(pages.intro(self.exercise, self.run, self.couple))
         self.query_one("#next", Button).focus()
-
-    def _review_label(self, c: Commitment) -> Text:
-        status = self.run.status_of(c)
-        owner = "both of us" if c.owner == "both" else self._who(c.owner)
-        label = Text(c.what, style="bold")
-        label.append(f"  ({owner}" + (f", by {c.due}" if c.due else "") + ")")
-        label.append(f"  \u2192 {STATUS_WORDS.get(status, status)}", style="italic")
-        return label
 
     async def _show_review(self) -> None:
         self._set_header(TOGETHER, f"{self.exercise.title} \u00b7 last week's commitments")
-        options = OptionList(*[Option(self._review_label(c), id=str(c.id)) for c in self.run.review], id="review-list")
-        buttons = [("kept", "Kept (k)", "success"), ("partly", "Partly (p)", "default"), ("not_kept", "Not kept (n)", "warning")]
-        await self.query_one("#body").mount_all([
-            Static("Before the questions: how did last week's commitments go?", classes="prompt-text"),
-            Static("Choose one with Up/Down, then k: kept, p: partly, n: not kept. Next when you are done.", classes="muted"),
-            options,
-            Horizontal(*[Button(label, id=f"mark-{s}", name=s, variant=v, classes="mark") for s, label, v in buttons], classes="buttons"),  # type: ignore[arg-type]
-        ])
+        parts, options = pages.review(self.run, self.couple)
+        await self.query_one("#body").mount_all(parts)
         options.highlighted = 0
         options.focus()
 
@@ -297,15 +241,15 @@ class ExerciseScreen(ShowsPrivate, HoldsAnswers[bool]):
             if not yes:
                 return
             self.run.mark(commitment.id, status)
-            options.replace_option_prompt_at_index(index, self._review_label(commitment))
+            options.replace_option_prompt_at_index(index, pages.review_label(self.run, commitment, self.couple))
             options.highlighted = index  # marking is not "next": the highlight stays
             options.focus()
 
         if self.run.needs_asking(commitment.id, status):
             from .confirm import ConfirmScreen
 
-            before = STATUS_WORDS.get(self.run.status_of(commitment), "")
-            question = f"Change \u201c{commitment.what}\u201d from {before} to {STATUS_WORDS[status]}?"
+            words = pages.STATUS_WORDS
+            question = f"Change \u201c{commitment.what}\u201d from {words[self.run.status_of(commitment)]} to {words[status]}?"
             self.app.push_screen(ConfirmScreen(question, yes="Change it", no="Keep it"), callback=mark)
             return
         mark()
@@ -329,71 +273,28 @@ class ExerciseScreen(ShowsPrivate, HoldsAnswers[bool]):
 
     async def _mount_answer(self, view: View) -> None:
         assert view.slot is not None
-        slot = self.run.slots[view.slot]
-        prompt = slot.prompt
-        parts: list[Any] = [Static(prompt.text, classes="prompt-text")]
-        if prompt.help:
-            parts.append(Static(prompt.help, classes="muted"))
-        if prompt.optional:
-            parts.append(Static("Optional: Next skips it.", classes="muted"))
-        if prompt.is_private:
-            note = "Private: hidden from the screen once you go on, until you both agree to reveal."
-            if self.store.has_lock(slot.partner):
-                note += " Locked with your passphrase as you type."
-            parts.append(Static(note, classes="muted"))
-        for other, value in self.run.others_answers(view.slot):
-            parts.append(AnswerView(prompt, value, f"{self._who(other)} answered:", self.couple))
-        widget = widget_for(prompt, partner=slot.partner, couple=self.couple, id="answer")
-        parts.append(widget)
+        partner = self.run.slots[view.slot].partner
+        parts, widget = pages.answer(self.run, view, self.couple, locked_as_typed=self.store.has_lock(partner))
         await self.query_one("#body").mount_all(parts)
+        self.widget, self._widget_slot, self._dirty_since = widget, view.slot, None
         if view.load:
             saved, sealed = self.run.draft(view.slot)
             if sealed:
-                self._ask_to_open(view.slot, widget)
+                pages.open_sealed_draft(self, self.run, view.slot, widget, self._opened_draft)
             if saved is not None:
                 widget.set_value(saved)
-        self.widget, self._widget_slot, self._dirty_since = widget, view.slot, None
         # At once, not after a refresh: the very next key must reach the answer,
         # not the Next button (a space there would skip the prompt).
         widget.focus_first()
 
-    def _ask_to_open(self, index: int, widget: PromptWidget) -> None:
-        """A locked draft from an earlier run (the app was closed mid-answer): its partner's
-        passphrase opens it into the answer box; without it, what they type replaces it."""
-        from .locks import PassphraseScreen
-
-        slot = self.run.slots[index]
-
-        def opened(unlocked: Any) -> None:
-            if self._widget_slot != index or self.widget is not widget:
-                return
-            answer = self.store.find_answer(self.run.answer_sitting_id, self.exercise.id, slot.prompt.id, slot.partner)
-            if unlocked is None or answer is None:
-                self.notify("Your earlier draft stays locked; what you type now replaces it.")
-                return
-            try:
-                value = self.store.open_value(answer, unlocked)
-            except WorkbookError as error:
-                self.notify(str(error), severity="error")
-                return
-            self.run.typed[(slot.prompt.id, slot.partner)] = value
-            widget.set_value(value)
+    def _opened_draft(self, value: Any) -> None:
+        if self.widget is not None:
+            self.widget.set_value(value)
             self._dirty_since = None
-            widget.focus_first()
-
-        why = "Your draft here is locked."
-        self.app.push_screen(PassphraseScreen(self.store, self.couple, slot.partner, why=why), callback=opened)
+            self.widget.focus_first()
 
     async def _show_locked(self, view: View) -> None:
-        assert view.slot is not None
-        prompt = self.run.slots[view.slot].prompt
-        note = f"{self._who(view.partner or '')}'s answer is in. It stays hidden until you both agree to reveal it."
-        buttons = [Button("Answer again (r)", id="answer-again")]
-        if view.can_reveal:
-            buttons.append(Button("Reveal now (v)", id="reveal-now", variant="primary"))
-        await self.query_one("#body").mount_all(
-            [Static(prompt.text, classes="prompt-text"), Static(note, classes="note"), Horizontal(*buttons, classes="buttons")]
-        )
+        await self.query_one("#body").mount_all(pages.hidden(self.run, view, self.couple))
         self.query_one("#next", Button).focus()
 
     async def action_answer_again(self) -> None:

@@ -47,8 +47,8 @@ class AnswerBlock(Static, can_focus=True):
 
     # On the block itself: the scroll container around it would take the arrows first.
     BINDINGS = [
-        Binding("down,j", "screen.move(1)", "Next answer", show=False),
-        Binding("up,k", "screen.move(-1)", "Previous answer", show=False),
+        Binding("down,j", "screen.move(1)", "Choose the next answer", show=False),
+        Binding("up,k", "screen.move(-1)", "Choose the previous answer", show=False),
     ]
 
     DEFAULT_CSS = """
@@ -82,10 +82,25 @@ class AnswerBlock(Static, can_focus=True):
         self.prompt = prompt
         self.answer_id: int | None = answer.id if answer is not None else None
         self.hidden = answer is not None and answer.private and not answer.revealed
+        self._answer = answer
+        self._chosen = False
         super().__init__(self._render_answer(answer), classes=f"answer-{partner}")
+
+    def _on_focus(self, event: Any) -> None:
+        super()._on_focus(event)
+        self._chosen = True
+        self.update(self._render_answer(self._answer))
+
+    def _on_blur(self, event: Any) -> None:
+        super()._on_blur(event)
+        self._chosen = False
+        self.update(self._render_answer(self._answer))
 
     def _render_answer(self, answer: Answer | None) -> Text:
         body = name_text(self.couple, self.partner)
+        if self._chosen:
+            # Plainly marked, not only by a background: this is the answer e and v act on.
+            body.append("   \u25c0 chosen", style="bold reverse")
         body.append("\n")
         if answer is None:
             body.append("(no answer)", style="dim")
@@ -105,6 +120,7 @@ class AnswerBlock(Static, can_focus=True):
             return
         answer = self.store.get_answer(self.answer_id)
         self.hidden = answer is not None and answer.private and not answer.revealed
+        self._answer = answer
         self.update(self._render_answer(answer))
 
 
@@ -148,7 +164,9 @@ class SittingViewScreen(Screen[None]):
 
     BINDINGS = [
         Binding("escape", "back", "Back", id="sitting-back"),
-        Binding("e", "edit", "Correct", id="sitting-edit"),
+        Binding("down,j", "move(1)", "Choose the next answer", show=False, id="sitting-next-answer"),
+        Binding("up,k", "move(-1)", "Choose the previous answer", show=False, id="sitting-previous-answer"),
+        Binding("e", "edit", "Correct the chosen answer", id="sitting-edit"),
         Binding("v", "revisions", "Versions", id="sitting-versions"),
         Binding("r", "recap", "Recap", id="sitting-recap"),
     ]
@@ -246,6 +264,13 @@ class SittingViewScreen(Screen[None]):
     def on_descendant_focus(self, event: Any) -> None:
         if isinstance(event.widget, AnswerBlock):
             self._current = event.widget
+            self._name_the_correction(event.widget)
+
+    def _name_the_correction(self, block: AnswerBlock) -> None:
+        """The Correct button says whose answer e will correct, before it opens."""
+        whose = "the shared" if block.partner == TOGETHER else f"{partner_name(self.couple, block.partner)}'s"
+        for button in self.query("#sv-edit").results(Button):
+            button.label = f"Correct {whose} (e)"
 
     @property
     def current(self) -> AnswerBlock | None:

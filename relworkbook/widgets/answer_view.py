@@ -51,6 +51,10 @@ def format_answer(prompt: Prompt, value: Any, couple: Couple | None = None, *, o
                 other = "b" if speaker == "a" else "a"
                 out.append(f"{_name(couple, speaker)}: ", style="bold")
                 out.append(f"{turn.get('said', '')}\n")
+                for earlier in turn.get("tries") or ():
+                    out.append(f"{_name(couple, other)} heard: ", style="bold")
+                    out.append(f"{earlier.get('paraphrase', '')}\n")
+                    out.append(f"Not quite: {earlier.get('correction', '')}\n", style="italic")
                 if turn.get("paraphrase"):
                     out.append(f"{_name(couple, other)} heard: ", style="bold")
                     out.append(f"{turn['paraphrase']}\n")

@@ -1,6 +1,10 @@
 """Speaker and listener rounds: the speaker says it, the listener says it back,
 the speaker confirms or corrects; then they swap, for ``rounds`` rounds.
 
+After "Not quite" and the speaker's correction, the listener says it back again,
+up to ``MAX_TRIES`` times in a round; the earlier tries are kept in the round's
+``tries`` (``[{"paraphrase", "correction"}]``).
+
 Enter finishes the current step; at the confirm step, ``y``/``n`` or the buttons.
 ``TurnChanged`` tells the screen who is at the keys, so its badge can follow.
 """
@@ -20,6 +24,7 @@ from ..model import PARTNERS
 from .base import PromptWidget
 
 STAGES = ("say", "paraphrase", "confirm", "correct", "done")
+MAX_TRIES = 3  # paraphrases a listener may give in one round
 
 
 def _other(partner: str) -> str:
@@ -110,6 +115,10 @@ class TurnsPrompt(PromptWidget):
                     "paraphrase": str(item.get("paraphrase") or ""),
                     "confirmed": bool(item.get("confirmed")),
                     "correction": str(item.get("correction") or ""),
+                    **({"tries": [
+                        {"paraphrase": str(t.get("paraphrase") or ""), "correction": str(t.get("correction") or "")}
+                        for t in item["tries"] if isinstance(t, dict)
+                    ]} if isinstance(item.get("tries"), list) and item["tries"] else {}),
                     **({"stage": item["stage"]} if item.get("stage") in STAGES else {}),
                 }
             )
@@ -170,6 +179,11 @@ class TurnsPrompt(PromptWidget):
                 continue
             so_far.append(f"{self.partner_name(r['speaker'])}: ", style="bold")
             so_far.append(r["said"] + "\n")
+            for earlier in r.get("tries", ()):
+                so_far.append(f"{self.partner_name(_other(r['speaker']))} heard: ", style="bold")
+                so_far.append(earlier["paraphrase"] + "\n")
+                so_far.append("Not quite: ", style="italic")
+                so_far.append(earlier["correction"] + "\n")
             if r["paraphrase"]:
                 so_far.append(f"{self.partner_name(_other(r['speaker']))} heard: ", style="bold")
                 so_far.append(r["paraphrase"] + "\n")
@@ -186,7 +200,11 @@ class TurnsPrompt(PromptWidget):
         round_text = f"Round {min(number, self.rounds_total)} of {self.rounds_total}: {s_name} speaks, {l_name} listens"
         instruction = {
             "say": f"{s_name}, say what you want {l_name} to hear. Enter when done.",
-            "paraphrase": f"{l_name}, say back in your own words what you heard. Enter when done.",
+            "paraphrase": (
+                f"{l_name}, say back in your own words what you heard. Enter when done."
+                if not self._tries()
+                else f"{l_name}, try again with what {s_name} added (try {self._tries() + 1} of {MAX_TRIES}). Enter when done."
+            ),
             "confirm": f"{s_name}, did {l_name} get it? y: that's it, n: not quite.",
             "correct": f"{s_name}, say what was missed or meant. Enter when done.",
             "done": "All rounds done. Go on with Next.",
@@ -242,12 +260,25 @@ class TurnsPrompt(PromptWidget):
             current["paraphrase"] = event.value
             self._stage = "confirm"
         elif self._stage == "correct":
-            current["correction"] = event.value
             current["confirmed"] = False
-            self._finish_round()
+            if self._tries() + 1 < MAX_TRIES:
+                # The listener tries again, with the correction in mind.
+                current.setdefault("tries", []).append({"paraphrase": current["paraphrase"], "correction": event.value})
+                current["paraphrase"] = ""
+                current["correction"] = ""
+                self._stage = "paraphrase"
+            else:
+                current["correction"] = event.value
+                self._finish_round()
         self._show()
         self._changed()
         self.focus_first()
+
+    def _tries(self) -> int:
+        """Earlier paraphrases in the current round (each followed by "Not quite")."""
+        if not self._rounds or self._stage == "say-next":
+            return 0
+        return len(self._rounds[-1].get("tries", ()))
 
     def _finish_round(self) -> None:
         self._stage = "done" if len(self._rounds) >= self.rounds_total else "say-next"

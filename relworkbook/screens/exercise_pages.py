@@ -1,0 +1,145 @@
+"""What each page of the exercise screen holds, built from the sitting's state.
+
+Plain builders: each returns the widgets of one page (the intro, last week's
+commitments, an answer, a hidden private answer) for ``screens/exercise.py`` to
+mount. They read the ``Run`` and decide nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from rich.text import Text
+from textual.containers import Horizontal
+from textual.widget import Widget
+from textual.widgets import Button, OptionList, Static
+from textual.widgets.option_list import Option
+
+from ..model import Commitment, Couple, Exercise, Sitting, partner_name
+from ..sitting import Run, View
+from ..widgets import AnswerView, PromptWidget, widget_for
+
+STATUS_WORDS = {"kept": "kept", "partly": "partly kept", "not_kept": "not kept", "open": "not reviewed yet"}
+MARKS = (("kept", "Kept (k)", "success"), ("partly", "Partly (p)", "default"), ("not_kept", "Not kept (n)", "warning"))
+
+
+def sitting_start(sitting: Sitting | None) -> dt.datetime:
+    try:
+        return dt.datetime.fromisoformat(sitting.started) if sitting else dt.datetime.now()
+    except (TypeError, ValueError):
+        return dt.datetime.now()
+
+
+def elapsed(started: dt.datetime) -> str:
+    """How long the sitting has run: "4:05", or "1:04:05" past an hour."""
+    now = dt.datetime.now(started.tzinfo) if started.tzinfo else dt.datetime.now()
+    seconds = max(0, int((now - started).total_seconds()))
+    hours, rest = divmod(seconds, 3600)
+    return f"{hours}:{rest // 60:02d}:{rest % 60:02d}" if hours else f"{rest // 60}:{rest % 60:02d}"
+
+
+def intro(exercise: Exercise, run: Run, couple: Couple | None) -> list[Widget]:
+    here = " and ".join(partner_name(couple, p) for p in run.slot_attendees) or "you"
+    parts: list[Widget] = [
+        Static(exercise.title, classes="title"),
+        Static(f"About {exercise.minutes} minutes. {len(run.slots)} answers to give, for {here}.", classes="muted"),
+        Static(exercise.intro, classes="para"),
+    ]
+    if exercise.tips:
+        tips = Text("Tips\n", style="bold")
+        for tip in exercise.tips:
+            tips.append(f"\u2022 {tip}\n")
+        parts.append(Static(tips, classes="para"))
+    if run.catching_up:
+        note = "You are catching up on a sitting you missed: your answers join the ones given then."
+        parts.append(Static(note, classes="note"))
+    if not run.slots:
+        note = "There is nothing here for who is sitting today; it waits for both of you."
+        parts.append(Static(note, classes="note"))
+    parts.append(Static("Press PgDn or Next to begin. PgUp goes back; Esc leaves (everything is saved).", classes="muted para"))
+    return parts
+
+
+def review_label(run: Run, commitment: Commitment, couple: Couple | None) -> Text:
+    status = run.status_of(commitment)
+    owner = "both of us" if commitment.owner == "both" else partner_name(couple, commitment.owner)
+    label = Text(commitment.what, style="bold")
+    label.append(f"  ({owner}" + (f", by {commitment.due}" if commitment.due else "") + ")")
+    label.append(f"  \u2192 {STATUS_WORDS.get(status, status)}", style="italic")
+    return label
+
+
+def review(run: Run, couple: Couple | None) -> tuple[list[Widget], OptionList]:
+    options = OptionList(
+        *[Option(review_label(run, c, couple), id=str(c.id)) for c in run.review], id="review-list"
+    )
+    buttons = [Button(label, id=f"mark-{s}", name=s, variant=v, classes="mark") for s, label, v in MARKS]  # type: ignore[arg-type]
+    return [
+        Static("Before the questions: how did last week's commitments go?", classes="prompt-text"),
+        Static("Choose one with Up/Down, then k: kept, p: partly, n: not kept. Next when you are done.", classes="muted"),
+        options,
+        Horizontal(*buttons, classes="buttons"),
+    ], options
+
+
+def answer(run: Run, view: View, couple: Couple | None, *, locked_as_typed: bool) -> tuple[list[Widget], PromptWidget]:
+    """The prompt, its help, the other partner's answer (``each``), and the answer widget."""
+    assert view.slot is not None
+    slot = run.slots[view.slot]
+    prompt = slot.prompt
+    parts: list[Widget] = [Static(prompt.text, classes="prompt-text")]
+    if prompt.help:
+        parts.append(Static(prompt.help, classes="muted"))
+    if prompt.optional:
+        parts.append(Static("Optional: Next skips it.", classes="muted"))
+    if prompt.is_private:
+        note = "Private: hidden from the screen once you go on, until you both agree to reveal."
+        if locked_as_typed:
+            note += " Locked with your passphrase as you type."
+        parts.append(Static(note, classes="muted"))
+    for other, value in run.others_answers(view.slot):
+        parts.append(AnswerView(prompt, value, f"{partner_name(couple, other)} answered:", couple))
+    widget = widget_for(prompt, partner=slot.partner, couple=couple, id="answer")
+    parts.append(widget)
+    return parts, widget
+
+
+def hidden(run: Run, view: View, couple: Couple | None) -> list[Widget]:
+    """A private answer that is in: its prompt, and that it stays hidden."""
+    assert view.slot is not None
+    prompt = run.slots[view.slot].prompt
+    note = f"{partner_name(couple, view.partner or '')}'s answer is in. It stays hidden until you both agree to reveal it."
+    buttons = [Button("Answer again (r)", id="answer-again")]
+    if view.can_reveal:
+        buttons.append(Button("Reveal now (v)", id="reveal-now", variant="primary"))
+    return [Static(prompt.text, classes="prompt-text"), Static(note, classes="note"), Horizontal(*buttons, classes="buttons")]
+
+
+def open_sealed_draft(screen: Any, run: Run, index: int, widget: PromptWidget, opened_into: Any) -> None:
+    """A locked draft from an earlier run (the app was closed mid-answer): its partner's
+    passphrase opens it into the answer box; without it, what they type replaces it.
+    ``opened_into(value)`` is called with the opened draft."""
+    from .locks import PassphraseScreen
+    from ..store import WorkbookError
+
+    slot = run.slots[index]
+    store = run.store
+
+    def opened(unlocked: Any) -> None:
+        if screen.widget is not widget:
+            return
+        found = store.find_answer(run.answer_sitting_id, run.exercise.id, slot.prompt.id, slot.partner)
+        if unlocked is None or found is None:
+            screen.notify("Your earlier draft stays locked; what you type now replaces it.")
+            return
+        try:
+            value = store.open_value(found, unlocked)
+        except WorkbookError as error:
+            screen.notify(str(error), severity="error")
+            return
+        run.typed[(slot.prompt.id, slot.partner)] = value
+        opened_into(value)
+
+    why = "Your draft here is locked."
+    screen.app.push_screen(PassphraseScreen(store, store.get_couple(), slot.partner, why=why), callback=opened)
