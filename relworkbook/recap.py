@@ -409,7 +409,7 @@ LOW_NOTE = f"! a single rating at {LOW_ITEM} or below, whatever the total says."
 RATINGS_TITLE = "Ratings"
 
 
-def _totals(answers: Sequence[Answer], exercise_id: str, items: Sequence[str], method: str) -> dict[str, float]:
+def instrument_totals(answers: Sequence[Answer], exercise_id: str, items: Sequence[str], method: str) -> dict[str, float]:
     """partner -> the instrument's total in these answers, for partners who gave every item (visible)."""
     values: dict[tuple[str, str], list[float]] = {}
     for answer in answers:
@@ -469,12 +469,12 @@ def _ratings(
         items = [p.metric for p in (exercise.prompt(pid) for pid in instrument.prompts) if p is not None and p.metric]
         if not items:
             continue
-        now = _totals(answers, exercise.id, items, instrument.method)
+        now = instrument_totals(answers, exercise.id, items, instrument.method)
         if not now:
             continue
         before: dict[str, float] = {}
         for older in earlier_answers():
-            found = _totals(older, exercise.id, items, instrument.method)
+            found = instrument_totals(older, exercise.id, items, instrument.method)
             for partner, total in found.items():
                 before.setdefault(partner, total)
             if all(p in before for p in now):

@@ -43,6 +43,47 @@ REVIEW = "review"
 
 __all__ = ["Run", "Reveal", "TimeOut", "View"]
 
+class TotalLine(NamedTuple):
+    """One partner's instrument total at a reveal: with its band and the change since last time."""
+
+    title: str
+    partner: str
+    total: float
+    band: str
+    previous: float | None
+    change: float | None
+    words: str  # "reliable change", "bigger than a usual week" or ""
+
+
+def instrument_totals(store: Store, exercise: Exercise, sitting_id: int, lookback: int = 52) -> list[TotalLine]:
+    """Each partner's total of each instrument of ``exercise`` in this sitting (answers both may
+    see), as Trends shows it: the band, the total last time it was complete, the change."""
+    from .recap import instrument_totals as totals
+    from .trends import change_words
+
+    answers = store.answers_for_sitting(sitting_id)
+    earlier = [s for s in store.sittings_before(sitting_id, limit=lookback) if exercise.id in s.exercises]
+    out: list[TotalLine] = []
+    for instrument in exercise.instruments:
+        items = [p.metric for p in (exercise.prompt(pid) for pid in instrument.prompts) if p is not None and p.metric]
+        now = totals(answers, exercise.id, items, instrument.method) if items else {}
+        before: dict[str, float] = {}
+        for older in earlier:
+            if all(p in before for p in now):
+                break
+            for partner, total in totals(store.answers_for_sitting(older.id), exercise.id, items, instrument.method).items():
+                before.setdefault(partner, total)
+        for partner in PARTNERS:
+            if partner not in now:
+                continue
+            total, previous = now[partner], before.get(partner)
+            change = None if previous is None else total - previous
+            band = instrument.band_for(total)
+            words = change_words(change, instrument.reliable_change, instrument.established)
+            out.append(TotalLine(instrument.title, partner, total, band.name if band else "", previous, change, words))
+    return out
+
+
 class View(NamedTuple):
     """What the exercise screen should draw now.
 
@@ -372,7 +413,9 @@ class Run:
         """The consent for revealing ``prompts``; a partner with a sealed answer among them must unlock."""
         answers = {prompt.id: {p: self.saved(p, prompt.id) for p in PARTNERS} for prompt in prompts}
         locked = {p for given in answers.values() for p, value in given.items() if is_locked(value)}
-        return Reveal(self.store, self.answer_sitting_id, self.exercise.id, prompts, answers, locked=locked)
+        reveal = Reveal(self.store, self.answer_sitting_id, self.exercise.id, prompts, answers, locked=locked)
+        reveal.exercise = self.exercise
+        return reveal
 
 
 class Reveal:
@@ -413,6 +456,16 @@ class Reveal:
         # Opened locks of partners who typed their passphrase, in memory, for this reveal only.
         self.keys: dict[str, Any] = {}
         self.revealed = False
+        self.exercise: Exercise | None = None  # for the totals shown once revealed
+
+    def totals(self) -> list[TotalLine]:
+        """Once revealed: each partner's instrument totals that these answers complete."""
+        if not self.revealed or self.exercise is None or not self.exercise.instruments:
+            return []
+        ids = {p.id for p in self.prompts}
+        if not any(pid in ids for instrument in self.exercise.instruments for pid in instrument.prompts):
+            return []
+        return instrument_totals(self.store, self.exercise, self.sitting_id)
 
     def keep(self, partner: str, prompt_id: str, keep: bool = True) -> None:
         """``partner`` keeps (or no longer keeps) their answer to ``prompt_id`` just for them."""

@@ -270,3 +270,48 @@ async def test_after_three_not_quites_the_round_ends_with_the_correction():
         assert [p.text for p in pieces][:5] == ["I am tired", "you are sad", "no 0", "try 0", "no 1"]
         widget.set_value(widget.value)  # loaded back as it was
         assert widget.value == [turn] and widget.stage == "done"
+
+
+# ---- 10. The check-in reveal shows each partner's total, band and change
+
+
+async def test_the_check_in_reveal_shows_totals_with_band_and_change(tmp_path):
+    from relworkbook.screens.handover import RevealScreen
+
+    db = _workbook(tmp_path)
+    checkin = CATALOG.exercise("fx-checkin")
+    with Store.open(db) as store:
+        last = store.start_sitting(("a", "b"), started="2026-01-05T19:00:00")
+        _rate(store, last.id, "a", 6, 6)
+        _rate(store, last.id, "b", 3, 3)
+        store.end_sitting(last.id, ended="2026-01-05T19:30:00")
+        now = store.start_sitting(("a", "b"), started="2026-01-12T19:00:00")
+        _rate(store, now.id, "a", 8, 8, reveal=False)
+        _rate(store, now.id, "b", 4, 3, reveal=False)
+        run = Run(store, checkin, now.id, ("a", "b"))
+        reveal = run.reveal([checkin.prompt("communication"), checkin.prompt("closeness")])
+        assert reveal.totals() == []  # nothing before the reveal
+        reveal.agree("a"), reveal.agree("b")
+        assert reveal.reveal()
+        lines = {line.partner: line for line in reveal.totals()}
+        assert (lines["a"].total, lines["a"].previous, lines["a"].change, lines["a"].band) == (16, 12, 4, "Steady")
+        assert lines["a"].words  # past the pack's threshold of 4
+        assert (lines["b"].total, lines["b"].previous, lines["b"].band, lines["b"].words) == (7, 6, "Needs attention", "")
+    # On the screen, at the reveal itself.
+    with Store.open(db) as store:
+        another = store.start_sitting(("a", "b"), started="2026-01-19T19:00:00")
+    app = make_app(db, [FIXTURES], shipped=False)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        run = Run(app.store, checkin, another.id, ("a", "b"))
+        _rate(app.store, another.id, "a", 5, 5, reveal=False)
+        _rate(app.store, another.id, "b", 5, 5, reveal=False)
+        screen = RevealScreen(run.reveal(run.due(1) or [checkin.prompt("communication"), checkin.prompt("closeness")]),
+                              app.couple)
+        app.push_screen(screen)
+        await pilot.pause()
+        await pilot.press("1", "2")
+        await pilot.pause()
+        text = "\n".join(str(w.content) for w in screen.query(".total-line"))
+        assert "Week total, Alex: 16 \u2192 10 (-6)" in text and "Steady" in text
+        assert "Week total, Sam: 7 \u2192 10 (+3)" in text

@@ -21,6 +21,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Center, Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
+from rich.text import Text
 from textual.widgets import Button, Footer, SelectionList, Static
 
 from ..model import Couple, partner_name
@@ -230,6 +231,9 @@ class RevealScreen(Screen[bool]):
         text-style: bold;
         margin-top: 1;
     }
+    RevealScreen #side-by-side > .total-line {
+        height: auto;
+    }
     RevealScreen #side-by-side > .kept-note {
         height: auto;
         color: $text-muted;
@@ -379,6 +383,8 @@ class RevealScreen(Screen[bool]):
             if kept:
                 answers = "answer" if kept == 1 else "answers"
                 parts.append(Static(f"{_name(self.couple, key)} kept {kept} {answers} private.", classes="kept-note"))
+        for line in self._totals():
+            parts.append(Static(line, classes="total-line"))
         several = len(self.prompts) > 1
         for prompt in self.prompts:
             shown = [key for key in ("a", "b") if self.reveal.shown(prompt.id, key)]
@@ -397,6 +403,21 @@ class RevealScreen(Screen[bool]):
         area.mount_all(parts)
         self.query_one("#continue", Button).focus()
         self.refresh_bindings()
+
+    def _totals(self) -> list[Text]:
+        """The check-in's totals these answers complete: band and change, as Trends shows them."""
+        from ..recap import moved
+
+        out = []
+        for line in self.reveal.totals():
+            text = Text(f"{line.title}, {_name(self.couple, line.partner)}: ", style="bold")
+            text.append(moved(line.total, line.previous, line.change, "first total"))
+            if line.band:
+                text.append(f" \u00b7 {line.band}", style="italic")
+            if line.words:
+                text.append(f" \u00b7 {line.words}", style="bold")
+            out.append(text)
+        return out
 
     def action_later(self) -> None:
         self.reveal.cancel()
