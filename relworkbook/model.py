@@ -21,7 +21,9 @@ Answer values, as stored (JSON) and as passed around, by prompt type:
 ``template``    ``dict[str, str]`` (blank name -> what was written)
 ``commitment``  ``{"what": str, "owner": "a"|"b"|"both", "due": "YYYY-MM-DD"|None}``
 ``turns``       ``list[{"speaker": "a"|"b", "said": str, "paraphrase": str,
-                "confirmed": bool, "correction": str}]`` (one per round)
+                "confirmed": bool, "correction": str, "tries": [{"paraphrase",
+                "correction"}]}]`` (one per round; ``tries``: earlier paraphrases
+                answered "not quite", only when there were any)
 ==============  ==========================================================
 
 Partners are the slots ``"a"`` and ``"b"``; a ``together`` answer is stored
