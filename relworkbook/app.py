@@ -690,8 +690,39 @@ class WorkbookApp(App[None]):
             self.attendees,
             start_slot=start_slot,
             answer_sitting_id=answer_sitting_id,
+            step=self._new_step(exercise) if not start_slot else None,
         )
-        self.push_screen(screen, callback=lambda _done: self.refresh_home())
+        self.push_screen(screen, callback=lambda done: self._exercise_closed(exercise, screen, bool(done)))
+
+    def _new_step(self, exercise: Exercise) -> Any:
+        """The exercise's step, when nothing of that step has been written yet (its intro shows once)."""
+        from .progress import step_started
+
+        step = self.catalog.step(exercise.step)
+        try:
+            return step if step is not None and not step_started(self.store, self.catalog, step.id) else None
+        except Exception:
+            return None
+
+    def _exercise_closed(self, exercise: Exercise, screen: Any, done: bool) -> None:
+        """Back on Home; a finished exercise ends on a short "done" moment (what next, a breath)."""
+        self.refresh_home()
+        if not done:
+            return
+        from .progress import next_exercise
+        from .screens.done import DoneScreen
+
+        try:
+            upcoming = next_exercise(self.store, self.catalog, just_done=[exercise.id])
+        except Exception:  # the moment is a courtesy: never a reason to fail
+            upcoming = None
+        if upcoming is None or upcoming.id == exercise.id:
+            next_line = "Next: whatever helps most; Home lists every exercise."
+        elif upcoming.kind == "checkin":
+            next_line = f"Next: the {upcoming.title.lower()}, about {upcoming.minutes} minutes."
+        else:
+            next_line = f"Next: {upcoming.title}, about {upcoming.minutes} minutes."
+        self.push_screen(DoneScreen(exercise.title, screen.run.given_count(), next_line))
 
     # ------------------------------------------------------------- keys
 

@@ -369,3 +369,9 @@ def last_complete_checkin(store: Store, checkin: Exercise, lookback: int) -> tup
             return sitting, answers
     return latest
 
+
+def step_started(store: Store, catalog: Catalog, step_id: str) -> bool:
+    """Whether anything was written in any exercise of this step (its intro is shown until then)."""
+    ids = [exercise.id for exercise in catalog.exercises_for(step_id)]
+    return bool(ids) and bool(store.answer_cells(ids))
+

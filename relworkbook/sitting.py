@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterable, NamedTuple, Sequence
 from . import progress
 from .debounce import Debounce
 from .kinds import is_answered, number_for
-from .model import PARTNERS, TOGETHER, Commitment, Exercise, Prompt, is_locked, partner_name
+from .model import PARTNERS, TOGETHER, Commitment, Exercise, Prompt, Step, is_locked, partner_name
 
 if TYPE_CHECKING:  # pragma: no cover
     from .store import Store
@@ -113,8 +113,11 @@ class Run:
         *,
         start_slot: int = 0,
         answer_sitting_id: int | None = None,
+        step: Step | None = None,
     ) -> None:
         self.store = store
+        # The step's introduction, shown on the intro page when the step is first opened.
+        self.step = step
         self.exercise = exercise
         self.sitting_id = sitting_id
         self.attendees = tuple(attendees)
@@ -183,6 +186,10 @@ class Run:
     def given(self, partner: str, index: int) -> bool:
         prompt = self.slots[index].prompt
         return is_answered(prompt.type, self.saved(partner, prompt.id))
+
+    def given_count(self) -> int:
+        """How many of this run's slots hold an answer."""
+        return sum(1 for i, slot in enumerate(self.slots) if self.given(slot.partner, i))
 
     def others_answers(self, index: int) -> list[tuple[str, Any]]:
         """(partner, value) of the other partner's given answer, shown beside an ``each`` prompt."""

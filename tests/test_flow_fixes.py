@@ -315,3 +315,44 @@ async def test_the_check_in_reveal_shows_totals_with_band_and_change(tmp_path):
         text = "\n".join(str(w.content) for w in screen.query(".total-line"))
         assert "Week total, Alex: 16 \u2192 10 (-6)" in text and "Steady" in text
         assert "Week total, Sam: 7 \u2192 10 (+3)" in text
+
+
+# ---- 9. Step intros and a short "done" moment
+
+
+async def test_a_new_step_shows_its_intro_and_a_finished_exercise_ends_on_a_done_moment(tmp_path):
+    from relworkbook.screens.done import DoneScreen
+    from relworkbook.screens.home import HomeScreen
+
+    app = make_app(_workbook(tmp_path), [FIXTURES], shipped=False)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        app.action_open_exercise("fx-hopes")
+        await pilot.pause()
+        await pilot.click("#only-a")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, ExerciseScreen)
+        text = "\n".join(str(w.content) for w in screen.query("#body Static"))
+        assert "A new step: Getting started" in text and "A gentle first look" in text
+        screen.run.save(0, "More walks", changed=True)  # an answer: the step has begun
+        await pilot.press("escape")  # left early: no done moment
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
+        app.action_open_exercise("fx-hopes")
+        await pilot.pause()
+        screen = app.screen
+        text = "\n".join(str(w.content) for w in screen.query("#body Static"))
+        assert "A new step" not in text  # shown when the step is first opened, not every time
+        while isinstance(app.screen, ExerciseScreen) or app.screen.__class__.__name__ == "HandoverScreen":
+            if app.screen.__class__.__name__ == "HandoverScreen":
+                await pilot.press("enter")
+            else:
+                await pilot.press("pagedown")
+            await pilot.pause()
+        assert isinstance(app.screen, DoneScreen)
+        done = "\n".join(str(w.content) for w in app.screen.query("Static"))
+        assert "Done: What we hope for" in done and "Next:" in done and "breath" in done
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)

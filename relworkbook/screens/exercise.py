@@ -28,7 +28,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.timer import Timer
 from textual.widgets import Button, Footer, OptionList, Static
 
-from ..model import TOGETHER, Exercise, partner_name
+from ..model import TOGETHER, Exercise, Step, partner_name
 from ..sitting import Run, View
 from ..store import WorkbookError
 from ..widgets import PartnerBadge, PromptWidget, TurnsPrompt
@@ -61,13 +61,14 @@ class ExerciseScreen(ShowsPrivate, HoldsAnswers[bool]):
 
     def __init__(
         self, store: Store, exercise: Exercise, sitting_id: int, attendees: tuple[str, ...], *,
-        start_slot: int = 0, answer_sitting_id: int | None = None,
+        start_slot: int = 0, answer_sitting_id: int | None = None, step: Step | None = None,
     ) -> None:
         super().__init__()
         self.store = store
         self.exercise = exercise
         self.run = Run(
-            store, exercise, sitting_id, attendees, start_slot=start_slot, answer_sitting_id=answer_sitting_id
+            store, exercise, sitting_id, attendees, start_slot=start_slot, answer_sitting_id=answer_sitting_id,
+            step=step,
         )
         self.couple = store.get_couple()
         self.view: View | None = None

@@ -41,7 +41,10 @@ def elapsed(started: dt.datetime) -> str:
 
 def intro(exercise: Exercise, run: Run, couple: Couple | None) -> list[Widget]:
     here = " and ".join(partner_name(couple, p) for p in run.slot_attendees) or "you"
-    parts: list[Widget] = [
+    parts: list[Widget] = []
+    if run.step is not None and run.step.intro:
+        parts += [Static(f"A new step: {run.step.title}", classes="title"), Static(run.step.intro, classes="note")]
+    parts += [
         Static(exercise.title, classes="title"),
         Static(f"About {exercise.minutes} minutes. {len(run.slots)} answers to give, for {here}.", classes="muted"),
         Static(exercise.intro, classes="para"),
