@@ -46,7 +46,7 @@ async def test_palette_lists_the_screens_own_actions(tmp_path):
         await pilot.press("enter")  # the one sitting
         await pilot.pause()
         here = names(app)
-        assert {"Correct", "Versions", "Recap"} <= set(here)
+        assert {"Correct the chosen answer", "Versions", "Recap"} <= set(here)
         app.action_last_recap()
         await pilot.pause()
         assert "Save as files" in names(app)
