@@ -4,10 +4,16 @@ Used by scripts/bench.py. ``pty_start(argv, env)`` starts one process on a new
 pseudo-terminal (100x30, xterm-256color, Textual's Linux driver: the same code
 path as a person's terminal, not the headless driver), reads everything it
 writes, and stops the clock when the terminal has been sent the whole first
-screen: the footer's "palette" key, which both apps in the benchmark draw last,
-followed by the end of that frame (Textual ends each frame with the
-synchronized-output "end" mark, or nothing more arrives for 30 ms). Then the
-process is killed. Returns (seconds, peak RSS in KiB, CPU seconds).
+screen: the end of the first frame that carries the footer's "palette" key,
+which both apps in the benchmark draw last. The pty answers Textual's question
+"do you support synchronized output?" (DECRQM 2026) with yes, as most terminals
+in use do (kitty, WezTerm, foot, iTerm2, Windows Terminal, Ghostty, tmux 3.4):
+Textual then wraps each frame in begin/end marks, so the clock stops at the end
+mark of that frame. (Without the answer, the end of a frame can only be guessed
+from a pause in the output, and a cascade of small repaints after the first
+frame -- a scrollbar, the footer -- kept the clock running for 100 ms or more.)
+If no mark ever comes, 30 ms without output ends the frame. Then the process is
+killed. Returns (seconds, peak RSS in KiB, CPU seconds).
 
 Nothing in either app knows it is timed.
 """
@@ -24,6 +30,8 @@ import termios
 import time
 
 MARK = b"palette"
+SYNC_QUERY = b"\x1b[?2026$p"
+SYNC_YES = b"\x1b[?2026;2$y"  # DECRPM: mode 2026 recognised, currently reset
 SYNC_END = b"\x1b[?2026l"
 GIVE_UP_AFTER = 60.0
 
@@ -53,6 +61,7 @@ def pty_start(argv: list[str], env: dict, size: tuple[int, int] = (100, 30)) -> 
     os.close(slave)
     seen = b""
     done_at = None
+    answered = False
     try:
         while True:
             elapsed = time.perf_counter() - start
@@ -73,10 +82,12 @@ def pty_start(argv: list[str], env: dict, size: tuple[int, int] = (100, 30)) -> 
                 raise SystemExit(f"bench: {' '.join(argv[:4])} ended before its first screen: {seen[-300:]!r}")
             now = time.perf_counter()
             seen += chunk
+            if not answered and SYNC_QUERY in seen:
+                answered = True
+                os.write(master, SYNC_YES)
             if MARK in seen:
                 done_at = now
-                tail = seen[seen.rindex(MARK):]
-                if SYNC_END in tail:
+                if SYNC_END in seen[seen.index(MARK):]:  # the end of the first frame with it
                     break
         # the time of the last byte of the frame that carried the footer
         elapsed = (done_at or time.perf_counter()) - start
