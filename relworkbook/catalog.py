@@ -905,9 +905,17 @@ def _parse_exercise(display: str, path: Path) -> _ParsedExercise:
             seen_prompt_lines[pid] = _line(_quiet_mapping(node)["id"][1])
             all_prompt_ids.add(pid)
         if prompt is not None:
-            prompts.append(prompt)
             if use is not None:
+                twice = next((u for u in metric_uses if u.key == use.key), None)
+                if twice is not None:
+                    # One rating per partner per metric per sitting: two would be averaged unseen.
+                    r.error(_quiet_mapping(node)["metric"][1],
+                            f"prompt '{prompt.id}' feeds metric '{use.key}', which the prompt on line "
+                            f"{twice.line} already feeds — one prompt per metric in an exercise; "
+                            "take 'metric' off one of them")
+                    continue
                 metric_uses.append(use)
+            prompts.append(prompt)
 
     instruments: list[Instrument] = []
     by_id = {p.id: p for p in prompts}

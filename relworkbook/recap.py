@@ -339,15 +339,17 @@ def _exercises(sitting: Sitting, answers: list[Answer], catalog: Catalog, names:
 
 
 def _metric_values(answers: Sequence[Answer]) -> dict[tuple[str, str], float]:
-    """(metric, partner) -> this sitting's value (mean of repeats); unrevealed private left out."""
-    acc: dict[tuple[str, str], list[float]] = {}
-    for answer in answers:
+    """(metric, partner) -> this sitting's rating; unrevealed private left out.
+
+    One rating per partner per metric per sitting: when two exercises of one
+    sitting both rated a metric, the first given counts (never an unseen mean).
+    """
+    out: dict[tuple[str, str], float] = {}
+    for answer in sorted(answers, key=lambda a: a.id):
         if answer.metric is None or answer.number is None or not _visible(answer):
             continue
-        slot = acc.setdefault((answer.metric, answer.partner), [0.0, 0])
-        slot[0] += float(answer.number)
-        slot[1] += 1
-    return {key: total / n for key, (total, n) in acc.items()}
+        out.setdefault((answer.metric, answer.partner), float(answer.number))
+    return out
 
 
 def _metrics(store: Store, catalog: Catalog, sitting: Sitting, answers: list[Answer], earlier: list[Sitting], names: dict[str, str], answers_of: Any = None) -> tuple[RecapMetric, ...]:

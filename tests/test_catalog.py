@@ -552,7 +552,7 @@ def test_turns_rounds_wrong(tmp_path):
 
 INSTRUMENTED = GOOD + """\
   - {id: a, type: scale, text: A, metric: mood}
-  - {id: b, type: scale, text: B, metric: mood}
+  - {id: b, type: scale, text: B, metric: calm}
   - {id: c, type: scale, text: Unscored}
 instruments:
   - id: total
@@ -566,8 +566,12 @@ instruments:
 """
 
 
+# One prompt per metric in an exercise: the instrument's second item rates another metric.
+STEPS_CALM = STEPS.replace("steps:\n", "  calm: {title: Calm, min: 1, max: 10}\nsteps:\n", 1)
+
+
 def test_instrument_loads(tmp_path):
-    root = make_pack(tmp_path / "p", {"s1/ex.yaml": INSTRUMENTED})
+    root = make_pack(tmp_path / "p", {"s1/ex.yaml": INSTRUMENTED}, steps=STEPS_CALM)
     catalog = load_dir(root)
     assert catalog.errors == ()
     [(exercise, instrument)] = catalog.instruments()
@@ -589,7 +593,7 @@ def test_instrument_loads(tmp_path):
 )
 def test_instrument_problems(tmp_path, old, new, line, needle):
     assert old in INSTRUMENTED
-    found_line, message = only(problems(tmp_path, INSTRUMENTED.replace(old, new)))
+    found_line, message = only(problems(tmp_path, INSTRUMENTED.replace(old, new), STEPS_CALM))
     assert found_line == line
     assert needle in message
 
@@ -693,7 +697,7 @@ def test_no_file_content_can_stop_the_catalogue_from_loading(tmp_path_factory):
 
 def test_duplicate_instrument_id_across_files(tmp_path):
     second = INSTRUMENTED.replace("id: ex", "id: ex2")
-    root = make_pack(tmp_path / "p", {"s1/a.yaml": INSTRUMENTED, "s1/b.yaml": second})
+    root = make_pack(tmp_path / "p", {"s1/a.yaml": INSTRUMENTED, "s1/b.yaml": second}, steps=STEPS_CALM)
     catalog = load_dir(root)
     assert [e.id for e in catalog.exercises] == ["ex"]
     [error] = catalog.errors
@@ -706,7 +710,7 @@ def test_duplicate_instrument_id_across_files(tmp_path):
 
 def test_instrument_with_sd_and_reliability_computes_the_jacobson_truax_threshold(tmp_path):
     text = INSTRUMENTED.replace("reliable_change: 3", "sd: 5\n    reliability: 0.8")
-    catalog = load_dir(make_pack(tmp_path / "p", {"s1/ex.yaml": text}))
+    catalog = load_dir(make_pack(tmp_path / "p", {"s1/ex.yaml": text}, steps=STEPS_CALM))
     assert catalog.errors == ()
     [(_, instrument)] = catalog.instruments()
     assert instrument.established
@@ -714,7 +718,7 @@ def test_instrument_with_sd_and_reliability_computes_the_jacobson_truax_threshol
 
 
 def test_instrument_with_only_a_rough_guide_is_not_established(tmp_path):
-    catalog = load_dir(make_pack(tmp_path / "p", {"s1/ex.yaml": INSTRUMENTED}))
+    catalog = load_dir(make_pack(tmp_path / "p", {"s1/ex.yaml": INSTRUMENTED}, steps=STEPS_CALM))
     [(_, instrument)] = catalog.instruments()
     assert not instrument.established and instrument.reliable_change == 3
 
@@ -730,7 +734,7 @@ def test_instrument_with_only_a_rough_guide_is_not_established(tmp_path):
     ],
 )
 def test_instrument_sd_and_reliability_problems(tmp_path, new, needle):
-    found_line, message = only(problems(tmp_path, INSTRUMENTED.replace("reliable_change: 3", new)))
+    found_line, message = only(problems(tmp_path, INSTRUMENTED.replace("reliable_change: 3", new), STEPS_CALM))
     assert needle in message and found_line >= 18
 
 

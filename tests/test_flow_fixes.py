@@ -356,3 +356,31 @@ async def test_a_new_step_shows_its_intro_and_a_finished_exercise_ends_on_a_done
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, HomeScreen)
+
+
+# ---- 6. One rating per partner per metric per sitting
+
+
+def test_two_prompts_feeding_one_metric_are_refused_and_a_sitting_never_averages(tmp_path):
+    from relworkbook import recap
+
+    pack = tmp_path / "pack"
+    (pack / "weekly").mkdir(parents=True)
+    (pack / "steps.yaml").write_text(
+        "steps:\n  - {id: weekly, title: Weekly, order: 1, intro: Each week.}\n"
+        "metrics:\n  - {key: talk, title: Talking, min: 1, max: 10}\n"
+    )
+    (pack / "weekly" / "twice.yaml").write_text(
+        "id: twice\ntitle: Twice\nstep: weekly\nminutes: 5\nintro: Two ratings.\nprompts:\n"
+        "  - {id: one, type: scale, text: How well?, metric: talk}\n"
+        "  - {id: two, type: scale, text: And now?, metric: talk}\n"
+    )
+    catalog = load_dir(pack)
+    assert any("feeds metric 'talk'" in str(e) and "twice.yaml:8" in str(e) for e in catalog.errors), catalog.errors
+    with Store.open(_workbook(tmp_path)) as store:
+        sitting = store.start_sitting(("a", "b"))
+        store.save_answer(sitting.id, "fx-checkin", "communication", "a", 3, prompt_type="scale", metric="communication")
+        store.save_answer(sitting.id, "other", "talk", "a", 4, prompt_type="scale", metric="communication")
+        built = recap.build_recap(store, CATALOG, sitting.id)
+        (metric,) = [m for m in built.metrics if m.key == "communication"]
+        assert [v.value for v in metric.values if v.partner == "a"] == [3]  # not 3.5
