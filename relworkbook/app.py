@@ -691,6 +691,7 @@ class WorkbookApp(App[None]):
             start_slot=start_slot,
             answer_sitting_id=answer_sitting_id,
             step=self._new_step(exercise) if not start_slot else None,
+            catalog=self.catalog,
         )
         self.push_screen(screen, callback=lambda done: self._exercise_closed(exercise, screen, bool(done)))
 

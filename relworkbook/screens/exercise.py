@@ -28,6 +28,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.timer import Timer
 from textual.widgets import Button, Footer, OptionList, Static
 
+from ..follow_up import quiet_line
 from ..model import TOGETHER, Exercise, Step, partner_name
 from ..sitting import Run, View
 from ..store import WorkbookError
@@ -62,10 +63,12 @@ class ExerciseScreen(ShowsPrivate, HoldsAnswers[bool]):
     def __init__(
         self, store: Store, exercise: Exercise, sitting_id: int, attendees: tuple[str, ...], *,
         start_slot: int = 0, answer_sitting_id: int | None = None, step: Step | None = None,
+        catalog: Any = None,
     ) -> None:
         super().__init__()
         self.store = store
         self.exercise = exercise
+        self.catalog = catalog  # for the titles of exercises an answer suggests
         self.run = Run(
             store, exercise, sitting_id, attendees, start_slot=start_slot, answer_sitting_id=answer_sitting_id,
             step=step,
@@ -276,7 +279,11 @@ class ExerciseScreen(ShowsPrivate, HoldsAnswers[bool]):
         assert view.slot is not None
         partner = self.run.slots[view.slot].partner
         parts, widget = pages.answer(self.run, view, self.couple, locked_as_typed=self.store.has_lock(partner))
-        await self.query_one("#body").mount_all(parts)
+        # A quiet line about this partner's own answer (a very low safety rating, an
+        # exercise an answer suggests): drawn from the value as it changes, never stored.
+        quiet = Static("", id="quiet-line", classes="muted")
+        quiet.display = False
+        await self.query_one("#body").mount_all([*parts, quiet])
         self.widget, self._widget_slot, self._dirty_since = widget, view.slot, None
         if view.load:
             saved, sealed = self.run.draft(view.slot)
@@ -284,6 +291,7 @@ class ExerciseScreen(ShowsPrivate, HoldsAnswers[bool]):
                 pages.open_sealed_draft(self, self.run, view.slot, widget, self._opened_draft)
             if saved is not None:
                 widget.set_value(saved)
+        self._update_quiet()
         # At once, not after a refresh: the very next key must reach the answer,
         # not the Next button (a space there would skip the prompt).
         widget.focus_first()
@@ -328,6 +336,7 @@ class ExerciseScreen(ShowsPrivate, HoldsAnswers[bool]):
         event.stop()
         if event.widget is not self.widget:
             return
+        self._update_quiet()
         if self._dirty_since is None:
             self._dirty_since = time.monotonic()
         delay = self.run.debounce.changed(time.monotonic())
@@ -337,6 +346,16 @@ class ExerciseScreen(ShowsPrivate, HoldsAnswers[bool]):
         if self._save_timer is not None:
             self._save_timer.stop()
         self._save_timer = self.set_timer(delay, self._autosave)
+
+    def _update_quiet(self) -> None:
+        index = self._widget_slot
+        found = self.query("#quiet-line")
+        if self.widget is None or index is None or not found:
+            return
+        text = quiet_line(self.run.slots[index].prompt, self.widget.value, self.catalog)
+        line = found.first(Static)
+        line.update(text)
+        line.display = bool(text)
 
     @on(TurnsPrompt.TurnChanged)
     def _turn_changed(self, event: TurnsPrompt.TurnChanged) -> None:

@@ -26,6 +26,7 @@ from textual.widgets import Button, Footer, SelectionList, Static
 
 from ..model import Couple, partner_name
 from ..sitting import Reveal
+from ..trends import LOW_ITEM, is_low
 from ..widgets.answer_view import format_answer, shorten
 from ..widgets.badge import PartnerBadge
 from .private import ShowsPrivate
@@ -398,6 +399,9 @@ class RevealScreen(Screen[bool]):
                 badge = PartnerBadge(self.couple)
                 badge.show(key)
                 answer = shorten(format_answer(prompt, given.get(key), self.couple, out_of=True))
+                if prompt.metric and prompt.type == "scale" and is_low(given.get(key), prompt.min or 1, prompt.max or 10):
+                    # One area at 3 or below is worth talking about, whatever a total says.
+                    answer += f"\nLow ({LOW_ITEM} or below): worth talking about, gently."
                 columns.append(Vertical(badge, Static(answer), classes="column"))
             parts.append(Horizontal(*columns, classes="row"))
         area.mount_all(parts)
