@@ -22,15 +22,21 @@ from __future__ import annotations
 import sys
 from datetime import date
 from pathlib import Path
-from typing import Any, Callable, Iterable, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Sequence
 
+from textual import on
 from textual.app import App
 from textual.binding import Binding
 from textual.screen import Screen
 from textual.theme import Theme
 
+from . import messages
 from .commands import WorkbookCommands
 from .model import PARTNERS, TOGETHER, Couple, Exercise, partner_name
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .catalog import Catalog
+    from .store import Store
 
 THEME_SETTING = "theme"
 # Offered on the time-out screen once the break is over (when the program has it).
@@ -55,7 +61,7 @@ class WorkbookApp(App[None]):
         Binding("f12", "hide", "Hide", id="hide", priority=True),
     ]
 
-    def __init__(self, store: Any, catalog: Any, *, db_path: Path | str, config: Any = None) -> None:
+    def __init__(self, store: Store | None, catalog: Catalog | None, *, db_path: Path | str, config: Any = None) -> None:
         super().__init__()
         # The config file's settings (config.Config): keymap, default theme.
         self.config = config
@@ -508,6 +514,25 @@ class WorkbookApp(App[None]):
             return
         self.open_exercise(exercise)
 
+    # Intents from screens (relworkbook/messages.py), handled here.
+
+    @on(messages.AppAction)
+    async def _app_action(self, message: messages.AppAction) -> None:
+        await self.run_action(message.action)
+
+    @on(messages.OpenExercise)
+    def _open_exercise(self, message: messages.OpenExercise) -> None:
+        self.action_open_exercise(message.exercise_id)
+
+    @on(messages.CatchUp)
+    def _catch_up(self, message: messages.CatchUp) -> None:
+        if self.attendees and message.partner not in self.attendees:
+            self.notify(f"This waits for {self.partner_name(message.partner)}; it opens when they are here.")
+            return
+        exercise = self.catalog.exercise(message.exercise_id)
+        if exercise is not None:
+            self.open_exercise(exercise, answer_sitting_id=message.sitting_id)
+
     def action_open_exercise(self, exercise_id: str) -> None:
         exercise = self.catalog.exercise(exercise_id)
         if exercise is None:
@@ -836,7 +861,7 @@ def make_app(
     exercise_dirs: Sequence[Path | str] = (),
     *,
     shipped: bool = True,
-    store: Any = None,
+    store: Store | None = None,
     config: Any = None,
 ) -> WorkbookApp:
     """Open the workbook file and the exercise program, and build the app on them.

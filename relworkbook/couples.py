@@ -27,10 +27,13 @@ import os
 from dataclasses import asdict, dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Any, Iterator
+from typing import TYPE_CHECKING, Any, Iterator
 
 from . import trends
 from .model import PARTNERS
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .catalog import Catalog
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 SUFFIXES = (".db", ".sqlite", ".sqlite3")
@@ -152,13 +155,13 @@ def _reason(error: Exception) -> str:
     return first or error.__class__.__name__
 
 
-def _checkin_instrument(catalog: Any) -> str | None:
+def _checkin_instrument(catalog: Catalog | None) -> str | None:
     pairs = list(catalog.instruments()) if catalog is not None else []
     pairs.sort(key=lambda pair: 0 if pair[0].kind == "checkin" else 1)
     return pairs[0][1].id if pairs else None
 
 
-def read_one(path: Path, catalog: Any, today: date) -> CoupleLine:
+def read_one(path: Path, catalog: Catalog | None, today: date) -> CoupleLine:
     """One workbook's line; never raises for a file that cannot be read (its line says why)."""
     from .store import Store, WorkbookError
 
@@ -182,7 +185,7 @@ def read_one(path: Path, catalog: Any, today: date) -> CoupleLine:
         return CoupleLine(path.name, problem=f"could not be read ({detail})")
 
 
-def _line(store: Any, path: Path, catalog: Any, today: date) -> CoupleLine:
+def _line(store: Store, path: Path, catalog: Catalog | None, today: date) -> CoupleLine:
     couple = store.get_couple()
     names = f"{couple.a.name} and {couple.b.name}" if couple else "(no names yet)"
     last = store.last_sitting()
@@ -219,7 +222,7 @@ def _attention(line: CoupleLine, today: date) -> tuple:
     return (0 if line.reliable_drop else 1, -(days if days is not None else 10**6), line.file)
 
 
-def build_desk(folder: Path, catalog: Any, today: date | None = None) -> Desk:
+def build_desk(folder: Path, catalog: Catalog | None, today: date | None = None) -> Desk:
     today = today or date.today()
     lines = [read_one(path, catalog, today) for path in workbook_files(Path(folder))]
     lines.sort(key=lambda line: _attention(line, today))

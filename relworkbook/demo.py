@@ -25,9 +25,13 @@ from __future__ import annotations
 
 import random
 from datetime import date, datetime, timedelta
-from typing import Any, Sequence
+from typing import TYPE_CHECKING, Any, Sequence
 
 from .model import PARTNERS, TOGETHER, Exercise, Prompt
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .store import Store
+    from .catalog import Catalog
 
 SAMPLE_TODAY = date(2026, 1, 6)  # a fixed today for tests: the history ends the day before
 DEFAULT_END = SAMPLE_TODAY - timedelta(days=1)  # Monday 5 January 2026
@@ -128,14 +132,14 @@ TEXT_POOLS = (
 )
 
 
-def _exercises(catalog: Any) -> list[Exercise]:
+def _exercises(catalog: Catalog) -> list[Exercise]:
     found = getattr(catalog, "exercises", ())
     if isinstance(found, dict):
         return list(found.values())
     return list(found)
 
 
-def _checkin(catalog: Any) -> Exercise | None:
+def _checkin(catalog: Catalog) -> Exercise | None:
     finder = getattr(catalog, "checkin", None)
     if callable(finder):
         return finder()
@@ -230,7 +234,7 @@ def _value(prompt: Prompt, partner: str, rng: random.Random, couple: _Couple, da
 
 
 def _answer_exercise(
-    store: Any, exercise: Exercise, sitting_id: int, attendees: Sequence[str],
+    store: Store, exercise: Exercise, sitting_id: int, attendees: Sequence[str],
     rng: random.Random, couple: _Couple, clock: datetime,
 ) -> datetime:
     """Answer every prompt of one exercise; return the clock after it."""
@@ -260,7 +264,7 @@ def _answer_exercise(
 
 
 def generate(
-    store: Any, catalog: Any, weeks: int = 12, seed: int = 0, start: date | None = None,
+    store: Store, catalog: Catalog, weeks: int = 12, seed: int = 0, start: date | None = None,
     *, today: date | None = None,
 ) -> None:
     """Fill ``store`` with ``weeks`` weekly sittings of plausible history, the last
@@ -309,7 +313,7 @@ def generate(
             store.end_sitting(sitting.id, ended=clock.isoformat(timespec="seconds"))
 
 
-def lock_demo(store: Any) -> list[tuple[str, str]]:
+def lock_demo(store: Store) -> list[tuple[str, str]]:
     """Set both demo partners' locks (after ``generate``): their private answers not yet
     revealed are sealed. The demo's random draws are not touched (a lock's salt and keys
     come from the system), so the answers are the same as without locks.

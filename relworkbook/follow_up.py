@@ -15,12 +15,15 @@ Plain Python, no Textual; the exercise screen draws what ``quiet_line`` returns.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .model import Prompt
 
+if TYPE_CHECKING:  # pragma: no cover
+    from .catalog import Catalog
 
-def quiet_line(prompt: Prompt, value: Any, catalog: Any) -> str:
+
+def quiet_line(prompt: Prompt, value: Any, catalog: Catalog | None) -> str:
     """The line(s) to show under the prompt for this answer, or ""."""
     lines: list[str] = []
     note = prompt.low_note_for(value)

@@ -37,11 +37,14 @@ import os
 import uuid
 from datetime import date, datetime, time, timedelta, timezone, tzinfo
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import paths
 from .escapes import one_line
 from .rhythm import ICAL_DAYS, on_or_after, read_rhythm
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .store import Store
 
 FILE_NAME = "calendar.ics"
 CHECKIN_TITLE = "Our weekly hour"
@@ -90,7 +93,7 @@ def calendar_path(db_path: Path | str) -> Path:
     return paths.recaps_dir(Path(db_path)) / FILE_NAME
 
 
-def _workbook_id(store: Any) -> str:
+def _workbook_id(store: Store) -> str:
     found = store.get_setting(ID_SETTING)
     if isinstance(found, str) and found:
         return found
@@ -99,7 +102,7 @@ def _workbook_id(store: Any) -> str:
     return made
 
 
-def _next_sequence(store: Any) -> int:
+def _next_sequence(store: Store) -> int:
     last = store.get_setting(SEQUENCE_SETTING)
     sequence = last + 1 if isinstance(last, int) and not isinstance(last, bool) and last >= 0 else 0
     store.set_setting(SEQUENCE_SETTING, sequence)
@@ -115,7 +118,7 @@ def commitment_uid(workbook_id: str, commitment_id: int) -> str:
 
 
 def build_calendar(
-    store: Any,
+    store: Store,
     *,
     today: date | None = None,
     now: datetime | None = None,
@@ -208,14 +211,14 @@ def build_calendar(
     return calendar.to_ical()
 
 
-def write_calendar(store: Any, target: Path | str, **when: Any) -> Path:
+def write_calendar(store: Store, target: Path | str, **when: Any) -> Path:
     """Write the calendar to ``target`` (owner-only, through a temporary file and a rename)."""
     from .files import write_atomic
 
     return write_atomic(Path(target), build_calendar(store, **when))
 
 
-def save_beside_recaps(store: Any, db_path: Path | str, **when: Any) -> Path:
+def save_beside_recaps(store: Store, db_path: Path | str, **when: Any) -> Path:
     """"Add to calendar": the file beside the recaps (the folder made owner-only if missing)."""
     from .files import make_private_dir
 

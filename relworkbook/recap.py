@@ -231,7 +231,7 @@ def _commitment(value: dict, names: dict[str, str], status: str = "") -> RecapCo
     )
 
 
-def shared_commitments(store: Any, catalog: Any, commitments: Sequence[Commitment]) -> list[Commitment]:
+def shared_commitments(store: Store, catalog: Catalog | None, commitments: Sequence[Commitment]) -> list[Commitment]:
     """Commitments without those written in a private prompt not yet revealed.
 
     The shipped program asks for commitments only in shared prompts; a pack may
@@ -428,7 +428,7 @@ def instrument_totals(answers: Sequence[Answer], exercise_id: str, items: Sequen
 
 
 def _ratings(
-    catalog: Any, answers: list[Answer], metrics: tuple[RecapMetric, ...], names: dict[str, str],
+    catalog: Catalog | None, answers: list[Answer], metrics: tuple[RecapMetric, ...], names: dict[str, str],
     earlier_answers: Any,
 ) -> Ratings | None:
     """The compact table: one row per rated area, then each instrument total with its band."""

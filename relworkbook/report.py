@@ -4,6 +4,10 @@
 sittings, the trends' score columns, the commitments) and keeps, for the days
 from ``start`` to ``end`` (inclusive; by default the last 12 weeks):
 
+if TYPE_CHECKING:  # pragma: no cover
+    from .store import Store
+    from .catalog import Catalog
+
 - who took part and when: sittings, minutes, sittings with one partner alone;
 - the exercises done, by step;
 - the check-in total per partner over time, with its bands, the change from
@@ -34,7 +38,7 @@ import re
 import textwrap
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any, Sequence
+from typing import TYPE_CHECKING, Any, Sequence
 
 from . import trends
 from .model import PARTNERS, partner_names
@@ -228,7 +232,7 @@ def date_range(start: Any = None, end: Any = None, today: date | None = None) ->
 # Building
 
 
-def _names(store: Any) -> dict[str, str]:
+def _names(store: Store) -> dict[str, str]:
     return partner_names(store.get_couple())
 
 
@@ -251,7 +255,7 @@ def _line(partner: str, name: str, points: tuple[tuple[str, float], ...], thresh
     )
 
 
-def build_report(store: Any, catalog: Any, start: Any = None, end: Any = None, *, today: date | None = None) -> Report:
+def build_report(store: Store, catalog: Catalog | None, start: Any = None, end: Any = None, *, today: date | None = None) -> Report:
     """The report for the days ``start`` to ``end`` (inclusive); ReportError for a bad range."""
     first, last = date_range(start, end, today)
     lo_day, hi_day = first.isoformat(), last.isoformat()

@@ -22,7 +22,10 @@ from __future__ import annotations
 
 import re
 from datetime import date, timedelta
-from typing import Any, Iterable, NamedTuple, Sequence
+from typing import TYPE_CHECKING, Any, Iterable, NamedTuple, Sequence
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .store import Store
 
 # Setting keys (the values are JSON in the settings table).
 CHECKIN_DAY = "checkin_day"  # 0 = Monday ... 6 = Sunday
@@ -107,7 +110,7 @@ def parse_minutes(value: Any, *, most: int) -> int | None:
     return None
 
 
-def read_rhythm(store: Any) -> Rhythm:
+def read_rhythm(store: Store) -> Rhythm:
     """The rhythm as stored; each missing or odd value gives its default."""
     day = parse_day(store.get_setting(CHECKIN_DAY))
     clock = parse_time(store.get_setting(CHECKIN_TIME))
@@ -123,7 +126,7 @@ def read_rhythm(store: Any) -> Rhythm:
     )
 
 
-def save_rhythm(store: Any, rhythm: Rhythm) -> None:
+def save_rhythm(store: Store, rhythm: Rhythm) -> None:
     """Write every value (checked first: a bad one raises ValueError and nothing is written)."""
     if parse_day(rhythm.checkin_day) is None:
         raise ValueError(f"the check-in day must be 0 (Monday) to 6 (Sunday), not {rhythm.checkin_day!r}")

@@ -178,7 +178,7 @@ def change_words(delta: float | None, threshold: float | None, established: bool
     return RELIABLE_CHANGE if established else BIG_CHANGE
 
 
-def low_ratings(values: Iterable[tuple[str, float]], catalog: Any) -> list[tuple[str, float]]:
+def low_ratings(values: Iterable[tuple[str, float]], catalog: Catalog | None) -> list[tuple[str, float]]:
     """(metric title, value) for each of one partner's ratings at the low mark or below.
 
     ``values`` are (metric key, number) pairs from one sitting; the metric's range
@@ -240,7 +240,7 @@ def _instrument_items(instrument: Instrument, exercise: Exercise) -> list[tuple[
     return items
 
 
-def instrument_series(points: Sequence[MetricPoint], instrument: Instrument, exercise: Exercise, catalog: Any = None) -> list[InstrumentPoint]:
+def instrument_series(points: Sequence[MetricPoint], instrument: Instrument, exercise: Exercise, catalog: Catalog | None = None) -> list[InstrumentPoint]:
     """Totals (sum or mean of the instrument's items) per sitting per partner, oldest first.
 
     A sitting counts only when that partner answered every item: a sum with a
@@ -284,7 +284,7 @@ def instrument_series(points: Sequence[MetricPoint], instrument: Instrument, exe
     return out
 
 
-def metric_thresholds(catalog: Any) -> dict[str, float]:
+def metric_thresholds(catalog: Catalog | None) -> dict[str, float]:
     """A per-metric reliable-change threshold borrowed from the instruments (see module doc)."""
     pairs = list(catalog.instruments()) if catalog is not None else []
     # The weekly check-in's instruments first: the brief for single metrics.
@@ -528,7 +528,7 @@ def _sitting_means(parts: Sequence[tuple[str, list[int], list[float]]]) -> dict[
     return totals
 
 
-def summarise(points: Sequence[MetricPoint], catalog: Any, window: str = "all", since: str | None = None, names: dict[str, str] | None = None) -> TrendsSummary:
+def summarise(points: Sequence[MetricPoint], catalog: Catalog | None, window: str = "all", since: str | None = None, names: dict[str, str] | None = None) -> TrendsSummary:
     """``summary`` without the store: latest, change and gap use all points; series use the window.
 
     The points are grouped per metric, partner and exercise (``store.score_columns``
@@ -666,12 +666,12 @@ def summarise(points: Sequence[MetricPoint], catalog: Any, window: str = "all", 
     )
 
 
-def _metric_range(catalog: Any, key: str) -> tuple[float, float]:
+def _metric_range(catalog: Catalog | None, key: str) -> tuple[float, float]:
     metric = catalog.metric(key) if catalog is not None else None
     return (metric.min, metric.max) if metric is not None else (1, 10)
 
 
-def _short_title(catalog: Any, key: str) -> str:
+def _short_title(catalog: Catalog | None, key: str) -> str:
     title = catalog.metric_title(key) if catalog is not None else key
     return title.split(" (", 1)[0]
 

@@ -384,3 +384,42 @@ def test_two_prompts_feeding_one_metric_are_refused_and_a_sitting_never_averages
         built = recap.build_recap(store, CATALOG, sitting.id)
         (metric,) = [m for m in built.metrics if m.key == "communication"]
         assert [v.value for v in metric.values if v.partner == "a"] == [3]  # not 3.5
+
+
+# ---- Cross-screen intents: Home posts typed messages, the app handles them
+
+
+async def test_home_choices_reach_the_app_as_typed_intents(tmp_path):
+    from textual.widgets import OptionList
+
+    from relworkbook import messages
+    from relworkbook.screens.history import HistoryScreen
+
+    db = _workbook(tmp_path)
+    with Store.open(db) as store:
+        solo = store.start_sitting(("a",), started="2026-01-03T19:00:00")
+        store.save_answer(solo.id, "fx-hopes", "hope", "a", "More walks", prompt_type="text")
+        store.end_sitting(solo.id, ended="2026-01-03T19:30:00")
+    app = make_app(db, [FIXTURES], shipped=False)
+    seen: list[type] = []
+    async with app.run_test(size=(100, 30), message_hook=lambda m: seen.append(type(m))) as pilot:
+        await pilot.pause()
+        olist = app.screen.query_one("#home-list", OptionList)
+        ids = [olist.get_option_at_index(i).id for i in range(olist.option_count)]
+        pending = next(i for i in ids if i and i.startswith("pending:b:"))
+        olist.highlighted = ids.index("go:history")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, HistoryScreen) and messages.AppAction in seen
+        await pilot.press("escape")
+        await pilot.pause()
+        olist = app.screen.query_one("#home-list", OptionList)
+        olist.highlighted = ids.index(pending)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert messages.CatchUp in seen
+        await pilot.click("#only-b")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, ExerciseScreen) and screen.run.catching_up
+        assert screen.run.answer_sitting_id == solo.id

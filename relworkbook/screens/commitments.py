@@ -10,7 +10,7 @@ number, which is the next open commitment when working down the list.
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -22,6 +22,10 @@ from textual.widgets import Button, DataTable, Footer, Header, Static
 from ..model import Commitment, Couple
 from ..rhythm import due_phrase
 from .lookback import go_back, name_text
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ..store import Store
+    from ..catalog import Catalog
 
 STATUS_WORDS = {"open": "open", "kept": "kept", "partly": "partly kept", "not_kept": "not kept"}
 
@@ -68,8 +72,8 @@ class CommitmentsScreen(Screen[None]):
 
     def __init__(
         self,
-        store: Any,
-        catalog: Any,
+        store: Store,
+        catalog: Catalog,
         couple: Couple | None,
         *,
         sitting_id: int | None = None,

@@ -7,7 +7,7 @@ renders only the rows on screen), so ten years of weekly sittings show at once. 
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.segment import Segment
 from rich.text import Text
@@ -25,6 +25,10 @@ from textual.widgets import Footer, Header, Static
 from ..model import Couple
 from .lookback import exercise_title, go_back, partner_name, short_when
 from .sitting_view import SittingViewScreen
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ..store import Store
+    from ..catalog import Catalog
 
 
 def _who(couple: Couple | None, attendees: tuple[str, ...]) -> str:
@@ -175,7 +179,7 @@ class HistoryScreen(Screen[None]):
         Binding("r", "recap", "Recap", id="history-recap"),
     ]
 
-    def __init__(self, store: Any, catalog: Any, couple: Couple | None) -> None:
+    def __init__(self, store: Store, catalog: Catalog, couple: Couple | None) -> None:
         super().__init__()
         self.store = store
         self.catalog = catalog

@@ -11,7 +11,7 @@ panel shows the last check-in at a glance and the open commitments.
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -26,6 +26,10 @@ from textual.widgets.option_list import Option, OptionDoesNotExist
 
 from ..colour import partner_colour
 from ..model import PARTNERS, TOGETHER
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ..store import Store
+    from ..catalog import Catalog
 
 MAX_COMMITMENTS = 8
 CHECKIN_LOOKBACK = 26  # sittings scanned for the latest check-in
@@ -220,7 +224,7 @@ class HomeScreen(Screen[None]):
             text.append(f" · sitting since {since}: {names}", style="dim")
         return text
 
-    def _fill_list(self, store: Any, catalog: Any) -> None:
+    def _fill_list(self, store: Store, catalog: Catalog) -> None:
         from ..progress import done_exercises, get_resume, next_exercise, pending_for
 
         options: list[Option | None] = []
@@ -271,7 +275,7 @@ class HomeScreen(Screen[None]):
         self._head, self._done = options, done
         self._show_list(catalog)
 
-    def _show_list(self, catalog: Any) -> None:
+    def _show_list(self, catalog: Catalog) -> None:
         """The list: what the last read put on top, then the steps (open ones with their exercises)."""
         options, done = list(self._head), self._done
         for step in sorted(catalog.steps, key=lambda s: (s.order, s.id)):
@@ -320,7 +324,7 @@ class HomeScreen(Screen[None]):
         else:
             olist.action_first()
 
-    def _checkin_glance(self, store: Any, catalog: Any, glance: RatingsGlance) -> None:
+    def _checkin_glance(self, store: Store, catalog: Catalog, glance: RatingsGlance) -> None:
         """The latest check-in's ratings, one row per rating, a column per partner."""
         heading = Content.styled("Last check-in", "bold")
         checkin = catalog.checkin()
@@ -368,7 +372,7 @@ class HomeScreen(Screen[None]):
         note = Content.styled("? waiting to reveal", "dim") if waiting else None
         glance.show_ratings(heading, [self._app.partner_name(p) for p in columns], rows, note)
 
-    def _due(self, store: Any, catalog: Any) -> Text:
+    def _due(self, store: Store, catalog: Catalog) -> Text:
         """What is due, in calm words: the check-in, commitments this week."""
         from ..rhythm import due_lines, read_rhythm
 
@@ -387,7 +391,7 @@ class HomeScreen(Screen[None]):
         text.append("\n".join(lines) if lines else "Nothing this week.", style="" if lines else "dim")
         return text
 
-    def _commitments(self, store: Any) -> Text:
+    def _commitments(self, store: Store) -> Text:
         text = Text("Open commitments\n", style="bold")
         commitments = store.open_commitments()
         if not commitments:
@@ -456,27 +460,20 @@ class HomeScreen(Screen[None]):
     # ------------------------------------------------------------ choices
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        """Home's own option ids become the app's typed intents (relworkbook/messages.py)."""
+        from .. import messages
+
         event.stop()
-        app = self._app
         option_id = event.option.id or ""
-        if option_id.startswith("step:"):
-            step_id = option_id[5:]
-            self._set_step_open(step_id, step_id not in (self._open_steps or ()))
-        elif option_id == "continue":
-            app.action_continue()
-        elif option_id == "next":
-            app.action_next()
-        elif option_id == "checkin":
-            app.action_checkin()
-        elif option_id.startswith("go:"):
-            getattr(app, f"action_{option_id[3:]}")()
-        elif option_id.startswith("ex:"):
-            app.action_open_exercise(option_id[3:])
-        elif option_id.startswith("pending:"):
-            _, partner, sitting_id, exercise_id = option_id.split(":", 3)
-            if app.attendees and partner not in app.attendees:
-                app.notify(f"This waits for {app.partner_name(partner)}; it opens when they are here.")
-                return
-            exercise = app.catalog.exercise(exercise_id)
-            if exercise is not None:
-                app.open_exercise(exercise, answer_sitting_id=int(sitting_id))
+        kind, _, rest = option_id.partition(":")
+        if kind == "step":
+            self._set_step_open(rest, rest not in (self._open_steps or ()))
+        elif option_id in ("continue", "next", "checkin"):
+            self.post_message(messages.AppAction(option_id))
+        elif kind == "go":
+            self.post_message(messages.AppAction(rest))
+        elif kind == "ex":
+            self.post_message(messages.OpenExercise(rest))
+        elif kind == "pending":
+            partner, sitting_id, exercise_id = rest.split(":", 2)
+            self.post_message(messages.CatchUp(partner, int(sitting_id), exercise_id))

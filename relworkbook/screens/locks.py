@@ -16,7 +16,7 @@ No cryptography is imported here: the store does that, on use.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -27,6 +27,9 @@ from textual.widgets import Button, Footer, Input, Static
 from ..model import PARTNERS, Couple, partner_name
 from ..store import LockError, WorkbookError
 from .confirm import ConfirmScreen, DialogScreen
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ..store import Store
 
 PROTECTS = (
     "A lock keeps one partner's private answers and notes unreadable to the other partner, "
@@ -58,7 +61,7 @@ class PassphraseScreen(DialogScreen):
     }
     """
 
-    def __init__(self, store: Any, couple: Couple | None, partner: str, *, why: str = "") -> None:
+    def __init__(self, store: Store, couple: Couple | None, partner: str, *, why: str = "") -> None:
         super().__init__()
         self.store = store
         self.couple = couple
@@ -125,7 +128,7 @@ class LockFormScreen(DialogScreen):
 
     TITLES = {"set": "set a lock", "change": "change your passphrase", "remove": "remove your lock"}
 
-    def __init__(self, store: Any, couple: Couple | None, partner: str, mode: str) -> None:
+    def __init__(self, store: Store, couple: Couple | None, partner: str, mode: str) -> None:
         super().__init__()
         self.store = store
         self.couple = couple
@@ -240,7 +243,7 @@ class LocksScreen(Screen[None]):
     }
     """
 
-    def __init__(self, store: Any, couple: Couple | None, *, first: bool = False) -> None:
+    def __init__(self, store: Store, couple: Couple | None, *, first: bool = False) -> None:
         super().__init__()
         self.store = store
         self.couple = couple

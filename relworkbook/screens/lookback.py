@@ -5,12 +5,15 @@ not import each other for them."""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual.screen import Screen
 
 from ..model import Answer, Couple, Prompt, partner_name
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ..catalog import Catalog
 
 PRIVATE_HIDDEN = "Private, not yet revealed"
 
@@ -55,12 +58,12 @@ def long_when(iso: str | None) -> str:
     return f"{moment:%a} {moment.day} {moment:%b %Y, %H:%M}"
 
 
-def exercise_title(catalog: Any, exercise_id: str) -> str:
+def exercise_title(catalog: Catalog | None, exercise_id: str) -> str:
     exercise = catalog.exercise(exercise_id) if catalog is not None else None
     return exercise.title if exercise is not None else exercise_id
 
 
-def prompt_for(catalog: Any, answer: Answer) -> Prompt:
+def prompt_for(catalog: Catalog | None, answer: Answer) -> Prompt:
     """The catalogue's prompt for an answer, or a plain stand-in when a pack no longer has it."""
     prompt = catalog.prompt(answer.exercise_id, answer.prompt_id) if catalog is not None else None
     if prompt is not None:

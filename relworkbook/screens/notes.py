@@ -12,7 +12,7 @@ While this screen is up a private text is on the screen: no screenshot is taken.
 from __future__ import annotations
 
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -25,6 +25,9 @@ from ..model import Couple, partner_name
 from ..store import WorkbookError
 from .confirm import DialogScreen
 from .private import ShowsPrivate
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ..store import Store
 
 SAVE_DELAY = 0.4
 SAVE_AT_LEAST = 1.0
@@ -82,7 +85,7 @@ class NotesScreen(ShowsPrivate, Screen[None]):
     }
     """
 
-    def __init__(self, store: Any, couple: Couple | None, partner: str, unlocked: Any = None) -> None:
+    def __init__(self, store: Store, couple: Couple | None, partner: str, unlocked: Any = None) -> None:
         super().__init__()
         self.store = store
         self.couple = couple
@@ -148,7 +151,7 @@ class NotesScreen(ShowsPrivate, Screen[None]):
         self.unlocked = None
 
 
-def open_notes(app: Any, store: Any, couple: Couple | None, partner: str) -> None:
+def open_notes(app: Any, store: Store, couple: Couple | None, partner: str) -> None:
     """Open ``partner``'s notes, after their passphrase when their notes are locked.
 
     Notes without a lock open after a look-away step ("Sam, please look away"),

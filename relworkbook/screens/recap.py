@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
 from rich.text import Text
@@ -30,6 +30,10 @@ from textual.widgets import Button, Footer, Static
 from .. import paths
 from ..model import TOGETHER, Couple
 from .lookback import go_back, partner_colour
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ..store import Store
+    from ..catalog import Catalog
 
 PRIVATE_HIDDEN = "Private, not yet revealed"
 # Below this many columns of text the two partners' answers are stacked.
@@ -244,8 +248,8 @@ class RecapScreen(Screen[None]):
 
     def __init__(
         self,
-        store: Any,
-        catalog: Any,
+        store: Store,
+        catalog: Catalog,
         couple: Couple | None,
         sitting_id: int,
         *,

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual import events
@@ -25,6 +25,10 @@ from textual.widgets import Button, Footer, Static
 from .. import paths
 from ..model import Couple
 from .lookback import go_back
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ..store import Store
+    from ..catalog import Catalog
 
 # (key, label, days back from today; None for everything)
 RANGES = (("12w", "the last 12 weeks", 84), ("1y", "the last year", 365), ("all", "everything", None))
@@ -66,8 +70,8 @@ class ReportScreen(Screen[None]):
 
     def __init__(
         self,
-        store: Any,
-        catalog: Any,
+        store: Store,
+        catalog: Catalog,
         couple: Couple | None,
         *,
         db_path: Path | str | None = None,

@@ -6,7 +6,7 @@ nothing but "Private, not yet revealed".
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -26,6 +26,10 @@ from .lookback import (
     prompt_for,
     short_when,
 )
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ..store import Store
+    from ..catalog import Catalog
 
 
 class RevisionCard(Static, can_focus=True):
@@ -62,7 +66,7 @@ class RevisionsScreen(Screen[None]):
         Binding("up,k", "move(-1)", "Previous", show=False, id="revisions-previous"),
     ]
 
-    def __init__(self, store: Any, catalog: Any, couple: Couple | None, answer_id: int) -> None:
+    def __init__(self, store: Store, catalog: Catalog, couple: Couple | None, answer_id: int) -> None:
         super().__init__()
         self.store = store
         self.catalog = catalog

@@ -10,7 +10,7 @@ Unrevealed private answers never appear (the store leaves them out).
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -22,6 +22,10 @@ from textual.widgets.option_list import Option
 from ..model import Couple, SearchHit
 from .lookback import exercise_title, go_back, name_text, short_when
 from .sitting_view import SittingViewScreen
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ..store import Store
+    from ..catalog import Catalog
 
 HIGHLIGHT = "bold reverse"
 PAGE = 50  # results loaded at a time; the list's last line loads the next ones
@@ -63,7 +67,7 @@ class SearchScreen(Screen[None]):
         Binding("ctrl+f", "focus_input", "Search box", id="search-focus", show=False),
     ]
 
-    def __init__(self, store: Any, catalog: Any, couple: Couple | None, query: str = "") -> None:
+    def __init__(self, store: Store, catalog: Catalog, couple: Couple | None, query: str = "") -> None:
         super().__init__()
         self.store = store
         self.catalog = catalog

@@ -20,7 +20,7 @@ the line above the buttons says each partner's lock.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual import on
 from textual.app import ComposeResult
@@ -39,6 +39,9 @@ from ..rhythm import (
     read_rhythm,
     save_rhythm,
 )
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ..store import Store
 
 
 def minute_options(lengths: tuple[int, ...], current: int) -> list[tuple[str, int]]:
@@ -133,7 +136,7 @@ class SettingsScreen(Screen[None]):
         Binding("escape", "close", "Close", id="settings-close"),
     ]
 
-    def __init__(self, store: Any) -> None:
+    def __init__(self, store: Store) -> None:
         super().__init__()
         self.store = store
         self.rhythm: Rhythm = read_rhythm(store)

@@ -8,21 +8,25 @@ plain-text recap for anything that wants one.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual.binding import Binding
 
 from .recap import RecapScreen
 
+if TYPE_CHECKING:  # pragma: no cover
+    from ..store import Store
+    from ..catalog import Catalog
 
-def recap_text(store: Any, catalog: Any, sitting_id: int, width: int = 80) -> str:
+
+def recap_text(store: Store | None, catalog: Catalog | None, sitting_id: int, width: int = 80) -> str:
     """The recap of one sitting as plain text, ``width`` columns wide (at least 30)."""
     from ..recap import build_recap, render_text
 
     return render_text(build_recap(store, catalog, sitting_id), width=max(30, width))
 
 
-def plain_summary(store: Any, catalog: Any, sitting_id: int) -> str:
+def plain_summary(store: Store | None, catalog: Catalog | None, sitting_id: int) -> str:
     """One line per answer, from the same Recap as every other recap (private ones only once revealed).
 
     Without the catalogue (the reason a full recap may have failed), the Recap
@@ -47,7 +51,7 @@ class SittingEndScreen(RecapScreen):
     title_text = "Sitting ended"
     close_label = "Back to Home"
 
-    def __init__(self, sitting_id: int, store: Any = None, catalog: Any = None, couple: Any = None) -> None:
+    def __init__(self, sitting_id: int, store: Store | None = None, catalog: Catalog | None = None, couple: Any = None) -> None:
         super().__init__(store, catalog, couple, sitting_id)
 
     def load(self) -> None:

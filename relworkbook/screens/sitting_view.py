@@ -14,7 +14,7 @@ looking-back screens (history, search, revisions, trends, commitments).
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -38,6 +38,10 @@ from .lookback import (
     go_back,
     partner_name,
 )
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ..store import Store
+    from ..catalog import Catalog
 
 # ------------------------------------------------------------ answer blocks
 
@@ -68,8 +72,8 @@ class AnswerBlock(Static, can_focus=True):
 
     def __init__(
         self,
-        store: Any,
-        catalog: Any,
+        store: Store,
+        catalog: Catalog | None,
         couple: Couple | None,
         partner: str,
         answer: Answer | None,
@@ -173,8 +177,8 @@ class SittingViewScreen(Screen[None]):
 
     def __init__(
         self,
-        store: Any,
-        catalog: Any,
+        store: Store,
+        catalog: Catalog | None,
         couple: Couple | None,
         sitting_id: int,
         focus_answer: int | None = None,
@@ -387,7 +391,7 @@ class EditAnswerScreen(BoxScreen[bool]):
         Binding("ctrl+s", "save", "Save", id="edit-save", priority=True),
     ]
 
-    def __init__(self, store: Any, couple: Couple | None, answer: Answer, prompt: Prompt) -> None:
+    def __init__(self, store: Store, couple: Couple | None, answer: Answer, prompt: Prompt) -> None:
         super().__init__()
         self.store = store
         self.couple = couple

@@ -13,7 +13,7 @@ This is the only module that imports ``textual_plotext``.
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -27,6 +27,10 @@ from textual_plotext import PlotextPlot
 from .. import trends
 from ..model import Couple, partner_name
 from .lookback import go_back, name_text, partner_colour
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ..store import Store
+    from ..catalog import Catalog
 
 WINDOW_LABELS = {"3m": "Last 3 months", "1y": "Last year", "all": "All"}
 RELIABLE = "reliable change"
@@ -180,8 +184,8 @@ class TrendsScreen(Screen[None]):
 
     def __init__(
         self,
-        store: Any,
-        catalog: Any,
+        store: Store,
+        catalog: Catalog | None,
         couple: Couple | None,
         *,
         window: str = "all",
