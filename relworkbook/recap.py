@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any, Sequence
 from . import paths
 from .kinds import MONTHS as _MONTHS, Piece, commitment_line, nice_day, pieces_for
 from .trends import BIG_CHANGE, LOW_ITEM, RELIABLE_CHANGE, change_words, is_low
-from .model import PARTNERS, TOGETHER, Answer, Commitment, Exercise, Prompt, Sitting, partner_names
+from .model import PARTNERS, TOGETHER, Answer, Commitment, Exercise, Prompt, Sitting, is_locked, partner_names
 
 if TYPE_CHECKING:  # pragma: no cover
     from .catalog import Catalog
@@ -265,11 +265,18 @@ def _prompt_type(prompt: Prompt | None, answer: Answer) -> str:
     return "text"
 
 
-def _recap_answer(answer: Answer | None, partner: str, prompt: Prompt | None, names: dict[str, str]) -> RecapAnswer:
+def _recap_answer(
+    answer: Answer | None, partner: str, prompt: Prompt | None, names: dict[str, str], own: str | None = None
+) -> RecapAnswer:
     name = names.get(partner, partner)
     if answer is None:
         return RecapAnswer(partner, name, "missing", (Piece(NO_ANSWER),))
     if not _visible(answer):
+        if own is not None and answer.partner == own and not is_locked(answer.value):
+            # A partner alone sees their own private answer in their own recap, marked as such.
+            kind = _prompt_type(prompt, answer)
+            mark = Piece(f"Seen only by {name}: private, not yet revealed", label="Private")
+            return RecapAnswer(partner, name, "answered", (mark, *pieces_for(prompt, kind, answer.value, names)))
         return RecapAnswer(partner, name, "private", (Piece(PRIVATE_HIDDEN),))
     kind = _prompt_type(prompt, answer)
     return RecapAnswer(partner, name, "answered", pieces_for(prompt, kind, answer.value, names), edited=answer.revision > 1)
@@ -286,7 +293,9 @@ def _rated(prompt: Prompt | None, answers: Any) -> bool:
     )
 
 
-def _exercises(sitting: Sitting, answers: list[Answer], catalog: Catalog, names: dict[str, str]) -> tuple[RecapExercise, ...]:
+def _exercises(
+    sitting: Sitting, answers: list[Answer], catalog: Catalog, names: dict[str, str], own: str | None = None
+) -> tuple[RecapExercise, ...]:
     by_exercise: dict[str, dict[str, dict[str, Answer]]] = {}
     order: list[str] = list(sitting.exercises)
     for answer in answers:
@@ -322,7 +331,7 @@ def _exercises(sitting: Sitting, answers: list[Answer], catalog: Catalog, names:
                     text=prompt.text.strip() if prompt else prompt_id,
                     type=prompt.type if prompt else _prompt_type(None, next(iter(got.values()))),
                     who=who,
-                    answers=tuple(_recap_answer(got.get(slot), slot, prompt, names) for slot in slots),
+                    answers=tuple(_recap_answer(got.get(slot), slot, prompt, names, own) for slot in slots),
                     in_table=_rated(prompt, got.values()),
                 )
             )
@@ -530,8 +539,13 @@ def _next_step(catalog: Catalog, sitting: Sitting, earlier: list[Sitting], done_
     return f"Next week's {checkin.title} (about {checkin.minutes} minutes), around {nice_day(when)}."
 
 
-def build_recap(store: Store, catalog: Catalog, sitting_id: int) -> Recap:
-    """The recap of one sitting. Raises LookupError when there is no such sitting."""
+def build_recap(store: Store, catalog: Catalog, sitting_id: int, *, own: str | None = None) -> Recap:
+    """The recap of one sitting. Raises LookupError when there is no such sitting.
+
+    ``own``: the partner who sat alone, reading their own recap on screen: their
+    private answers are shown to them, marked as seen only by them. Never for a
+    sitting of two, and never for a recap that is saved or printed.
+    """
     sitting = store.get_sitting(sitting_id)
     if sitting is None:
         raise LookupError(f"no sitting #{sitting_id} in this workbook")
@@ -570,7 +584,8 @@ def build_recap(store: Store, catalog: Catalog, sitting_id: int) -> Recap:
         attendees=tuple(names.get(k, k) for k in sitting.attendees),
         name_a=names["a"],
         name_b=names["b"],
-        exercises=_exercises(sitting, answers, catalog, names),
+        exercises=_exercises(sitting, answers, catalog, names,
+                             own if own is not None and tuple(sitting.attendees) == (own,) else None),
         metrics=metrics,
         ratings=_ratings(catalog, answers, metrics, names, earlier_answers),
         commitments_made=made,

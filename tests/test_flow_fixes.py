@@ -423,3 +423,37 @@ async def test_home_choices_reach_the_app_as_typed_intents(tmp_path):
         screen = app.screen
         assert isinstance(screen, ExerciseScreen) and screen.run.catching_up
         assert screen.run.answer_sitting_id == solo.id
+
+
+def test_a_partner_alone_sees_their_own_private_answers_in_their_own_recap(tmp_path):
+    from relworkbook import recap
+
+    with Store.open(_workbook(tmp_path)) as store:
+        solo = store.start_sitting(("a",))
+        store.save_answer(solo.id, "fx-hopes", "ready", "a", "Not yet", prompt_type="choice", private=True)
+        store.end_sitting(solo.id)
+        mine = recap.render(recap.build_recap(store, CATALOG, solo.id, own="a"), "text")
+        assert "Not yet" in mine and "Seen only by Alex" in mine
+        shared = recap.render(recap.build_recap(store, CATALOG, solo.id), "text")
+        assert "Not yet" not in shared and recap.PRIVATE_HIDDEN in shared
+        assert "Not yet" not in recap.render(recap.build_recap(store, CATALOG, solo.id, own="b"), "text")
+        both = store.start_sitting(("a", "b"))
+        store.save_answer(both.id, "fx-hopes", "ready", "a", "Unsure", prompt_type="choice", private=True)
+        assert "Unsure" not in recap.render(recap.build_recap(store, CATALOG, both.id, own="a"), "text")
+
+
+async def test_the_end_of_a_solo_sitting_shows_that_partner_their_own_private_answer(tmp_path):
+    from relworkbook.screens.sitting_end import SittingEndScreen
+
+    db = _workbook(tmp_path)
+    with Store.open(db) as store:
+        solo = store.start_sitting(("b",))
+        store.save_answer(solo.id, "fx-hopes", "ready", "b", "Not yet", prompt_type="choice", private=True)
+    app = make_app(db, [FIXTURES], shipped=False)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await pilot.pause()
+        app.end_sitting(solo.id)
+        await pilot.pause()
+        assert isinstance(app.screen, SittingEndScreen) and app.screen.own == "b"
+        shown = "\n".join(s.text for s in app.screen._compositor.render_strips())
+        assert "Seen only by Sam" in shown

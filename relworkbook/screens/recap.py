@@ -263,6 +263,8 @@ class RecapScreen(Screen[None]):
         self.db_path = Path(db_path) if db_path is not None else None
         self.recap: Any = None
         self.problem = ""
+        # The partner who sat alone, reading their own recap: their private answers show, marked.
+        self.own: str | None = None
 
     # -- building
 
@@ -270,7 +272,7 @@ class RecapScreen(Screen[None]):
         from ..recap import build_recap
 
         try:
-            self.recap = build_recap(self.store, self.catalog, self.sitting_id)
+            self.recap = build_recap(self.store, self.catalog, self.sitting_id, own=self.own)
         except LookupError:
             self.problem = "This sitting is no longer in the workbook."
         except Exception as error:  # a recap problem must not take the app down
@@ -313,12 +315,14 @@ class RecapScreen(Screen[None]):
         if self.recap is None:
             self.notify("There is no recap to save.", severity="warning")
             return
-        from ..recap import save_recap_files
+        from ..recap import build_recap, save_recap_files
 
         folder: Path | None = None
         try:
             folder = self.folder()
-            written = save_recap_files(self.recap, folder)
+            # What is saved is the shared recap: never the private answers shown to one partner.
+            shared = self.recap if self.own is None else build_recap(self.store, self.catalog, self.sitting_id)
+            written = save_recap_files(shared, folder)
         except OSError as error:
             reason = error.strerror or str(error)
             where = f" in {folder}" if folder is not None else ""

@@ -63,6 +63,9 @@ class SittingEndScreen(RecapScreen):
             self.catalog = app.catalog
         if self.couple is None:
             self.couple = getattr(app, "couple", None)
+        sitting = self.store.get_sitting(self.sitting_id) if self.store is not None else None
+        if sitting is not None and len(sitting.attendees) == 1:
+            self.own = sitting.attendees[0]  # alone: their own recap, their private answers marked
         super().load()
 
     def note(self) -> str:
