@@ -219,6 +219,34 @@ class SittingMachine(RuleBasedStateMachine):
             for prompt in due:
                 self.agreed.add((self.run.answer_sitting_id, self.run.exercise.id, prompt.id))
 
+    # ---- a time-out, and continuing where they left off
+
+    @precondition(lambda self: self.view is None or self.view.kind != "handover")
+    @rule(ready=st.lists(st.sampled_from(["a", "b"]), max_size=3), minutes=st.integers(-10, 10))
+    def time_out(self, ready, minutes):
+        clock = [0.0]
+        present = self.attendees or ("a", "b")
+        pause = TimeOut(20, present, clock=lambda: clock[0])
+        pause.adjust(minutes)
+        for partner in ready:
+            pause.agree(partner)
+        assert pause.over == (set(pause.present) <= set(ready))  # only everyone present ends it early
+        clock[0] = pause.minutes * 60
+        assert pause.over  # and the timer always does
+        if self.run is not None:  # back exactly where they were
+            self.view = self.run.show() if self.view is None or self.view.kind != "answer" else self.view
+
+    @precondition(lambda self: self.run is None)
+    @rule()
+    def continue_where_they_left_off(self):
+        resume = progress.get_resume(self.store)
+        if resume is None:
+            return
+        assert resume["sitting_id"] not in self.finished
+        exercise = CATALOG.exercise(resume["exercise_id"])
+        self.run = Run(self.store, exercise, resume["sitting_id"], resume["attendees"], start_slot=resume["slot"])
+        self.view = self.run.show()
+
     # ---- the workbook
 
     @rule()
@@ -233,10 +261,11 @@ class SittingMachine(RuleBasedStateMachine):
         else:
             self.run = self.view = None
 
-    @precondition(lambda self: self.sitting_id is not None and self.view is not None and self.view.kind != "handover")
+    @precondition(lambda self: self.sitting_id is not None and (self.view is None or self.view.kind != "handover"))
     @rule()
     def end_sitting(self):
         self.store.end_sitting(self.sitting_id)
+        progress.clear_resume(self.store)  # as the app does
         self.finished.add(self.sitting_id)
         self.sitting_id = None
         self.run = self.view = None
