@@ -122,3 +122,31 @@ async def test_a_break_ends_early_only_when_everyone_present_is_ready(tmp_path):
         await pilot.click("#ready-b")
         await pilot.pause()
         assert not isinstance(app.screen, TimeoutScreen)
+
+
+async def test_the_debrief_key_is_offered_only_once_it_can_act(tmp_path):
+    """QA: during the break "After a hard moment" (a) did nothing, yet the palette listed it.
+
+    It is left out of the screen's live bindings (so out of the palette and help) until
+    the break is over, and offered as soon as it is.
+    """
+    from relworkbook.commands import WorkbookCommands
+
+    app = make_app(_workbook(tmp_path), [SHIPPED], shipped=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await _into_an_exercise(pilot, app, "co-disagree")
+        await pilot.press("f2")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, TimeoutScreen)
+
+        def offered() -> set[str]:
+            return {name for name, _, _ in WorkbookCommands(screen)._commands()}
+
+        assert "After a hard moment" not in offered()
+        assert "debrief" not in {b.binding.action for b in screen.active_bindings.values()}
+        screen.ends_at = monotonic() - 1
+        screen._tick()
+        await pilot.pause()
+        assert "After a hard moment" in offered()

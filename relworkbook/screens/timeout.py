@@ -102,6 +102,7 @@ class TimeoutScreen(Screen[str | None]):
         self.timeout = TimeOut(minutes, present, clock=lambda: monotonic())
         self.debrief_title = debrief_title
         self.couple = couple
+        self._was_over = False
 
     @property
     def minutes(self) -> int:
@@ -144,8 +145,17 @@ class TimeoutScreen(Screen[str | None]):
     def remaining(self) -> float:
         return self.timeout.remaining
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """"After a hard moment" is offered (key, palette, help) only once the break is over."""
+        if action == "debrief":
+            return bool(self.debrief_title) and self.remaining <= 0
+        return True
+
     def _tick(self) -> None:
         left = self.remaining
+        if (left <= 0) != self._was_over:
+            self._was_over = left <= 0
+            self.refresh_bindings()
         self.query_one("#countdown", Digits).update(format_remaining(left))
         status = self.query_one("#timeout-status", Static)
         if self.debrief_title:
