@@ -682,15 +682,12 @@ class WorkbookApp(App[None]):
     def _ensure_sitting(self, attendees: tuple[str, ...]) -> int:
         if self.sitting_id is not None and attendees == self.attendees:
             return self.sitting_id
-        sitting = self.store.open_sitting()
-        if sitting is None:
-            sitting = self.store.start_sitting(attendees)
-        elif tuple(sitting.attendees) != attendees:
-            sitting = self.store.set_attendees(sitting.id, attendees)
-        self.sitting_id = sitting.id
+        from .sitting import join_sitting
+
+        self.sitting_id = join_sitting(self.store, attendees)
         self.attendees = attendees
         self.refresh_home()
-        return sitting.id
+        return self.sitting_id
 
     def _push_exercise(
         self,

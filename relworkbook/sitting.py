@@ -43,6 +43,18 @@ REVIEW = "review"
 
 __all__ = ["Run", "Reveal", "TimeOut", "View"]
 
+def join_sitting(store: Store, attendees: Sequence[str]) -> int:
+    """Who is here: the open sitting with these attendees (one left open by an earlier run is
+    joined, its attendees set to who is here now), or a new one. Never a sitting that ended."""
+    attendees = tuple(p for p in PARTNERS if p in attendees)
+    sitting = store.open_sitting()
+    if sitting is None:
+        sitting = store.start_sitting(attendees)
+    elif tuple(sitting.attendees) != attendees:
+        sitting = store.set_attendees(sitting.id, attendees)
+    return sitting.id
+
+
 class TotalLine(NamedTuple):
     """One partner's instrument total at a reveal: with its band and the change since last time."""
 

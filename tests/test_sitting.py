@@ -319,3 +319,14 @@ class SittingMachine(RuleBasedStateMachine):
 
 SittingMachine.TestCase.settings = settings(max_examples=25, stateful_step_count=25)
 TestSittingMachine = SittingMachine.TestCase
+
+
+def test_who_is_here_joins_the_open_sitting_or_starts_one_never_an_ended_one(store):
+    from relworkbook.sitting import join_sitting
+
+    first = join_sitting(store, ("b", "a"))
+    assert store.get_sitting(first).attendees == ("a", "b")
+    assert join_sitting(store, ("a",)) == first and store.get_sitting(first).attendees == ("a",)
+    store.end_sitting(first)
+    second = join_sitting(store, ("a", "b"))
+    assert second != first and store.get_sitting(second).ended is None
