@@ -337,7 +337,7 @@ class HomeScreen(Screen[None]):
         last = last_complete_checkin(store, checkin, CHECKIN_LOOKBACK)
         if last is None:
             glance.show_message(
-                Content.assemble(heading, ("\nNone yet. The weekly check-in takes about ten minutes.", "dim"))
+                Content.assemble(heading, (f"\nNone yet. The weekly check-in takes about {checkin.minutes} minutes.", "dim"))
             )
             return
         found, answers = last
