@@ -303,6 +303,11 @@ class WorkbookApp(App[None]):
     def _covering(self, kind: type) -> bool:
         return isinstance(self.screen, kind)
 
+    def on_break(self) -> bool:
+        """A time-out is open (perhaps under Help or Safety): nothing but its own keys ends it."""
+        timeout = sys.modules.get(f"{__package__}.screens.timeout")
+        return timeout is not None and any(isinstance(s, timeout.TimeoutScreen) for s in self.screen_stack)
+
     # -------------------------------------------------------------- checks
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -314,6 +319,8 @@ class WorkbookApp(App[None]):
         if hide is not None and isinstance(self.screen, hide.HideScreen):
             # While hidden, only the hide key (to come back) and quit do anything.
             return action in ("hide", "quit")
+        if action in ("home", "end_sitting") and self.on_break():
+            return False  # a break ends when its timer does, or when everyone present is ready
         if action == "home" and self.home_screen is not None and self.screen is self.home_screen:
             return False  # already home: the footer has no key that goes nowhere
         if not self.has_couple() or (

@@ -75,6 +75,9 @@ class WorkbookCommands(Provider):
     def _commands(self) -> Iterator[tuple[str, str, Callable[[], Any]]]:
         app = self.app
         yield from self._screen_commands()
+        on_break = getattr(app, "on_break", None)
+        if callable(on_break) and on_break():
+            return  # no exercise or other screen in place of the break
         for name, help_text, action in APP_COMMANDS:
             method = getattr(app, f"action_{action}", None)
             if callable(method):

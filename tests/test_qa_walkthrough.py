@@ -35,3 +35,39 @@ async def test_home_says_the_checkin_takes_as_long_as_the_checkin_does(tmp_path)
         assert f"Weekly check-in · {minutes} min" in text
         glance = app.screen.query_one("#glance-checkin")
         assert f"takes about {minutes} minutes" in glance._message.plain
+
+
+async def test_no_key_or_command_leaves_a_break_early_but_the_ready_ones(tmp_path):
+    """During a time-out f4 (Home), f5 (End sitting), and the palette's "Start exercise",
+    History, Settings... each left the break at once, although it ends early only when
+    both are ready. Help, Safety and Hide still work, and closing them is back to the break."""
+    from relworkbook.commands import WorkbookCommands
+    from relworkbook.screens.safety import SafetyScreen
+    from relworkbook.screens.timeout import TimeoutScreen
+
+    app = make_app(_workbook(tmp_path), [SHIPPED], shipped=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("f2")
+        await pilot.pause()
+        brk = app.screen
+        assert isinstance(brk, TimeoutScreen)
+        for key in ("f4", "f5"):
+            await pilot.press(key)
+            await pilot.pause()
+            assert app.screen is brk, key
+        names = {name for name, _, _ in WorkbookCommands(brk)._commands()}
+        assert "Back to where we were" in names
+        assert not [n for n in names if n.startswith("Start exercise") or "History" in n or "Settings" in n]
+        await pilot.press("f3")
+        await pilot.pause()
+        assert isinstance(app.screen, SafetyScreen)
+        await pilot.press("f4")
+        await pilot.pause()
+        assert brk in app.screen_stack
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen is brk
+        await pilot.press("1", "2")
+        await pilot.pause()
+        assert not isinstance(app.screen, TimeoutScreen)
