@@ -174,13 +174,21 @@ def _complete(done: set[tuple[str, str]], exercise: Exercise, partners: Sequence
 
 
 def _checkin_done(store: Store, exercise: Exercise) -> bool:
+    return last_checkin_done(store, exercise) is not None
+
+
+def last_checkin_done(store: Store, exercise: Exercise) -> str | None:
+    """When the latest recent sitting that completed the check-in (for those there) began.
+
+    A check-in opened and left half-way is not done: Home must not say so.
+    """
     for sitting in store.list_sittings(limit=RECENT_SITTINGS):
         if exercise.id not in sitting.exercises:
             continue
         answers = [a for a in store.answers_for_sitting(sitting.id) if a.exercise_id == exercise.id]
         if _complete(_answered_keys(answers, exercise), exercise, _ordered(sitting.attendees)):
-            return True
-    return False
+            return sitting.started
+    return None
 
 
 def _ordered_steps(catalog: Catalog) -> list[Any]:

@@ -71,3 +71,23 @@ async def test_no_key_or_command_leaves_a_break_early_but_the_ready_ones(tmp_pat
         await pilot.press("1", "2")
         await pilot.pause()
         assert not isinstance(app.screen, TimeoutScreen)
+
+
+async def test_a_checkin_opened_and_left_half_way_is_not_called_done(tmp_path):
+    """Home said "Check-in done today" after one rating of a check-in that was then left."""
+    from datetime import date
+
+    from relworkbook.progress import last_checkin_done
+
+    db = _workbook(tmp_path)
+    with Store.open(db) as store:
+        sitting = store.start_sitting(("a", "b"), started="2026-11-29T19:05:00")
+        store.save_answer(sitting.id, "fx-checkin", "communication", "a", 6,
+                          prompt_type="scale", private=True, metric="communication", number=6)
+    app = make_app(db, [FIXTURES], shipped=False)
+    app.today = lambda: date(2026, 11, 29)  # a Sunday, the check-in day
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        due = " ".join(str(app.screen.query_one("#glance-due").render()).split())
+        assert "done today" not in due and "Check-in today at 19:00" in due
+        assert last_checkin_done(app.store, app.catalog.checkin()) is None

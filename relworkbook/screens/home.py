@@ -380,7 +380,9 @@ class HomeScreen(Screen[None]):
         checkin = catalog.checkin()
         last = started = None
         if checkin is not None:
-            found = store.last_started_with(checkin.id)
+            from ..progress import last_checkin_done
+
+            found = last_checkin_done(store, checkin)  # done, not merely opened
             last = date.fromisoformat(found[:10]) if found else None
             first = store.first_started() if last is None else None
             started = date.fromisoformat(first[:10]) if first else None
