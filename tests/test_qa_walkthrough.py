@@ -91,3 +91,39 @@ async def test_a_checkin_opened_and_left_half_way_is_not_called_done(tmp_path):
         due = " ".join(str(app.screen.query_one("#glance-due").render()).split())
         assert "done today" not in due and "Check-in today at 19:00" in due
         assert last_checkin_done(app.store, app.catalog.checkin()) is None
+
+
+async def test_two_lines_ending_on_the_same_rating_keep_both_names(tmp_path, monkeypatch):
+    """Trends drew "ooASam": both lines ended on 5, so Sam's name was written over Alex's."""
+    from textual.app import App
+    from textual_plotext import PlotextPlot
+
+    from relworkbook.catalog import load_catalog
+    from relworkbook.screens.trends import TrendsScreen
+
+    monkeypatch.setenv("NO_COLOR", "1")
+    catalog = load_catalog([FIXTURES], shipped=False)
+    db = _workbook(tmp_path)
+    store = Store.open(db)
+    for when, (a, b) in (("2026-11-15T19:00:00", (4, 8)), ("2026-11-22T19:00:00", (6, 6))):
+        sitting = store.start_sitting(("a", "b"), started=when)
+        for partner, value in (("a", a), ("b", b)):
+            store.save_answer(sitting.id, "fx-checkin", "communication", partner, value,
+                              prompt_type="scale", private=True, metric="communication", number=value)
+        store.reveal(sitting.id, "fx-checkin", "communication")
+        store.end_sitting(sitting.id)
+
+    class Host(App[None]):
+        def on_mount(self) -> None:
+            self.push_screen(TrendsScreen(store, catalog, store.get_couple()))
+
+    app = Host()
+    try:
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.pause()
+            await pilot.pause()
+            rows = app.screen.query_one("#trends-plot", PlotextPlot).plt.build().splitlines()
+            for name in ("Alex", "Sam"):  # in the legend and at its line's end
+                assert sum(row.count(name) for row in rows) >= 2, "\n".join(rows)
+    finally:
+        store.close()

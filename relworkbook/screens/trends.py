@@ -85,6 +85,26 @@ MIN_CHART_COLUMNS = 30
 TABLE_ROWS = 6
 
 
+def spread_ends(ends: list[tuple[float, float, str, Any]], lo: float, hi: float, rows: int) -> list[tuple[float, float, str, Any]]:
+    """Two lines' names that would land on the same row (their ends less than a row
+    apart) go a row above and a row below, inside the chart: else the second name is
+    written over the first ("ooASam")."""
+    if len(ends) != 2:
+        return ends
+    step = (hi - lo) / max(1, rows)
+    (x1, y1, n1, c1), (x2, y2, n2, c2) = ends
+    if abs(y1 - y2) >= step:
+        return ends
+    mid = (y1 + y2) / 2
+    top, bottom = mid + step, mid - step
+    if top > hi:
+        top, bottom = hi, hi - 2 * step
+    elif bottom < lo:
+        top, bottom = lo + 2 * step, lo
+    first_up = y1 >= y2
+    return [(x1, top if first_up else bottom, n1, c1), (x2, bottom if first_up else top, n2, c2)]
+
+
 def x_ticks(first: float, last: float) -> tuple[list[float], list[str]]:
     """Ticks and labels for a time axis from day ``first`` to day ``last`` (ordinals).
 
@@ -355,7 +375,8 @@ class TrendsScreen(Screen[None]):
             ticks, labels = x_ticks(first, last)
             plt.xticks(ticks, labels)
             # Each line's name at its end (right-aligned there, so it stays inside the chart).
-            for x, y, name, colour in ends:
+            rows = max(1, (plot.size.height or 24) - 4)  # less the title, frame and dates
+            for x, y, name, colour in spread_ends(ends, lo, hi, rows):
                 plt.text(name, x, y, color=colour, alignment="right" if last > first else "center")
         else:
             plt.title(f"No ratings in {when}")
