@@ -227,6 +227,10 @@ class RevealScreen(Screen[bool]):
     RevealScreen #side-by-side {
         height: 1fr;
     }
+    RevealScreen.-narrow #agree-row, RevealScreen.-narrow #keep-row {
+        layout: vertical;
+        margin-bottom: 0;
+    }
     RevealScreen #side-by-side > .reveal-prompt {
         height: auto;
         text-style: bold;
@@ -301,6 +305,17 @@ class RevealScreen(Screen[bool]):
     def on_mount(self) -> None:
         self.query_one("#after-row").display = False
         self.query_one("#agree-a", Button).focus()
+        self._fit()
+
+    def on_resize(self) -> None:
+        self._fit()
+
+    def _fit(self) -> None:
+        """Narrow terminals: one button a line, each one line high, so every choice shows."""
+        narrow = self.app.size.width < 70
+        self.set_class(narrow, "-narrow")
+        for button in self.query("#agree-row Button, #keep-row Button").results(Button):
+            button.compact = narrow
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ("agree", "later", "keep"):
