@@ -127,3 +127,27 @@ async def test_two_lines_ending_on_the_same_rating_keep_both_names(tmp_path, mon
                 assert sum(row.count(name) for row in rows) >= 2, "\n".join(rows)
     finally:
         store.close()
+
+
+async def test_names_with_square_brackets_are_refused_before_they_break_a_screen(tmp_path):
+    """ "Lee [work]" showed as "Lee " on every button (Textual markup ate the word), and
+    "Sam [/]" twice crashed the names form itself (its message quotes the name)."""
+    from textual.widgets import Input
+
+    from relworkbook.screens.first_run import FirstRunScreen
+
+    db = tmp_path / "workbook.db"
+    Store.open(db).close()
+    app = make_app(db, [FIXTURES], shipped=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, FirstRunScreen)
+        for a, b in (("Sam [/]", "sam [/]"), ("Lee [work]", "Kim")):
+            screen.query_one("#name-a", Input).value = a
+            screen.query_one("#name-b", Input).value = b
+            screen.save()
+            await pilot.pause()
+            assert app.screen is screen
+            assert "square brackets" in str(screen.query_one("#names-problem").render())
+            assert app.store.get_couple() is None

@@ -97,6 +97,9 @@ def check_names(name_a: str, name_b: str, colour_a: Any, colour_b: Any) -> str:
     """The one-line problem with what was entered, or "" when it can be saved."""
     if not name_a or not name_b:
         return "Please type both names."
+    if any(mark in name for name in (name_a, name_b) for mark in "[]"):
+        # The screens read square brackets as styling: "Lee [work]" would show as "Lee ".
+        return "Please leave out square brackets: the screens would lose what is inside them."
     if name_a.casefold() == name_b.casefold():
         return (
             "Both names are the same. Please make them different, or add an initial "
