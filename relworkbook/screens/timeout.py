@@ -86,9 +86,9 @@ class TimeoutScreen(Screen[str | None]):
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (60, "-wide")]
 
     BINDINGS = [
-        Binding("escape,enter", "back", "Back to where we were", id="timeout-back"),
-        Binding("1", "ready('a')", "First partner is ready", show=False, id="timeout-ready-a"),
-        Binding("2", "ready('b')", "Second partner is ready", show=False, id="timeout-ready-b"),
+        Binding("escape,enter", "back", "Back when the time is up", id="timeout-back"),
+        Binding("1", "ready('a')", "First partner is ready to go back", show=False, id="timeout-ready-a"),
+        Binding("2", "ready('b')", "Second partner is ready to go back", show=False, id="timeout-ready-b"),
         Binding("minus", "shorter", "5 min less", id="timeout-shorter"),
         Binding("plus,equals_sign", "longer", "5 min more", id="timeout-longer"),
         Binding("a", "debrief", "After a hard moment", id="timeout-debrief", show=False),
