@@ -765,7 +765,7 @@ class WorkbookApp(App[None]):
         chain = list(screen._binding_chain) if screen is not None else [(self, self._bindings)]
         app_maps = [bindings for node, bindings in chain if node is self] or [self._bindings]
         rows: list[tuple[str, str, str]] = []
-        rows.extend(("Anywhere", keys, what) for keys, what in _describe(self, app_maps[0]))
+        rows.extend(("Anywhere", keys, what) for keys, what in _describe(self, app_maps[0], node=self if self.on_break() else None))
         seen = {what for _, _, what in rows}
         for node, bindings in reversed(chain):
             if node is self:
@@ -774,7 +774,7 @@ class WorkbookApp(App[None]):
             # steps open and close with them): do not list what they do not do.
             sideways = getattr(node, "allow_horizontal_scroll", True)
             skip = () if sideways else ("scroll_left", "scroll_right", "page_left", "page_right")
-            for keys, what in _describe(self, bindings, skip):
+            for keys, what in _describe(self, bindings, skip, node):
                 if what not in seen:
                     seen.add(what)
                     rows.append(("On the screen you came from", keys, what))
@@ -844,12 +844,19 @@ _NAMES = {
 }
 
 
-def _describe(app: App, bindings: Any, skip: Sequence[str] = ()) -> list[tuple[str, str]]:
-    """Group a BindingsMap by action: [(\"f2 / ^t\", \"Time-out\"), ...]; actions in ``skip`` left out."""
+def _describe(app: App, bindings: Any, skip: Sequence[str] = (), node: Any = None) -> list[tuple[str, str]]:
+    """Group a BindingsMap by action: [(\"f2 / ^t\", \"Time-out\"), ...]; actions in ``skip`` left out,
+    and those ``node`` hides now (its ``check_action`` says False: a key that would do nothing)."""
+    from textual.actions import parse
+
     grouped: dict[str, tuple[list[str], str]] = {}
     for _key, binding in bindings:
         if binding.system or binding.action in skip:
             continue
+        if node is not None:
+            target, name, parameters = parse(binding.action)
+            if not target and node.check_action(name, parameters) is False:
+                continue
         what = _NAMES.get(binding.action) or binding.description
         if not what:
             continue

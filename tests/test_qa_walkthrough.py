@@ -151,3 +151,29 @@ async def test_names_with_square_brackets_are_refused_before_they_break_a_screen
             assert app.screen is screen
             assert "square brackets" in str(screen.query_one("#names-problem").render())
             assert app.store.get_couple() is None
+
+
+async def test_help_during_a_break_lists_only_keys_that_act(tmp_path):
+    """Help (f1) on the time-out listed f4 Home, f5 End sitting and "a After a hard
+    moment", none of which does anything during the break."""
+    from relworkbook.screens.timeout import TimeoutScreen
+
+    app = make_app(_workbook(tmp_path), [SHIPPED], shipped=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("f2")
+        await pilot.pause()
+        brk = app.screen
+        assert isinstance(brk, TimeoutScreen)
+        listed = {what for _, _, what in app.key_rows(brk)}
+        assert "After a hard moment" not in listed
+        assert not any(what.startswith(("Home", "End the sitting")) for what in listed), listed
+        assert any(what.startswith("Time-out") for what in listed)
+        assert "First partner is ready" in listed
+        # Once the timer has ended, the debrief is listed.
+        from time import monotonic
+
+        brk.ends_at = monotonic() - 1
+        brk._tick()
+        await pilot.pause()
+        assert "After a hard moment" in {what for _, _, what in app.key_rows(brk)}
