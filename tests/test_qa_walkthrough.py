@@ -57,7 +57,7 @@ async def test_no_key_or_command_leaves_a_break_early_but_the_ready_ones(tmp_pat
             await pilot.pause()
             assert app.screen is brk, key
         names = {name for name, _, _ in WorkbookCommands(brk)._commands()}
-        assert "Back to where we were" in names
+        assert "Back when the time is up" in names
         assert not [n for n in names if n.startswith("Start exercise") or "History" in n or "Settings" in n]
         await pilot.press("f3")
         await pilot.pause()
@@ -169,7 +169,7 @@ async def test_help_during_a_break_lists_only_keys_that_act(tmp_path):
         assert "After a hard moment" not in listed
         assert not any(what.startswith(("Home", "End the sitting")) for what in listed), listed
         assert any(what.startswith("Time-out") for what in listed)
-        assert "First partner is ready" in listed
+        assert "First partner is ready to go back" in listed
         # Once the timer has ended, the debrief is listed.
         from time import monotonic
 
