@@ -37,9 +37,9 @@ def test_the_profile_follows_the_ci_variable():
     assert seen[""] == ["False", "False"]
 
 
-def test_make_test_runs_on_two_workers():
+def test_make_test_runs_side_by_side():
     extras = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
     assert re.search(r'"pytest-xdist[^"]*"', extras), "pytest-xdist is not in the test extras"
     makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
     recipe = makefile.split("\ntest:", 1)[1].split("\n\n", 1)[0]
-    assert re.search(r"pytest .*-n (2|auto)", recipe), recipe
+    assert re.search(r"pytest .*-n (2|3|auto)", recipe), recipe
