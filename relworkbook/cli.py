@@ -398,7 +398,7 @@ def _marked(snippet: str) -> str:
 
 @cli.command()
 @click.option("--db", metavar="PATH", help="The workbook file.")
-@click.option("--session", "session", type=int, metavar="ID", help="The sitting to recap (see `relworkbook history`).")
+@click.option("--sitting", "--session", "session", type=int, metavar="ID", help="The sitting to recap (its # in `relworkbook history`).")
 @click.option("--last", is_flag=True, help="The most recent sitting (the default).")
 @click.option("--format", "fmt", type=click.Choice(["text", "markdown", "html"]), default="text", show_default=True)
 @click.option("--output", metavar="FILE", help="Write to FILE (owner-only) instead of stdout.")
@@ -409,7 +409,7 @@ def recap(ctx: click.Context, db: str | None, session: int | None, last: bool, f
     from . import recap as recap_mod
 
     if session is not None and last:
-        raise click.UsageError("give --session ID or --last, not both.")
+        raise click.UsageError("give --sitting ID or --last, not both.")
     path = _resolve_db(ctx, db, make_folder=False)
     check_output(output, path)
     with _open_store(path, must_exist=True) as store:

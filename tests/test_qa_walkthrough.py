@@ -177,3 +177,19 @@ async def test_help_during_a_break_lists_only_keys_that_act(tmp_path):
         brk._tick()
         await pilot.pause()
         assert "After a hard moment" in {what for _, _, what in app.key_rows(brk)}
+
+
+def test_recap_takes_the_sitting_by_the_word_the_app_uses(tmp_path):
+    """The app and `relworkbook history` say "sitting"; `recap --sitting 2` was "No such option"."""
+    import subprocess
+    import sys
+
+    def run(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "-m", "relworkbook", *args], capture_output=True, text=True, timeout=120)
+
+    db = tmp_path / "demo.db"
+    assert run("demo", "--db", str(db), "--weeks", "3", "--seed", "3").returncode == 0
+    by_sitting = run("recap", "--db", str(db), "--sitting", "2")
+    assert by_sitting.returncode == 0, by_sitting.stderr
+    assert by_sitting.stdout == run("recap", "--db", str(db), "--session", "2").stdout
+    assert "--sitting" in run("recap", "--help").stdout
