@@ -193,3 +193,29 @@ def test_recap_takes_the_sitting_by_the_word_the_app_uses(tmp_path):
     assert by_sitting.returncode == 0, by_sitting.stderr
     assert by_sitting.stdout == run("recap", "--db", str(db), "--session", "2").stdout
     assert "--sitting" in run("recap", "--help").stdout
+
+
+async def test_the_commitment_owner_choices_all_show_with_long_names(tmp_path):
+    """With two long names (40 characters are allowed) "Both of us" was cut off the right
+    edge at 80x24: the three choices go one a line when they do not fit side by side."""
+    from relworkbook.screens.exercise import ExerciseScreen
+
+    db = tmp_path / "workbook.db"
+    with Store.open(db) as store:
+        store.set_couple("Alexandra-Maria Konstantinopoulou-Smith", "royalblue",
+                         "Samuel-Jonathan Wolfeschlegelsteinhausen", "darkorange")
+    app = make_app(db, [SHIPPED], shipped=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        app.action_open_exercise("byb-ground-rules")
+        await pilot.pause()
+        await pilot.click("#both")
+        await pilot.pause()
+        assert isinstance(app.screen, ExerciseScreen)
+        for _ in range(3):
+            await pilot.press("pagedown")
+            await pilot.pause()
+        both = app.screen.query_one("#owner-both")
+        await pilot.pause()
+        assert both.region.width and both.region.right <= 80, both.region
+        assert "Both of us" in "\n".join(s.text for s in app.screen._compositor.render_strips())

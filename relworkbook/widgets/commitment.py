@@ -54,6 +54,14 @@ class CommitmentPrompt(PromptWidget):
         width: auto;
         height: auto;
     }
+    CommitmentPrompt RadioSet > RadioButton {
+        width: auto;
+        margin-right: 2;
+    }
+    CommitmentPrompt RadioSet.-stacked {
+        layout: vertical;
+        width: 1fr;
+    }
     CommitmentPrompt > #due-error {
         height: auto;
         color: $error;
@@ -68,6 +76,17 @@ class CommitmentPrompt(PromptWidget):
         self._owner = default_owner
         self._due_text = ""
         self._reported = self.value
+
+    def on_resize(self) -> None:
+        self.call_after_refresh(self._fit_owners)
+
+    def _fit_owners(self) -> None:
+        """The three owners side by side when they fit, else one a line (long names)."""
+        radios = self.query_one("#owner", RadioSet)
+        if not radios.has_class("-stacked"):
+            self._owners_width = radios.outer_size.width
+        room = self.content_size.width - 8  # less the "Who" label
+        radios.set_class(getattr(self, "_owners_width", 0) > room, "-stacked")
 
     def compose(self) -> ComposeResult:
         with Horizontal(classes="row"):
