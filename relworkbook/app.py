@@ -752,7 +752,8 @@ class WorkbookApp(App[None]):
             next_line = f"Next: the {upcoming.title.lower()}, about {upcoming.minutes} minutes."
         else:
             next_line = f"Next: {upcoming.title}, about {upcoming.minutes} minutes."
-        self.push_screen(DoneScreen(exercise.title, screen.run.given_count(), next_line))
+        alone = len(self.attendees) == 1
+        self.push_screen(DoneScreen(exercise.title, screen.run.given_count(), next_line, alone=alone))
 
     # ------------------------------------------------------------- keys
 

@@ -219,3 +219,29 @@ async def test_the_commitment_owner_choices_all_show_with_long_names(tmp_path):
         await pilot.pause()
         assert both.region.width and both.region.right <= 80, both.region
         assert "Both of us" in "\n".join(s.text for s in app.screen._compositor.render_strips())
+
+
+async def test_the_done_moment_of_one_partner_alone_does_not_say_together(tmp_path):
+    """A solo sitting ended on "take one slow breath together"."""
+    from relworkbook.screens.done import DoneScreen
+    from relworkbook.screens.exercise import ExerciseScreen
+
+    async def finish(who: str) -> str:
+        app = make_app(_workbook(tmp_path), [FIXTURES], shipped=False)
+        async with app.run_test(size=(100, 30)) as pilot:
+            await pilot.pause()
+            app.action_open_exercise("fx-hopes")
+            await pilot.pause()
+            await pilot.click(who)
+            await pilot.pause()
+            for _ in range(20):
+                if not (isinstance(app.screen, ExerciseScreen) or type(app.screen).__name__ == "HandoverScreen"):
+                    break
+                await pilot.press("enter" if type(app.screen).__name__ == "HandoverScreen" else "pagedown")
+                await pilot.pause()
+            assert isinstance(app.screen, DoneScreen)
+            return "\n".join(str(w.content) for w in app.screen.query("Static"))
+
+    alone = await finish("#only-a")
+    assert "slow breath." in alone and "together" not in alone
+    assert "slow breath together." in await finish("#both")

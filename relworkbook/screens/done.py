@@ -19,8 +19,9 @@ class DoneScreen(DialogScreen):
 
     BINDINGS = [Binding("escape,enter", "close", "Home", id="done.close")]
 
-    def __init__(self, title: str, answered: int, next_line: str) -> None:
+    def __init__(self, title: str, answered: int, next_line: str, *, alone: bool = False) -> None:
         super().__init__()
+        self.alone = alone  # one partner sat alone: no "together"
         self.title_text = title
         self.answered = answered
         self.next_line = next_line
@@ -31,7 +32,8 @@ class DoneScreen(DialogScreen):
             yield Static(f"Done: {self.title_text}", classes="dialog-title")
             yield Static(f"You gave {self.answered} {answers}; everything is saved.", classes="dialog-text")
             yield Static(self.next_line, classes="dialog-text")
-            yield Static("Before you go on, take one slow breath together.", classes="dialog-text")
+            together = "" if self.alone else " together"
+            yield Static(f"Before you go on, take one slow breath{together}.", classes="dialog-text")
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Home (Enter)", id="done-close", variant="primary")
 
