@@ -34,6 +34,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from .store import Store
 
 PRIVATE_HIDDEN = "Private answer, not yet revealed"
+KEPT_PRIVATE = "Kept private by its writer; never shown"
 NO_ANSWER = "No answer yet"
 FORMATS = ("text", "markdown", "html")
 # How many earlier sittings to read, at most, looking for previous metric values.
@@ -51,7 +52,7 @@ _STATUS = {"open": "still open", "kept": "kept", "partly": "partly kept", "not_k
 class RecapAnswer:
     partner: str  # "a", "b" or "together"
     name: str
-    status: str  # "answered", "private" (not yet revealed) or "missing"
+    status: str  # "answered", "private" (not yet revealed), "kept" (kept just for its writer) or "missing"
     pieces: tuple[Piece, ...] = ()
     edited: bool = False
 
@@ -266,11 +267,15 @@ def _prompt_type(prompt: Prompt | None, answer: Answer) -> str:
 
 
 def _recap_answer(
-    answer: Answer | None, partner: str, prompt: Prompt | None, names: dict[str, str], own: str | None = None
+    answer: Answer | None, partner: str, prompt: Prompt | None, names: dict[str, str], own: str | None = None,
+    kept: bool = False,
 ) -> RecapAnswer:
     name = names.get(partner, partner)
     if answer is None:
         return RecapAnswer(partner, name, "missing", (Piece(NO_ANSWER),))
+    if not _visible(answer) and kept and not (own is not None and answer.partner == own):
+        # Kept "just for me" at the reveal: not "not yet revealed" (it never will be).
+        return RecapAnswer(partner, name, "kept", (Piece(KEPT_PRIVATE),))
     if not _visible(answer):
         if own is not None and answer.partner == own and not is_locked(answer.value):
             # A partner alone sees their own private answer in their own recap, marked as such.
@@ -294,7 +299,8 @@ def _rated(prompt: Prompt | None, answers: Any) -> bool:
 
 
 def _exercises(
-    sitting: Sitting, answers: list[Answer], catalog: Catalog, names: dict[str, str], own: str | None = None
+    sitting: Sitting, answers: list[Answer], catalog: Catalog, names: dict[str, str], own: str | None = None,
+    kept: frozenset[tuple[str, str, str]] = frozenset(),
 ) -> tuple[RecapExercise, ...]:
     by_exercise: dict[str, dict[str, dict[str, Answer]]] = {}
     order: list[str] = list(sitting.exercises)
@@ -331,7 +337,10 @@ def _exercises(
                     text=prompt.text.strip() if prompt else prompt_id,
                     type=prompt.type if prompt else _prompt_type(None, next(iter(got.values()))),
                     who=who,
-                    answers=tuple(_recap_answer(got.get(slot), slot, prompt, names, own) for slot in slots),
+                    answers=tuple(
+                        _recap_answer(got.get(slot), slot, prompt, names, own, (exercise_id, prompt_id, slot) in kept)
+                        for slot in slots
+                    ),
                     in_table=_rated(prompt, got.values()),
                 )
             )
@@ -585,7 +594,8 @@ def build_recap(store: Store, catalog: Catalog, sitting_id: int, *, own: str | N
         name_a=names["a"],
         name_b=names["b"],
         exercises=_exercises(sitting, answers, catalog, names,
-                             own if own is not None and tuple(sitting.attendees) == (own,) else None),
+                             own if own is not None and tuple(sitting.attendees) == (own,) else None,
+                             frozenset(tuple(row) for row in store.kept_private(sitting_id))),
         metrics=metrics,
         ratings=_ratings(catalog, answers, metrics, names, earlier_answers),
         commitments_made=made,
@@ -878,7 +888,7 @@ dl.facts dd { margin: 0; }
 .answer p { margin: 0 0 .4rem; white-space: pre-wrap; }
 .answer ul { margin: 0 0 .4rem; padding-left: 1.2rem; }
 .answer .label { font-weight: 600; }
-.private, .missing { font-style: italic; }
+.private, .kept, .missing { font-style: italic; }
 .edited { font-weight: 400; font-style: italic; }
 table { border-collapse: collapse; width: 100%; }
 th, td { text-align: left; padding: .3rem .5rem; border-bottom: 1px solid #bbb; vertical-align: top; }

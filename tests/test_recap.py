@@ -173,6 +173,23 @@ def test_private_hidden_until_revealed(workbook, catalog):
     assert [m.key for m in built.metrics] == ["communication", "closeness", "kind-habits"]
 
 
+def test_an_answer_kept_just_for_me_says_so_after_the_reveal(workbook, catalog):
+    """Kept back at the reveal: the recap says it was kept (it will never be revealed), shows
+    nothing of it, and shows the other partner's answer; before, it said "not yet revealed"."""
+    store, _, second = workbook
+    store.keep_private(second, "fx-hopes", "ready", "a")
+    store.reveal(second, "fx-hopes", "ready")
+    built = recap.build_recap(store, catalog, second)
+    ready = next(p for e in built.exercises for p in e.prompts if p.id == "ready")
+    cells = {a.partner: a for a in ready.answers}
+    assert cells["a"].status == "kept" and cells["a"].pieces == (recap.Piece(recap.KEPT_PRIVATE),)
+    assert cells["b"].status == "answered"
+    for fmt, text in _all(built).items():
+        assert recap.KEPT_PRIVATE in text, fmt
+        assert "Unsure" not in text, fmt  # the kept answer's words
+        assert "Not yet" in text, fmt  # the other partner's revealed answer
+
+
 def test_metric_changes_since_previous_sitting(workbook, catalog):
     store, first, second = workbook
     built = recap.build_recap(store, catalog, second)

@@ -168,8 +168,9 @@ class KeepScreen(ShowsPrivate, Screen["set[str] | None"]):
         other = _name(self.couple, "b" if self.partner == "a" else "a")
         yield Static(f"{name}, this is for you alone. {other}, please look away.", id="keep-title")
         yield Static(
-            f"Tick any answer to keep just for you: it will not be shown. {other} will see only how many "
-            "you kept, not which. Space ticks; Done (ctrl+s) when you are finished.",
+            f"Tick any answer to keep just for you: its words are never shown. {other} will see that "
+            "an answer was kept back where it would have been, never what it says. "
+            "Space ticks; Done (ctrl+s) when you are finished.",
         )
         yield SelectionList[str](*[(text, pid, pid in self.kept) for pid, text in self.prompts], id="keep-list")
         with Horizontal():
