@@ -11,7 +11,7 @@ once, in ``kinds.number_for``). The exercise screen draws what ``Run`` says
 
 ``Reveal`` is the consent for one reveal of private answers: each partner
 agrees on their own; before agreeing, each may keep any of their own answers
-"just for me" (the other learns only how many); a partner whose answers are
+"just for me" (the other learns where one was kept back, never its words); a partner whose answers are
 locked must unlock them on their own turn first (``needs_unlock``, for locks).
 
 ``TimeOut`` is a break: it ends when the timer runs out, or sooner only when
@@ -441,8 +441,9 @@ class Reveal:
     """Both partners' consent to show a run of private answers side by side.
 
     Each partner agrees on their own. Before agreeing, a partner may keep any of
-    their own answers "just for me": it is never shown to the other, who sees
-    only how many were kept. A partner in ``locked`` must ``unlock`` (on their
+    their own answers "just for me": its words are never shown to the other,
+    who sees where an answer was kept back (with two people, any display by
+    question shows which). A partner in ``locked`` must ``unlock`` (on their
     own turn) before the answers are shown; until then ``pending_unlock`` names them.
     """
 

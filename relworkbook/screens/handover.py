@@ -6,8 +6,8 @@ True when that partner is ready, False to go back.
 
 ``RevealScreen`` draws a ``sitting.Reveal``: each partner agrees on their own
 (one key each); before agreeing, a partner may keep some of their own answers
-"just for me" (``KeepScreen``, on their own turn at the keys; the other learns
-only how many). Only when both have agreed does the ``Reveal`` write the reveal,
+"just for me" (``KeepScreen``, on their own turn at the keys; the other sees where
+an answer was kept back, never its words). Only when both have agreed does the ``Reveal`` write the reveal,
 and the screen shows each prompt with the shown answers side by side. It returns
 True if revealed, False for "not now" (the answers stay hidden; the screen does
 not say who chose it).
@@ -135,7 +135,7 @@ class HandoverScreen(Screen[bool]):
 class KeepScreen(ShowsPrivate, Screen["set[str] | None"]):
     """One partner, alone at the keys, chooses which of their answers to keep just for them.
 
-    Which ones are ticked is theirs alone (the other sees only how many): no screenshot
+    Which ones are ticked is theirs alone while ticking: no screenshot
     is taken of it, and a break over it ends on a look-away screen (``ShowsPrivate``).
     """
 
