@@ -34,9 +34,16 @@ def app_for(db: Path, today: date = SUNDAY) -> WorkbookApp:
 
 
 def checkin_on(store: Store, day: str) -> None:
+    """A whole check-in on that day (Home counts only a completed one as done)."""
     sitting = store.start_sitting(("a", "b"), started=f"{day}T19:00:00")
-    store.save_answer(sitting.id, "fx-checkin", "communication", "a", 7,
-                      prompt_type="scale", metric="communication", number=7)
+    for partner, (talk, close) in (("a", (7, 6)), ("b", (6, 8))):
+        store.save_answer(sitting.id, "fx-checkin", "communication", partner, talk, prompt_type="scale",
+                          private=True, metric="communication", number=talk)
+        store.save_answer(sitting.id, "fx-checkin", "closeness", partner, close, prompt_type="scale",
+                          private=True, metric="closeness", number=close)
+        store.save_answer(sitting.id, "fx-checkin", "thanks", partner, "the dinner", prompt_type="text")
+    store.save_answer(sitting.id, "fx-checkin", "next-step", "together",
+                      {"what": "A walk on Sunday", "owner": "both", "due": None}, prompt_type="commitment")
     store.end_sitting(sitting.id, ended=f"{day}T19:20:00")
 
 
