@@ -444,6 +444,10 @@ async def test_commitments_marked_by_key_and_button(demo_store, catalog):
         await pilot.press("n")
         await pilot.pause()
         assert demo_store.get_commitment(later.id).status == "not_kept"
+        # Not kept is still open, as Home counts it: the heading agrees with Home's list.
+        still_open = len(demo_store.open_commitments())
+        assert f"{still_open} still open" in screen_text(app)
+        assert f"{len(screen.commitments) - still_open} kept" in screen_text(app)
         assert not any(str(table.get_row_at(i)[0]).startswith("was due") for i in range(table.row_count))
 
 

@@ -38,6 +38,9 @@ def ordered(commitments: list[Commitment]) -> list[Commitment]:
     )
 
 
+STILL_OPEN = ("open", "partly", "not_kept")
+
+
 def is_overdue(commitment: Commitment, today: str) -> bool:
     return commitment.status == "open" and bool(commitment.due) and commitment.due < today
 
@@ -124,7 +127,9 @@ class CommitmentsScreen(Screen[None]):
         open_count = 0
         rows = []
         for commitment in self.commitments:
-            if commitment.status == "open":
+            # Partly kept and not kept stay open (they come back at each
+            # check-in until kept), as Home and store.open_commitments count them.
+            if commitment.status in STILL_OPEN:
                 open_count += 1
             if is_overdue(commitment, today):
                 overdue_count += 1
@@ -145,10 +150,10 @@ class CommitmentsScreen(Screen[None]):
         if not self.commitments:
             heading = "No commitments yet: each check-in ends with one."
         else:
-            heading = f"{open_count} open"
+            heading = f"{open_count} still open"
             if overdue_count:
                 heading += f", {overdue_count} past {'their dates' if overdue_count != 1 else 'its date'}"
-            heading += f", {len(self.commitments) - open_count} reviewed. Mark the highlighted one: k kept, p partly, n not kept."
+            heading += f", {len(self.commitments) - open_count} kept. Mark the highlighted one: k kept, p partly, n not kept."
         self.query_one("#commitments-heading", Static).update(heading)
         if self.commitments:
             table.move_cursor(row=max(0, min(row, len(self.commitments) - 1)))
