@@ -217,6 +217,32 @@ async def test_unrevealed_private_text_never_appears(small, catalog):
         assert PRIVATE_HIDDEN not in shown
 
 
+async def test_an_unrevealed_answer_offers_no_correction(small, catalog):
+    """On a private answer not yet revealed, e and v are not offered: the buttons are off and
+    say why, the footer and palette show the keys dimmed; on a shared answer they work."""
+    from textual.widgets import Button
+
+    from relworkbook.screens.sitting_view import AnswerBlock
+
+    store = small["store"]
+    app = Host(lambda: SittingViewScreen(store, catalog, store.get_couple(), small["sitting"]))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        hidden = next(b for b in screen.query(AnswerBlock) if b.hidden)
+        shown = next(b for b in screen.query(AnswerBlock) if not b.hidden and b.answer_id is not None)
+        hidden.focus()
+        await pilot.pause()
+        edit = screen.query_one("#sv-edit", Button)
+        assert edit.disabled and "not revealed" in str(edit.label)
+        assert screen.query_one("#sv-versions", Button).disabled
+        assert screen.check_action("edit", ()) is None and screen.check_action("revisions", ()) is None
+        shown.focus()
+        await pilot.pause()
+        assert not edit.disabled and str(edit.label).startswith("Correct ")
+        assert screen.check_action("edit", ()) is True
+
+
 # ------------------------------------------------------------------- search
 
 

@@ -271,10 +271,24 @@ class SittingViewScreen(Screen[None]):
             self._name_the_correction(event.widget)
 
     def _name_the_correction(self, block: AnswerBlock) -> None:
-        """The Correct button says whose answer e will correct, before it opens."""
+        """The Correct button says whose answer e will correct, before it opens.
+
+        A private answer not yet revealed cannot be opened from here: the buttons
+        say so and are off, and e and v are not offered (footer, palette)."""
         whose = "the shared" if block.partner == TOGETHER else f"{partner_name(self.couple, block.partner)}'s"
         for button in self.query("#sv-edit").results(Button):
-            button.label = f"Correct {whose} (e)"
+            button.label = "Private: not revealed" if block.hidden else f"Correct {whose} (e)"
+            button.disabled = block.hidden
+        for button in self.query("#sv-versions").results(Button):
+            button.disabled = block.hidden
+        self.refresh_bindings()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("edit", "revisions"):
+            block = self.current
+            if block is not None and block.hidden:
+                return None  # shown dimmed: this answer cannot be opened here
+        return True
 
     @property
     def current(self) -> AnswerBlock | None:
