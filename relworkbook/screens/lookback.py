@@ -76,3 +76,18 @@ def go_back(screen: Screen) -> None:
     """Escape: leave this screen when something lies beneath it."""
     if len(screen.app.screen_stack) > 1 and screen.app.screen is screen:
         screen.app.pop_screen()
+
+
+def recaps_folder(screen: Screen, db_path: Any = None) -> Any:
+    """The folder beside the workbook where recaps and reports are saved (not created here).
+
+    ``db_path`` is the screen's own workbook path when it was given one; else the app's.
+    Raises OSError when there is no workbook file to save beside."""
+    from pathlib import Path
+
+    from .. import paths
+
+    db_path = db_path or getattr(screen.app, "db_path", None)
+    if db_path is None:
+        raise OSError("this workbook has no file to save beside")
+    return paths.recaps_dir(Path(db_path))

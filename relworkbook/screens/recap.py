@@ -27,9 +27,8 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Static
 
-from .. import paths
 from ..model import TOGETHER, Couple
-from .lookback import go_back, partner_colour
+from .lookback import go_back, partner_colour, recaps_folder
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..store import Store
@@ -306,10 +305,7 @@ class RecapScreen(Screen[None]):
     # -- actions
 
     def folder(self) -> Path:
-        db_path = self.db_path or getattr(self.app, "db_path", None)
-        if db_path is None:
-            raise OSError("this workbook has no file to save beside")
-        return paths.recaps_dir(Path(db_path))
+        return recaps_folder(self, self.db_path)
 
     def action_save(self) -> None:
         if self.recap is None:

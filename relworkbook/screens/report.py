@@ -24,7 +24,7 @@ from textual.widgets import Button, Footer, Static
 
 from .. import paths
 from ..model import Couple
-from .lookback import go_back
+from .lookback import go_back, recaps_folder
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..store import Store
@@ -154,10 +154,7 @@ class ReportScreen(Screen[None]):
         self.load()
 
     def folder(self) -> Path:
-        db_path = self.db_path or getattr(self.app, "db_path", None)
-        if db_path is None:
-            raise OSError("this workbook has no file to save beside")
-        return paths.recaps_dir(Path(db_path))
+        return recaps_folder(self, self.db_path)
 
     def action_save(self) -> None:
         if self.report is None:
