@@ -15,6 +15,7 @@ from relworkbook.screens.home import HomeScreen
 from relworkbook.screens.locks import LockFormScreen, LocksScreen, PassphraseScreen
 from relworkbook.screens.notes import NotesScreen, WhoseNotesScreen
 from relworkbook.store import Store
+from settle import until
 
 FIXTURES = Path(__file__).parent / "fixtures" / "exercises"
 ALEX_PASS = "otter lantern quietly"
@@ -37,6 +38,11 @@ def app_for(db: Path):
 
 def text_of(app) -> str:
     return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
+
+
+def problem_line(app, selector: str) -> str:
+    found = app.screen.query(selector)
+    return str(found.first(Static).render()) if found else ""
 
 
 async def fill(pilot, app, **fields: str) -> None:
@@ -69,8 +75,8 @@ async def test_first_run_offers_the_locks_after_the_names(tmp_path):
         assert not app.store.has_lock("a")
         await fill(pilot, app, new=ALEX_PASS, again=ALEX_PASS)
         await pilot.click("#ok")
-        await pilot.pause()
-        assert isinstance(app.screen, LocksScreen) and app.store.has_lock("a")
+        await until(pilot, lambda: isinstance(app.screen, LocksScreen), what="back on the locks screen")
+        assert app.store.has_lock("a")
         assert "Jo: locked" in text_of(app)
         await pilot.click("#done")
         await pilot.pause()
@@ -99,14 +105,13 @@ async def test_notes_for_one_locked_wrong_passphrase_then_right(tmp_path):
         await pilot.pause()
         assert isinstance(app.screen, PassphraseScreen)
         await pilot.press(*SAM_PASS, "enter")
-        await pilot.pause()
+        await until(pilot, lambda: "does not open" in problem_line(app, "#passphrase-problem"))
         assert isinstance(app.screen, PassphraseScreen)
-        problem = str(app.screen.query_one("#passphrase-problem", Static).render())
+        problem = problem_line(app, "#passphrase-problem")
         assert "does not open" in problem and "\n" not in problem
         assert app.screen.query_one("#passphrase", Input).value == ""
         await pilot.press(*ALEX_PASS, "enter")
-        await pilot.pause()
-        assert isinstance(app.screen, NotesScreen)
+        await until(pilot, lambda: isinstance(app.screen, NotesScreen), what="the notes open")
         assert NOTE_WORD in app.screen.query_one(TextArea).text
         # No screenshot while the notes are on the screen.
         assert app.deliver_screenshot() is None
@@ -156,21 +161,19 @@ async def test_change_remove_and_reset_from_the_locks_screen(tmp_path):
         await pilot.pause()
         await fill(pilot, app, old="not it at all", new="new alex words", again="new alex words")
         await pilot.click("#ok")
-        await pilot.pause()
+        await until(pilot, lambda: "does not open" in problem_line(app, "#lock-problem"))
         assert isinstance(app.screen, LockFormScreen)
-        assert "does not open" in str(app.screen.query_one("#lock-problem", Static).render())
         await fill(pilot, app, old=ALEX_PASS, new="new alex words", again="new alex words")
         await pilot.click("#ok")
-        await pilot.pause()
-        assert isinstance(app.screen, LocksScreen)
+        await until(pilot, lambda: isinstance(app.screen, LocksScreen), what="back on the locks screen")
         app.store.unlock("a", "new alex words")
         # Remove Alex's lock: the answer is kept, plain now.
         await pilot.click("#remove-a")
         await pilot.pause()
         await fill(pilot, app, old="new alex words")
         await pilot.click("#ok")
-        await pilot.pause()
-        assert not app.store.has_lock("a") and "Alex: no lock" in text_of(app)
+        await until(pilot, lambda: "Alex: no lock" in text_of(app), what="Alex's lock removed")
+        assert not app.store.has_lock("a")
         # Sam forgot: the screen says how much is lost before anything is.
         await pilot.click("#reset-b")
         await pilot.pause()
@@ -178,8 +181,8 @@ async def test_change_remove_and_reset_from_the_locks_screen(tmp_path):
         detail = str(app.screen.query_one(".dialog-text", Static).render())
         assert "2 private answers still locked and Sam's notes will be lost" in detail
         await pilot.click("#yes")
-        await pilot.pause()
-        assert isinstance(app.screen, LocksScreen) and not app.store.has_lock("b")
+        await until(pilot, lambda: isinstance(app.screen, LocksScreen), what="back on the locks screen")
+        assert not app.store.has_lock("b")
     with Store.open(db) as store:
         assert store.find_answer(sitting.id, "ex", "p", "a").value == "alex private"
         assert store.find_answer(sitting.id, "ex", "p", "b") is None
@@ -277,17 +280,15 @@ async def test_locked_private_answers_typed_in_the_app_stay_out_of_every_file_un
         await pilot.pause()
         assert isinstance(app.screen, PassphraseScreen) and "Sam, please look away" in text_of(app)
         await pilot.press(*SAM_PASS, "enter")
-        await pilot.pause()
-        assert "does not open" in str(app.screen.query_one("#passphrase-problem", Static).render())
+        await until(pilot, lambda: "does not open" in problem_line(app, "#passphrase-problem"))
         await pilot.press(*ALEX_PASS, "enter")
-        await pilot.pause()
-        assert isinstance(app.screen, RevealScreen) and app.screen.agreed == {"a"}
+        await until(pilot, lambda: isinstance(app.screen, RevealScreen), what="back on the reveal")
+        assert app.screen.agreed == {"a"}
         assert not app.store.is_revealed(1, "lk-unsaid", "unsaid")
         await pilot.press("2")
         await pilot.pause()
         await pilot.press(*SAM_PASS, "enter")
-        await pilot.pause()
-        assert isinstance(app.screen, RevealScreen) and app.screen.revealed
+        await until(pilot, lambda: isinstance(app.screen, RevealScreen) and app.screen.revealed, what="revealed")
         shown = text_of(app)
         assert all(word in shown for word in secret)
         await pilot.press("enter")
@@ -315,7 +316,7 @@ async def test_a_reveal_one_partner_refuses_keeps_both_locked(tmp_path):
         await pilot.press("1")
         await pilot.pause()
         await pilot.press(*ALEX_PASS, "enter")
-        await pilot.pause()
+        await until(pilot, lambda: isinstance(app.screen, RevealScreen), what="back on the reveal")
         assert app.screen.agreed == {"a"}
         await pilot.press("escape")  # Sam: not now
         await pilot.pause()
@@ -363,8 +364,7 @@ async def test_a_locked_draft_left_by_a_closed_app_opens_after_the_passphrase(tm
         await pilot.pause()
         assert isinstance(again.screen, PassphraseScreen) and "draft here is locked" in text_of(again)
         await pilot.press(*ALEX_PASS, "enter")
-        await pilot.pause()
-        assert isinstance(again.screen, ExerciseScreen)
+        await until(pilot, lambda: isinstance(again.screen, ExerciseScreen), what="the draft opens")
         area = again.screen.query_one(TextArea)
         assert area.text == "half a thought about aardvarks"
         await pilot.press("end", *"!")
@@ -395,7 +395,7 @@ async def test_settings_opens_the_locks_and_says_each_partners_lock(tmp_path):
         await pilot.pause()
         await fill(pilot, app, new=ALEX_PASS, again=ALEX_PASS)
         await pilot.click("#ok")
-        await pilot.pause()
+        await until(pilot, lambda: isinstance(app.screen, LocksScreen), what="back on the locks screen")
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, SettingsScreen)
