@@ -113,7 +113,11 @@ class WorkbookApp(App[None]):
 
             self.push_screen(FirstRunScreen(first=True), callback=self._first_run_done)
         else:
-            self._show_home()
+            # After Textual's start-up batch, not inside it: a screen drawn
+            # within the batch is drawn and thrown away (App._display skips
+            # it), so Home would be laid out and drawn twice before the first
+            # frame (about 20 ms of a start).
+            self.call_later(self._show_home)
 
     def _apply_config(self) -> None:
         """The config file's keymap (binding ids to keys) and default theme; a problem is said once."""

@@ -9,11 +9,15 @@ which both apps in the benchmark draw last. The pty answers Textual's question
 "do you support synchronized output?" (DECRQM 2026) with yes, as most terminals
 in use do (kitty, WezTerm, foot, iTerm2, Windows Terminal, Ghostty, tmux 3.4):
 Textual then wraps each frame in begin/end marks, so the clock stops at the end
-mark of that frame. (Without the answer, the end of a frame can only be guessed
-from a pause in the output, and a cascade of small repaints after the first
-frame -- a scrollbar, the footer -- kept the clock running for 100 ms or more.)
-If no mark ever comes, 30 ms without output ends the frame. Then the process is
-killed. Returns (seconds, peak RSS in KiB, CPU seconds).
+mark of that frame. A frame drawn before the answer has been read carries no
+marks; it is over once the footer's row is: at the first cursor move after
+"palette" (Textual moves the cursor before each line or piece it draws, and
+once after the last, and the footer is the bottom row). (Guessing the end of a
+frame from a pause in the output instead counted the small repaints that
+follow the first frame -- a scrollbar, the footer, a second whole frame 30 ms
+later -- and the pairs wandered from 0.9x to 2.5x.) If neither comes, 30 ms
+without output ends the frame. Then the process is killed. Returns (seconds,
+peak RSS in KiB, CPU seconds).
 
 Nothing in either app knows it is timed.
 """
@@ -23,6 +27,7 @@ from __future__ import annotations
 import fcntl
 import os
 import pty
+import re
 import select
 import signal
 import struct
@@ -34,6 +39,16 @@ SYNC_QUERY = b"\x1b[?2026$p"
 SYNC_YES = b"\x1b[?2026;2$y"  # DECRPM: mode 2026 recognised, currently reset
 SYNC_END = b"\x1b[?2026l"
 GIVE_UP_AFTER = 60.0
+
+
+# After the footer's "palette", the first thing that is not part of the footer's
+# row: a cursor move (Textual moves the cursor before every line or piece it
+# draws, and once after the last), or the mark that ends a synchronized frame.
+_CURSOR_MOVE = re.compile(rb"\x1b\[\d+;\d+H")
+
+
+def _row_done(after_mark: bytes) -> bool:
+    return SYNC_END in after_mark or _CURSOR_MOVE.search(after_mark) is not None
 
 
 def _set_size(fd: int, cols: int, rows: int) -> None:
@@ -87,7 +102,7 @@ def pty_start(argv: list[str], env: dict, size: tuple[int, int] = (100, 30)) -> 
                 os.write(master, SYNC_YES)
             if MARK in seen:
                 done_at = now
-                if SYNC_END in seen[seen.index(MARK):]:  # the end of the first frame with it
+                if _row_done(seen[seen.index(MARK):]):  # the end of the first frame with it
                     break
         # the time of the last byte of the frame that carried the footer
         elapsed = (done_at or time.perf_counter()) - start

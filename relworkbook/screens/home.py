@@ -148,7 +148,7 @@ class HomeScreen(Screen[None]):
                 yield Static("", id="glance-commitments", classes="glance")
                 if self._app.catalog.errors:
                     yield Static("", id="glance-skipped", classes="glance")
-        yield Footer()
+        yield WholeFooter()
 
     def __init__(self) -> None:
         super().__init__()
@@ -479,3 +479,35 @@ class HomeScreen(Screen[None]):
         elif kind == "pending":
             partner, sitting_id, exercise_id = rest.split(":", 2)
             self.post_message(messages.CatchUp(partner, int(sitting_id), exercise_id))
+
+
+class WholeFooter(Footer):
+    """Textual's footer, with its keys in Home's first frame.
+
+    Textual's footer composes empty and fills in its keys once the screen
+    says its bindings are known, a whole re-layout and draw later; Home's
+    bindings are known when it is composed. So the first frame a person sees
+    is the whole Home screen, and the footer is composed again only when the
+    keys it shows change (not for the "bindings updated" that follows every
+    focus change with the same keys).
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.set_reactive(Footer._bindings_ready, True)  # Textual 8: the footer composes its keys
+        self._shown: tuple = ()
+
+    def _keys(self) -> tuple:
+        return tuple(
+            (key, binding.action, binding.description, binding.show, binding.key_display, enabled, tooltip)
+            for key, (_, binding, enabled, tooltip) in self.screen.active_bindings.items()
+        )
+
+    def compose(self):
+        self._shown = self._keys()
+        yield from super().compose()
+
+    def bindings_changed(self, screen) -> None:
+        if self.is_attached and screen is self.screen and self._keys() == self._shown:
+            return
+        super().bindings_changed(screen)
