@@ -327,3 +327,60 @@ def test_start_up_imports_stay_light(data_folder):
     load_catalog()  # make sure the cache exists in this test's data folder
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True)
     assert out.stdout.strip() == "[]"
+
+
+COUNTING_DRIVER = '''
+import os
+from textual import _compositor
+from first_frame import FirstFrameDriver
+
+draws = []
+_full = _compositor.Compositor.render_full_update
+
+
+def _counted(self, *args, **kwargs):
+    draws.append(1)
+    return _full(self, *args, **kwargs)
+
+
+_compositor.Compositor.render_full_update = _counted
+
+
+class CountingDriver(FirstFrameDriver):
+    """Leaves at the first frame with the footer's keys; says how many whole draws it took, and what it showed."""
+
+    def write(self, data):
+        if not self._leaving and len(data) > 200:  # a frame, not a terminal query
+            with open(os.environ["FIRST_FRAME_OUT"], "w", encoding="utf-8") as out:
+                out.write(f"{len(draws)}\\n{data}")
+            self._leaving = True
+            self._app.exit()
+'''
+
+
+def test_home_is_drawn_once_and_its_first_frame_is_the_whole_screen(data_folder, tmp_path):
+    """The real start, up to the first frame written: Home whole in it, footer keys and all, drawn once.
+
+    Textual renders, then throws away, any screen drawn inside its start-up
+    batch, and its footer composes its keys only after the first paint: Home
+    used to be laid out and drawn twice before anything reached the terminal.
+    """
+    import subprocess
+    import sys
+
+    db = tmp_path / "start.db"
+    with Store.open(db) as store:
+        store.set_couple("Alex", "blue", "Sam", "green")
+    load_catalog()
+    (tmp_path / "counting_driver.py").write_text(COUNTING_DRIVER)
+    scripts = Path(__file__).resolve().parent.parent / "scripts"
+    out_file = tmp_path / "first-frame.txt"
+    env = dict(os.environ, TEXTUAL_DRIVER="counting_driver:CountingDriver", FIRST_FRAME_OUT=str(out_file),
+               PYTHONPATH=os.pathsep.join(p for p in (str(tmp_path), str(scripts), os.environ.get("PYTHONPATH", "")) if p))
+    out = subprocess.run([sys.executable, "-m", "relworkbook", "--db", str(db)],
+                         capture_output=True, text=True, env=env, timeout=120, stdin=subprocess.DEVNULL)
+    assert out.returncode == 0, out.stderr[-2000:]
+    draws, frame = out_file.read_text(encoding="utf-8").split("\n", 1)
+    assert "Alex" in frame and "Sam" in frame and "Weekly check-in" in frame
+    assert "Help" in frame and "Safety" in frame and "palette" in frame  # the footer's keys, in the first frame
+    assert int(draws) == 1
