@@ -203,6 +203,17 @@ class RevealScreen(Screen[bool]):
         Binding("4", "keep('b')", "Second partner keeps some just for them", show=False, id="reveal.keep_b"),
         Binding("escape", "later", "Not now", id="reveal.later"),
         Binding("enter", "done", "Continue", id="reveal.done"),
+        # Once revealed, the answers scroll by keyboard whatever has focus (Continue has it):
+        # a button takes none of these keys. The footer names them once.
+        Binding("down", "scroll_answers('down')", "Scroll", key_display="\u2191\u2193",
+                tooltip="Scroll the answers down a line", id="reveal.scroll_down"),
+        Binding("up", "scroll_answers('up')", "Scroll the answers up a line", show=False, id="reveal.scroll_up"),
+        Binding("pagedown", "scroll_answers('page_down')", "Scroll the answers down a page", show=False,
+                key_display="PgDn", id="reveal.page_down"),
+        Binding("pageup", "scroll_answers('page_up')", "Scroll the answers up a page", show=False,
+                key_display="PgUp", id="reveal.page_up"),
+        Binding("home", "scroll_answers('home')", "To the first answer", show=False, id="reveal.scroll_home"),
+        Binding("end", "scroll_answers('end')", "To the last answer", show=False, id="reveal.scroll_end"),
     ]
 
     DEFAULT_CSS = """
@@ -321,7 +332,7 @@ class RevealScreen(Screen[bool]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ("agree", "later", "keep"):
             return not self.revealed
-        if action == "done":
+        if action in ("done", "scroll_answers"):
             return self.revealed
         return True
 
@@ -438,6 +449,18 @@ class RevealScreen(Screen[bool]):
                 text.append(f" \u00b7 {line.words}", style="bold")
             out.append(text)
         return out
+
+    def action_scroll_answers(self, where: str) -> None:
+        area = self.query_one("#side-by-side", VerticalScroll)
+        moves = {
+            "up": area.scroll_up,
+            "down": area.scroll_down,
+            "page_up": area.scroll_page_up,
+            "page_down": area.scroll_page_down,
+            "home": area.scroll_home,
+            "end": area.scroll_end,
+        }
+        moves[where]()
 
     def action_later(self) -> None:
         self.reveal.cancel()

@@ -1,0 +1,74 @@
+"""Keyboard and layout polish found by QA: each through the real app (Pilot) at the sizes a user has."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.containers import VerticalScroll
+from textual.widgets import Button
+
+from relworkbook.app import make_app
+from relworkbook.model import Prompt
+from relworkbook.sitting import Reveal
+from relworkbook.store import Store
+
+from settle import until
+
+FIXTURES = Path(__file__).parent / "fixtures" / "exercises"
+
+
+def _workbook(tmp_path: Path) -> Path:
+    db = tmp_path / "workbook.db"
+    with Store.open(db) as store:
+        store.set_couple("Alex", "royalblue", "Sam", "darkorange")
+    return db
+
+
+# ---- The revealed answers scroll by keyboard while Continue has focus
+
+
+def _long_reveal(store: Store) -> Reveal:
+    """Three private text answers each, long enough to be taller than 80x24."""
+    sitting = store.start_sitting(("a", "b"))
+    prompts = [Prompt(f"wish{n}", "text", f"Private question {n}?", who="private") for n in range(3)]
+    answers: dict = {}
+    for prompt in prompts:
+        for partner in ("a", "b"):
+            words = " ".join(f"{partner}{prompt.id}w{i}" for i in range(60))
+            store.save_answer(sitting.id, "fx-hopes", prompt.id, partner, words, prompt_type="text", private=True)
+            answers.setdefault(prompt.id, {})[partner] = words
+    return Reveal(store, sitting.id, "fx-hopes", prompts, answers)
+
+
+async def test_the_revealed_answers_scroll_by_keyboard_while_continue_has_focus(tmp_path):
+    from relworkbook.screens.handover import RevealScreen
+
+    app = make_app(_workbook(tmp_path), [FIXTURES], shipped=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        screen = RevealScreen(_long_reveal(app.store), app.couple)
+        results: list = []
+        app.push_screen(screen, callback=results.append)
+        await pilot.pause()
+        await pilot.press("1", "2")
+        await pilot.pause()
+        assert screen.revealed and app.focused is screen.query_one("#continue", Button)
+        area = screen.query_one("#side-by-side", VerticalScroll)
+        assert area.max_scroll_y > 0  # taller than the screen: the thing to scroll
+        await pilot.press("down")
+        await until(pilot, lambda: area.scroll_y == 1, what="down scrolls a line")
+        await pilot.press("pagedown")
+        await until(pilot, lambda: area.scroll_y > 2, what="page down scrolls a page")
+        await pilot.press("end")
+        await until(pilot, lambda: area.scroll_y == area.max_scroll_y, what="end goes to the end")
+        await pilot.press("pageup")
+        await until(pilot, lambda: area.scroll_y < area.max_scroll_y - 2, what="page up")
+        await pilot.press("up", "home")
+        await until(pilot, lambda: area.scroll_y == 0, what="home goes to the top")
+        assert app.focused is screen.query_one("#continue", Button)  # focus stayed on Continue
+        footer = {binding.description for _, binding, enabled, _ in screen.active_bindings.values() if enabled}
+        assert "Scroll" in footer
+        await pilot.press("enter")
+        await pilot.pause()
+        assert results == [True]
+
