@@ -72,3 +72,36 @@ async def test_the_revealed_answers_scroll_by_keyboard_while_continue_has_focus(
         await pilot.pause()
         assert results == [True]
 
+
+# ---- The attendance dialog: the arrows move between its buttons
+
+
+async def test_the_arrows_move_between_the_attendance_dialogs_buttons(tmp_path):
+    from relworkbook.screens.attendance import AttendanceScreen
+    from relworkbook.screens.exercise import ExerciseScreen
+
+    app = make_app(_workbook(tmp_path), [FIXTURES], shipped=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        app.action_open_exercise("fx-hopes")
+        await pilot.pause()
+        dialog = app.screen
+        assert isinstance(dialog, AttendanceScreen)
+
+        def focused() -> str | None:
+            return app.focused.id if app.focused is not None else None
+
+        assert focused() == "both"
+        await pilot.press("down")
+        assert focused() == "only-a"
+        await pilot.press("down")
+        assert focused() == "only-b"
+        await pilot.press("up")
+        assert focused() == "only-a"
+        await pilot.press("up", "up")  # past the first: round to the last, as Tab does
+        assert focused() == "only-b"
+        await pilot.press("down")
+        assert focused() == "both"
+        await pilot.press("down", "enter")  # Enter still presses the button that has focus
+        await pilot.pause()
+        assert isinstance(app.screen, ExerciseScreen) and app.screen.run.attendees == ("a",)
