@@ -42,6 +42,7 @@ THEME_SETTING = "theme"
 # Offered on the time-out screen once the break is over (when the program has it).
 DEBRIEF_EXERCISE = "co-after-hard-moment"
 DEFAULT_TIMEOUT_MINUTES = 20
+_UNREAD = object()
 
 
 class WorkbookApp(App[None]):
@@ -75,6 +76,8 @@ class WorkbookApp(App[None]):
         # make_app opened the store, so the app closes it when it ends.
         self.owns_store = False
         self._couple_seen = False  # once the names are in, they stay in
+        # The sitting an earlier run left open, as last read (None: none; _UNREAD: not read yet).
+        self._left_open: object = _UNREAD
         # The real run (start.py) sets this: SIGHUP (the terminal was closed) and
         # SIGTERM save what is on screen and end the app. Tests leave it off.
         self.catch_signals = False
@@ -272,7 +275,24 @@ class WorkbookApp(App[None]):
         if self.sitting_id is not None:
             return self.sitting_id
         sitting = self.store.open_sitting()
-        return sitting.id if sitting is not None else None
+        found = sitting.id if sitting is not None else None
+        if found != self._left_open:
+            if self._left_open is not _UNREAD:
+                self.refresh_bindings()  # f5 End sitting shows only while a sitting is open
+            self._left_open = found
+        return found
+
+    def sitting_open(self) -> bool:
+        """Cheap enough for check_action: the workbook is read once, then again only
+        when something asks ``current_sitting_id`` (Home does on every refresh)."""
+        if self.sitting_id is not None:
+            return True
+        if self._left_open is _UNREAD:
+            try:
+                self.current_sitting_id()
+            except Exception:
+                return True  # cannot tell: keep the key; pressing it says what is wrong
+        return self._left_open is not None
 
     def flush_all(self) -> bool:
         """Save whatever any screen is holding: called before anything that covers it.
@@ -338,6 +358,8 @@ class WorkbookApp(App[None]):
                 "history", "search", "trends", "report", "commitments", "settings",
             ):
                 return False
+        if action == "end_sitting" and not self.sitting_open():
+            return False  # no sitting to end: f5 is not offered (one starts when an exercise opens)
         return True
 
     # -------------------------------------------------------------- actions
@@ -650,6 +672,8 @@ class WorkbookApp(App[None]):
             return
         self.sitting_id = None
         self.attendees = ()
+        self._left_open = None
+        self.refresh_bindings()
         from .progress import clear_resume
 
         try:
@@ -698,6 +722,7 @@ class WorkbookApp(App[None]):
         self.sitting_id = join_sitting(self.store, attendees)
         self.attendees = attendees
         self.refresh_home()
+        self.refresh_bindings()
         return self.sitting_id
 
     def _push_exercise(

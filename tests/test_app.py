@@ -417,10 +417,15 @@ async def test_ending_a_sitting_shows_what_was_answered(tmp_path):
 
 
 async def test_end_sitting_with_none_open_says_so(tmp_path):
+    """f5 is not offered (nor does anything) with no sitting open; the palette's End sitting says why."""
     app = app_for(workbook(tmp_path))
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
+        assert app.check_action("end_sitting", ()) is False
         await pilot.press("f5")
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
+        app.action_end_sitting()  # what the palette's "End sitting" runs
         await pilot.pause()
         assert isinstance(app.screen, HomeScreen)
         assert any("No sitting is open" in n.message for n in app._notifications)
