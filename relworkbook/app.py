@@ -30,7 +30,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.theme import Theme
 
-from . import messages
+from . import keynames, messages
 from .commands import WorkbookCommands
 from .model import PARTNERS, TOGETHER, Couple, Exercise, partner_name
 
@@ -64,6 +64,7 @@ class WorkbookApp(App[None]):
 
     def __init__(self, store: Store | None, catalog: Catalog | None, *, db_path: Path | str, config: Any = None) -> None:
         super().__init__()
+        keynames.install()  # Textual's key-name look-ups, without walking the Unicode name table
         # The config file's settings (config.Config): keymap, default theme.
         self.config = config
         self.store = store

@@ -18,7 +18,7 @@ revealed together at its end. A lone private prompt is a run of one.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Iterable, NamedTuple, Sequence
+from typing import TYPE_CHECKING, Any, Iterable, Mapping, NamedTuple, Sequence
 
 from .kinds import KINDS, is_answered
 from .model import PARTNERS, TOGETHER, Exercise, Prompt
@@ -136,10 +136,12 @@ def exercise_done(store: Store, exercise: Exercise) -> bool:
     return _complete(done, exercise, PARTNERS)
 
 
-def done_exercises(store: Store, catalog: Catalog) -> set[str]:
+def done_exercises(store: Store, catalog: Catalog, *, checkins_done: Mapping[str, str | None] | None = None) -> set[str]:
     """Ids of every exercise ``exercise_done`` would call done, in two queries.
 
     Home shows a mark on each exercise; asking one by one cost a query each.
+    ``checkins_done`` gives, for a check-in whose ``last_checkin_done`` the
+    caller already has, that answer (read once for the list and "What is due").
     """
     import json
 
@@ -156,7 +158,13 @@ def done_exercises(store: Store, catalog: Catalog) -> set[str]:
         if ptype is not None and is_answered(ptype, json.loads(value)):
             keys.add((prompt_id, partner))
     done = {ex_id for ex_id, ex in plain.items() if _complete(answered[ex_id], ex, PARTNERS)}
-    done.update(ex.id for ex in exercises if ex.kind == "checkin" and _checkin_done(store, ex))
+    known = checkins_done or {}
+    done.update(
+        ex.id
+        for ex in exercises
+        if ex.kind == "checkin"
+        and (known[ex.id] is not None if ex.id in known else _checkin_done(store, ex))
+    )
     return done
 
 

@@ -611,10 +611,10 @@ class Store:
         try:
             conn.execute(f"PRAGMA busy_timeout = {int(timeout * 1000):d}")
             conn.execute("PRAGMA foreign_keys = ON")
-            # SQLite's own page cache, at most 256 KiB (its default is 2 MiB):
+            # SQLite's own page cache, at most 128 KiB (its default is 2 MiB):
             # Home's first reads filled the default, 2 MiB of a 41 MiB start,
             # and the pages are in the system's file cache anyway.
-            conn.execute("PRAGMA cache_size = -256")
+            conn.execute("PRAGMA cache_size = -128")
             tables = {
                 row[0]
                 for row in conn.execute("SELECT name FROM sqlite_master WHERE type IN ('table', 'view')")

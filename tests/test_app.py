@@ -523,7 +523,7 @@ async def test_home_steps_are_folded_and_open_with_keys_and_clicks(tmp_path, mon
         await pilot.pause()
         reads = []
         real_done = progress.done_exercises
-        monkeypatch.setattr(progress, "done_exercises", lambda *a: reads.append(1) or real_done(*a))
+        monkeypatch.setattr(progress, "done_exercises", lambda *a, **k: reads.append(1) or real_done(*a, **k))
         ids = option_ids(app)
         # At first only the step of the next suggested exercise is open.
         assert ids.index("ex:fx-hopes") == ids.index("step:getting-started") + 1

@@ -139,6 +139,18 @@ def test_done_exercises_agree_with_exercise_done(store, catalog):
     assert sum(done for done, _ in steps.values()) == len(expected)
 
 
+def test_done_exercises_takes_the_checkin_answer_it_is_given(store, catalog):
+    """Home reads when the check-in was last done once, for its list and for "What is due"."""
+    checkin = catalog.checkin()
+    assert checkin is not None
+    last = progress.last_checkin_done(store, checkin)
+    given = progress.done_exercises(store, catalog, checkins_done={checkin.id: last})
+    assert given == progress.done_exercises(store, catalog)
+    # What it is given is what counts: it does not walk the sittings again.
+    assert checkin.id not in progress.done_exercises(store, catalog, checkins_done={checkin.id: None})
+    assert checkin.id in progress.done_exercises(store, catalog, checkins_done={checkin.id: "2026-11-02T19:00:00"})
+
+
 def test_an_empty_draft_does_not_count_as_done(tmp_path, catalog):
     exercise = next(ex for ex in catalog.exercises if ex.kind != "checkin" and ex.prompts[0].type == "text")
     with Store.open(tmp_path / "w.db") as store:

@@ -25,7 +25,7 @@ from textual.widgets import Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option, OptionDoesNotExist
 
 from ..colour import partner_colour
-from ..model import PARTNERS, TOGETHER
+from ..model import PARTNERS, TOGETHER, Commitment
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..store import Store
@@ -182,14 +182,20 @@ class HomeScreen(Screen[None]):
         return self.app
 
     def refresh_view(self) -> None:
+        from ..progress import last_checkin_done
+
         app = self._app
         store, catalog = app.store, app.catalog
         try:
             self.query_one("#home-status", Static).update(self._status())
-            self._fill_list(store, catalog)
-            self.query_one("#glance-due", Static).update(self._due(store, catalog))
+            checkin = catalog.checkin()
+            # When the last check-in was completed: the list's mark and "What is due" both need it.
+            last_done = last_checkin_done(store, checkin) if checkin is not None else None
+            self._fill_list(store, catalog, {checkin.id: last_done} if checkin is not None else {})
+            commitments = store.open_commitments()  # read once for both panels
+            self.query_one("#glance-due", Static).update(self._due(store, catalog, last_done, commitments))
             self._checkin_glance(store, catalog, self.query_one("#glance-checkin", RatingsGlance))
-            self.query_one("#glance-commitments", Static).update(self._commitments(store))
+            self.query_one("#glance-commitments", Static).update(self._commitments(commitments))
             errors = catalog.errors
             if errors:
                 self.query_one("#glance-skipped", Static).update(
@@ -224,7 +230,7 @@ class HomeScreen(Screen[None]):
             text.append(f" · sitting since {since}: {names}", style="dim")
         return text
 
-    def _fill_list(self, store: Store, catalog: Catalog) -> None:
+    def _fill_list(self, store: Store, catalog: Catalog, checkins_done: dict[str, str | None]) -> None:
         from ..progress import done_exercises, get_resume, next_exercise, pending_for
 
         options: list[Option | None] = []
@@ -237,7 +243,7 @@ class HomeScreen(Screen[None]):
                     id="continue",
                 )
             )
-        done = done_exercises(store, catalog)
+        done = done_exercises(store, catalog, checkins_done=checkins_done)
         last = store.last_sitting()
         upcoming = next_exercise(store, catalog, done, just_done=last.exercises if last else ())
         if upcoming is not None and upcoming.kind != "checkin":
@@ -372,7 +378,7 @@ class HomeScreen(Screen[None]):
         note = Content.styled("? waiting to reveal", "dim") if waiting else None
         glance.show_ratings(heading, [self._app.partner_name(p) for p in columns], rows, note)
 
-    def _due(self, store: Store, catalog: Catalog) -> Text:
+    def _due(self, store: Store, catalog: Catalog, found: str | None, commitments: list[Commitment]) -> Text:
         """What is due, in calm words: the check-in, commitments this week."""
         from ..rhythm import due_lines, read_rhythm
 
@@ -380,22 +386,19 @@ class HomeScreen(Screen[None]):
         checkin = catalog.checkin()
         last = started = None
         if checkin is not None:
-            from ..progress import last_checkin_done
-
-            found = last_checkin_done(store, checkin)  # done, not merely opened
+            # found: when the last check-in was done, not merely opened (last_checkin_done)
             last = date.fromisoformat(found[:10]) if found else None
             first = store.first_started() if last is None else None
             started = date.fromisoformat(first[:10]) if first else None
         lines = due_lines(
-            today, read_rhythm(store), last, started, store.open_commitments(), has_checkin=checkin is not None
+            today, read_rhythm(store), last, started, commitments, has_checkin=checkin is not None
         )
         text = Text("What is due\n", style="bold")
         text.append("\n".join(lines) if lines else "Nothing this week.", style="" if lines else "dim")
         return text
 
-    def _commitments(self, store: Store) -> Text:
+    def _commitments(self, commitments: list[Commitment]) -> Text:
         text = Text("Open commitments\n", style="bold")
-        commitments = store.open_commitments()
         if not commitments:
             text.append("None open.", style="dim")
             return text
