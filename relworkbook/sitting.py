@@ -583,7 +583,13 @@ class TimeOut:
         return self.remaining <= 0 or self.agreed >= set(self.present)
 
     def adjust(self, delta: int) -> int:
-        """Make this break ``delta`` minutes longer or shorter (5 to 120 in all)."""
+        """Make this break ``delta`` minutes longer or shorter (5 to 120 in all); the change made.
+
+        Only while it runs: once it is over, nothing changes (adding time then
+        would start a new countdown nobody asked for; the screen waits for them anyway).
+        """
+        if self.over:
+            return 0
         new = min(self.MAX, max(self.STEP, self.minutes + delta))
         change = new - self.minutes
         self.minutes = new

@@ -105,3 +105,54 @@ async def test_the_arrows_move_between_the_attendance_dialogs_buttons(tmp_path):
         await pilot.press("down", "enter")  # Enter still presses the button that has focus
         await pilot.pause()
         assert isinstance(app.screen, ExerciseScreen) and app.screen.run.attendees == ("a",)
+
+
+# ---- After the break's timer ran out, + does not start another break
+
+
+def test_a_break_that_is_over_is_not_made_longer_or_shorter():
+    from relworkbook.sitting import TimeOut
+
+    now = [0.0]
+    pause = TimeOut(20, ("a", "b"), clock=lambda: now[0])
+    assert pause.adjust(5) == 5 and pause.minutes == 25  # while it runs: this break only
+    now[0] = 25 * 60 + 10  # ten seconds after the timer ran out
+    assert pause.over
+    assert pause.adjust(5) == 0 and pause.minutes == 25 and pause.over
+    assert pause.adjust(-5) == 0 and pause.minutes == 25 and pause.over
+
+
+async def test_plus_after_the_timer_ran_out_does_not_start_a_new_break(tmp_path):
+    from time import monotonic
+
+    from textual.widgets import Digits
+
+    from relworkbook.screens.timeout import TimeoutScreen
+
+    app = make_app(_workbook(tmp_path), [FIXTURES], shipped=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("f2")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, TimeoutScreen)
+        await pilot.press("plus")  # during the break: five minutes more
+        assert screen.minutes == 25
+        screen.ends_at = monotonic() - 10  # the timer ran out ten seconds ago
+        screen._tick()
+        await pilot.pause()
+        status = screen.query_one("#timeout-status")
+        assert "Time is up" in str(status.content)
+        for key in ("plus", "equals_sign", "minus"):
+            await pilot.press(key)
+            await pilot.pause()
+            assert screen.remaining == 0 and screen.minutes == 25
+        assert screen.query_one("#countdown", Digits).value == "00:00"
+        assert "Time is up" in str(status.content)
+        assert not screen.query_one("#longer", Button).display and not screen.query_one("#shorter", Button).display
+        shown = {b.binding.action for b in screen.active_bindings.values() if b.enabled and b.node is screen}
+        assert "longer" not in shown and "shorter" not in shown  # not in the footer, help or palette
+        await pilot.press("enter")
+        await pilot.pause()
+        assert not isinstance(app.screen, TimeoutScreen)
+

@@ -5,7 +5,8 @@ leaving pops this screen, so they are back exactly where they were. The break
 (``sitting.TimeOut``) ends when its timer does, or sooner only when every partner
 present has said they are ready (1 and 2, each on their own). The length (20
 minutes unless changed) is chosen in Settings; ``-``/``+`` change this break by
-five minutes and leave that choice alone.
+five minutes and leave that choice alone, only while it runs: once the timer has
+ended they are gone from the screen and do nothing (the screen waits for Enter).
 
 When the timer ends, and the program has one, the screen offers "After a hard
 moment", a short debrief of what happened: the screen closes with the result
@@ -149,6 +150,8 @@ class TimeoutScreen(Screen[str | None]):
         """"After a hard moment" is offered (key, palette, help) only once the break is over."""
         if action == "debrief":
             return bool(self.debrief_title) and self.remaining <= 0
+        if action in ("shorter", "longer"):
+            return not self.timeout.over  # once it is over, + would start a new countdown
         return True
 
     def _tick(self) -> None:
@@ -158,13 +161,12 @@ class TimeoutScreen(Screen[str | None]):
             self.refresh_bindings()
         self.query_one("#countdown", Digits).update(format_remaining(left))
         status = self.query_one("#timeout-status", Static)
-        if self.debrief_title:
-            # Once the break is over the debrief takes the place of -5/+5 (the keys still work).
-            over = left <= 0
-            self.query_one("#debrief", Button).display = over
-            self.query_one("#shorter", Button).display = not over
-            self.query_one("#longer", Button).display = not over
         over = left <= 0
+        if self.debrief_title:
+            # Once the break is over the debrief takes the place of -5/+5.
+            self.query_one("#debrief", Button).display = over
+        self.query_one("#shorter", Button).display = not over
+        self.query_one("#longer", Button).display = not over
         self.query_one("#back", Button).display = over
         for key in self.timeout.present:
             button = self.query_one(f"#ready-{key}", Button)
