@@ -156,3 +156,48 @@ async def test_plus_after_the_timer_ran_out_does_not_start_a_new_break(tmp_path)
         await pilot.pause()
         assert not isinstance(app.screen, TimeoutScreen)
 
+
+# ---- Trends at 40x12: no name or title cut inside a word
+
+
+async def test_trends_at_40x12_cuts_no_name_or_title_inside_a_word(tmp_path):
+    import re
+
+    from textual.widgets import OptionList, Static
+
+    from relworkbook import demo
+    from relworkbook.catalog import load_catalog
+    from relworkbook.screens.trends import TrendsScreen
+
+    db = tmp_path / "demo.db"
+    catalog = load_catalog()
+    with Store.open(db) as store:
+        demo.generate(store, catalog, weeks=30, seed=2, today=demo.SAMPLE_TODAY)
+        couple = store.get_couple()
+        store.set_couple("Alexandrina Rose", couple.a.colour, "Maximilian", couple.b.colour)
+    app = make_app(db, shipped=True)
+    async with app.run_test(size=(40, 12)) as pilot:
+        await pilot.pause()
+        app.push_screen(TrendsScreen(app.store, app.catalog, app.store.get_couple()))
+        await pilot.pause()
+        await pilot.pause()
+        screen = app.screen
+        rows = [strip.text for strip in screen._compositor.render_strips()]
+        # The list of metrics: each row holds whole words of a title, or a word's start and "…".
+        listing = screen.query_one("#trends-list", OptionList)
+        words = {word for option in listing.options for word in str(option.prompt).split()}
+        region = listing.content_region
+        shown = [rows[y][region.x : region.right] for y in range(region.y, region.bottom)]
+        pieces = [piece for row in shown for piece in re.findall(r"[A-Za-z][\w'-]*\u2026?", row)]
+        assert pieces
+        for piece in pieces:
+            if piece.endswith("\u2026"):
+                assert any(word.startswith(piece[:-1]) and word != piece[:-1] for word in words), piece
+            else:
+                assert piece in words, (piece, shown)
+        # The table of latest ratings: one row a line, the names shortened with an ellipsis.
+        stats = screen.query_one("#trends-stats", Static)
+        table = str(stats.content).split("\n\n", 1)[0].splitlines()
+        assert table[0].split() == ["date", "Alexa\u2026", "Maxim\u2026"]
+        assert all(len(line) <= stats.content_region.width for line in table)
+        assert "Alexandr " not in "\n".join(rows) and "Maximili " not in "\n".join(rows)

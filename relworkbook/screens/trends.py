@@ -129,8 +129,24 @@ def x_ticks(first: float, last: float) -> tuple[list[float], list[str]]:
     return ticks, [f"{day:%b %Y}" for day in days]
 
 
-def small_table(trend: Any, rows: int = TABLE_ROWS) -> Text:
-    """The latest ratings as a few lines of text: date, then each partner's value."""
+def fit_name(name: str, width: int) -> str:
+    """``name`` in at most ``width`` cells, never cut inside a word without saying so:
+    whole, else its first word, else its start and an ellipsis ("Alexandrina" -> "Alexa\u2026")."""
+    name = " ".join(name.split())
+    if len(name) <= width:
+        return name
+    first = name.split(" ", 1)[0]
+    if len(first) <= width:
+        return first
+    return name[: max(0, width - 1)] + "\u2026"
+
+
+def small_table(trend: Any, rows: int = TABLE_ROWS, width: int | None = None) -> Text:
+    """The latest ratings as a few lines of text: date, then each partner's value.
+
+    ``width`` (the cells there are) keeps each line to one row: a name too long
+    for its column is shortened at a word or with an ellipsis, never cut mid-word.
+    """
     dates: dict[str, dict[str, float]] = {}
     for partner in trend.partners:
         for at, value in partner.series:
@@ -139,12 +155,13 @@ def small_table(trend: Any, rows: int = TABLE_ROWS) -> Text:
     out = Text()
     if not dates:
         return out
-    names = {partner.partner: partner.name for partner in trend.partners}
-    width = max([len(names[k][:8]) for k in keys] + [4])
-    out.append(f"{'date':<10}" + "".join(f" {names[k][:8]:>{width}}" for k in keys) + "\n", style="bold")
+    most = 12 if width is None else max(4, min(12, (width - 10) // max(1, len(keys)) - 1))
+    names = {partner.partner: fit_name(partner.name, most) for partner in trend.partners}
+    column = max([len(names[k]) for k in keys] + [4])
+    out.append(f"{'date':<10}" + "".join(f" {names[k]:>{column}}" for k in keys) + "\n", style="bold")
     for day in sorted(dates)[-rows:]:
         values = dates[day]
-        out.append(f"{day:<10}" + "".join(f" {trends.fmt_number(values.get(k)) if k in values else '-':>{width}}" for k in keys) + "\n")
+        out.append(f"{day:<10}" + "".join(f" {trends.fmt_number(values.get(k)) if k in values else '-':>{column}}" for k in keys) + "\n")
     return out
 
 
@@ -186,6 +203,9 @@ class TrendsScreen(Screen[None]):
     }
     TrendsScreen.-narrow #trends-list {
         width: 14;
+        /* Too narrow for some titles' words: wrap between words, and a word that
+           still does not fit ends in an ellipsis rather than going on below. */
+        text-overflow: ellipsis;
     }
     """
 
@@ -333,7 +353,7 @@ class TrendsScreen(Screen[None]):
         self.set_class(bool(too_small), "-table")
         if too_small:
             # plotext would draw an empty box here: the latest ratings as a table instead.
-            table = small_table(trend, rows=max(2, min(TABLE_ROWS, detail.height // 2)))
+            table = small_table(trend, rows=max(2, min(TABLE_ROWS, detail.height // 2)), width=detail.width - 2)
             if table:
                 table.append("\n")
             table.append_text(self._stats(kind, trend))
