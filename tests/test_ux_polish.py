@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from textual.containers import VerticalScroll
 from textual.widgets import Button
 
@@ -201,3 +202,36 @@ async def test_trends_at_40x12_cuts_no_name_or_title_inside_a_word(tmp_path):
         assert table[0].split() == ["date", "Alexa\u2026", "Maxim\u2026"]
         assert all(len(line) <= stats.content_region.width for line in table)
         assert "Alexandr " not in "\n".join(rows) and "Maximili " not in "\n".join(rows)
+
+
+# ---- The hand-over screen: the name centred, and all of it on screen at 40x12
+
+
+@pytest.mark.parametrize("size", [(80, 24), (40, 12)])
+@pytest.mark.parametrize("others_present, count", [(True, 1), (True, 3), (False, 1)])
+async def test_the_handover_name_is_centred_and_on_screen(tmp_path, size, others_present, count):
+    from relworkbook.screens.handover import HandoverScreen
+
+    app = make_app(_workbook(tmp_path), [FIXTURES], shipped=False)
+    async with app.run_test(size=size) as pilot:
+        await pilot.pause()
+        app.push_screen(HandoverScreen(app.couple, "b", others_present=others_present, count=count))
+        await pilot.pause()
+        screen = app.screen
+        rows = [strip.text for strip in screen._compositor.render_strips()]
+        badge = screen.query_one("#handover-badge")
+        box = screen.query_one("#box")
+        assert 0 <= badge.region.y < size[1] - 1, "the name is on screen, above the footer"
+        row = rows[badge.region.y]
+        start = row.index("Sam", badge.region.x)
+        assert start + 3 <= badge.region.right
+        # The name's middle is the box's middle (to half a cell: "Sam" has an odd length).
+        name_middle = start + 3 / 2
+        box_middle = box.content_region.x + box.content_region.width / 2
+        assert abs(name_middle - box_middle) <= 0.5, (row, name_middle, box_middle)
+        shown = "\n".join(rows)
+        assert "I'm Sam, ready (Enter)" in shown and "Back (Esc)" in shown
+        assert box.region.y >= 0 and box.region.bottom <= size[1] - 1  # the whole box, no scrolling
+        await pilot.press("enter")
+        await pilot.pause()
+        assert not isinstance(app.screen, HandoverScreen)

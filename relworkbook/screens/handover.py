@@ -78,6 +78,30 @@ class HandoverScreen(Screen[bool]):
     HandoverScreen Button {
         margin: 0 1;
     }
+    /* The name in the middle of its badge, so in the middle of the box. */
+    HandoverScreen #handover-badge {
+        text-align: center;
+    }
+    /* Small terminals: the whole box on screen (it was taller than 40x12 and
+       the screen scrolled the name out of sight), one one-line button a row. */
+    HandoverScreen.-small > #box {
+        padding: 0 1;
+        max-height: 100%;
+        overflow-y: auto;
+    }
+    HandoverScreen.-small #handover-text {
+        margin-bottom: 0;
+    }
+    HandoverScreen.-small #box > Horizontal {
+        layout: vertical;
+    }
+    HandoverScreen.-small Button {
+        width: 100%;
+        margin: 0;
+    }
+    HandoverScreen.-tiny #handover-note {
+        display: none;
+    }
     """
 
     def __init__(
@@ -119,7 +143,21 @@ class HandoverScreen(Screen[bool]):
         yield Footer()
 
     def on_mount(self) -> None:
+        self._fit()
         self.query_one("#ready", Button).focus()
+
+    def on_resize(self) -> None:
+        self._fit()
+
+    def _fit(self) -> None:
+        """Below 60x20 the box sheds its spacing and the buttons their borders; below 16 rows
+        the note goes too (the buttons say what the keys do), so the name stays in sight."""
+        width, height = self.app.size
+        small = width < 60 or height < 20
+        self.set_class(small, "-small")
+        self.set_class(height < 16, "-tiny")
+        for button in self.query(Button).results(Button):
+            button.compact = small
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()
