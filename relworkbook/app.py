@@ -57,8 +57,11 @@ class WorkbookApp(App[None]):
         Binding("question_mark", "help", "Help", id="help-question", show=False),
         Binding("f2,ctrl+t", "time_out", "Time-out", id="time-out", priority=True),
         Binding("f3", "safety", "Safety", id="safety", priority=True),
-        Binding("f4", "home", "Home", id="home", priority=True),
-        Binding("f5", "end_sitting", "End sitting", id="end-sitting", priority=True),
+        # Not in every footer (80 columns hold the keys above, a screen's own and
+        # the palette): esc goes back on every screen, and Home shows f5 while a
+        # sitting is open. Both are in Help and the palette, and work everywhere.
+        Binding("f4", "home", "Home", id="home", priority=True, show=False),
+        Binding("f5", "end_sitting", "End sitting", id="end-sitting", priority=True, show=False),
         Binding("f12", "hide", "Hide", id="hide", priority=True),
     ]
 
@@ -888,7 +891,8 @@ def _describe(app: App, bindings: Any, skip: Sequence[str] = (), node: Any = Non
             target, name, parameters = parse(binding.action)
             if not target and node.check_action(name, parameters) is False:
                 continue
-        what = _NAMES.get(binding.action) or binding.description
+        # A screen's own copy of an app key (Home's f5) reads as the app's, and is listed once.
+        what = _NAMES.get(binding.action.removeprefix("app.")) or binding.description
         if not what:
             continue
         display = app.get_key_display(binding)

@@ -67,9 +67,10 @@ class CommitmentsScreen(Screen[None]):
 
     BINDINGS = [
         Binding("escape", "back", "Back", id="commitments-back"),
-        Binding("k", "mark('kept')", "Kept", id="commitments-kept"),
-        Binding("p", "mark('partly')", "Partly", id="commitments-partly"),
-        Binding("n", "mark('not_kept')", "Not kept", id="commitments-not-kept"),
+        # On the buttons ("Kept (k)", ...), so not repeated in the footer (80 columns).
+        Binding("k", "mark('kept')", "Kept", id="commitments-kept", show=False),
+        Binding("p", "mark('partly')", "Partly", id="commitments-partly", show=False),
+        Binding("n", "mark('not_kept')", "Not kept", id="commitments-not-kept", show=False),
         Binding("o", "mark('open')", "Reopen", show=False, id="commitments-reopen"),
     ]
 

@@ -48,14 +48,16 @@ class ExerciseScreen(ShowsPrivate, HoldsAnswers[bool]):
     """One exercise in one sitting. Dismisses True when finished, False when left early."""
 
     BINDINGS = [
+        # At 80 columns the footer has room for PgDn, esc and the app's keys; the
+        # others are on the buttons ("Back (PgUp)", "Kept (k)", ...), in Help and the palette.
         Binding("pagedown", "next", "Next", priority=True, key_display="PgDn", id="exercise.next"),
-        Binding("pageup", "back", "Back", priority=True, key_display="PgUp", id="exercise.back"),
+        Binding("pageup", "back", "Back", priority=True, key_display="PgUp", id="exercise.back", show=False),
         Binding("escape", "leave", "Leave", id="exercise.leave"),
-        Binding("k", "review('kept')", "Kept", id="exercise.kept"),
-        Binding("p", "review('partly')", "Partly", id="exercise.partly"),
-        Binding("n", "review('not_kept')", "Not kept", id="exercise.not_kept"),
-        Binding("r", "answer_again", "Answer again", id="exercise.answer_again"),
-        Binding("v", "reveal_now", "Reveal", id="exercise.reveal"),
+        Binding("k", "review('kept')", "Kept", id="exercise.kept", show=False),
+        Binding("p", "review('partly')", "Partly", id="exercise.partly", show=False),
+        Binding("n", "review('not_kept')", "Not kept", id="exercise.not_kept", show=False),
+        Binding("r", "answer_again", "Answer again", id="exercise.answer_again", show=False),
+        Binding("v", "reveal_now", "Reveal", id="exercise.reveal", show=False),
     ]
 
     DEFAULT_CSS = Path(__file__).with_suffix(".tcss").read_text(encoding="utf-8")

@@ -175,7 +175,8 @@ class HistoryScreen(Screen[None]):
 
     BINDINGS = [
         Binding("escape", "back", "Back", id="history-back"),
-        Binding("slash", "search", "Search", id="history-search"),
+        # Not in the footer (80 columns): "/" searches from Home too; Help and the palette have it.
+        Binding("slash", "search", "Search", id="history-search", show=False),
         Binding("r", "recap", "Recap", id="history-recap"),
     ]
 

@@ -122,6 +122,8 @@ class HomeScreen(Screen[None]):
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (WIDE_FROM, "-wide")]
 
     BINDINGS = [
+        # The app's f5, shown here (only) while a sitting is open: the place a sitting is ended from.
+        Binding("f5", "app.end_sitting", "End sitting", id="end-sitting", priority=True),
         Binding("c", "app.continue", "Continue", id="home-continue", show=False),
         Binding("n", "app.next", "Next", id="home-next", show=False),
         Binding("w", "app.checkin", "Check-in", id="home-checkin", show=False),

@@ -239,7 +239,7 @@ class RecapScreen(Screen[None]):
 
     BINDINGS = [
         Binding("escape", "close", "Back", id="recap-close"),
-        Binding("s", "save", "Save as files", id="recap-save"),
+        Binding("s", "save", "Save as files", id="recap-save", show=False),  # on the "Save (s)" button
     ]
 
     title_text = ""  # the recap's own first line says what it is

@@ -64,8 +64,9 @@ class ReportScreen(Screen[None]):
 
     BINDINGS = [
         Binding("escape", "back", "Back", id="report-back"),
-        Binding("s", "save", "Save as files", id="report-save"),
-        Binding("w", "next_range", "Dates", id="report-range"),
+        # On the buttons ("Save (s)", "Dates (w)"), so not repeated in the footer (80 columns).
+        Binding("s", "save", "Save as files", id="report-save", show=False),
+        Binding("w", "next_range", "Dates", id="report-range", show=False),
     ]
 
     def __init__(

@@ -170,9 +170,10 @@ class SittingViewScreen(Screen[None]):
         Binding("escape", "back", "Back", id="sitting-back"),
         Binding("down,j", "move(1)", "Choose the next answer", show=False, id="sitting-next-answer"),
         Binding("up,k", "move(-1)", "Choose the previous answer", show=False, id="sitting-previous-answer"),
-        Binding("e", "edit", "Correct the chosen answer", id="sitting-edit"),
-        Binding("v", "revisions", "Versions", id="sitting-versions"),
-        Binding("r", "recap", "Recap", id="sitting-recap"),
+        # On the buttons ("Correct (e)", ...), so not repeated in the footer (80 columns).
+        Binding("e", "edit", "Correct the chosen answer", id="sitting-edit", show=False),
+        Binding("v", "revisions", "Versions", id="sitting-versions", show=False),
+        Binding("r", "recap", "Recap", id="sitting-recap", show=False),
     ]
 
     def __init__(

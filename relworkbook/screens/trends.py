@@ -214,7 +214,8 @@ class TrendsScreen(Screen[None]):
     BINDINGS = [
         Binding("escape", "back", "Back", id="trends-back"),
         Binding("w", "next_window", "Window", id="trends-window"),
-        Binding("r", "app.report", "Report", id="trends-report"),
+        # Not in the footer (80 columns): the palette's "Progress report" and Help have it.
+        Binding("r", "app.report", "Report", id="trends-report", show=False),
         Binding("1", "window('3m')", "3 months", show=False, id="trends-3m"),
         Binding("2", "window('1y')", "Year", show=False, id="trends-1y"),
         Binding("3", "window('all')", "All", show=False, id="trends-all"),
