@@ -287,10 +287,12 @@ class LocksScreen(Screen[None]):
             else:
                 state.update(f"{name}: no lock. Private answers are hidden on the screen, not in the file.")
                 await buttons.mount(Button(f"Set a lock for {name}", id=f"set-{key}", compact=True))
+        # Focus without scrolling to it: the screen is read from the top (at 40x12
+        # the buttons are below the fold; Tab brings the focused one into view).
         if self.first:
-            self.query_one("#done", Button).focus()
+            self.query_one("#done", Button).focus(scroll_visible=False)
         else:
-            self.query(Button).first().focus()
+            self.query(Button).first().focus(scroll_visible=False)
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()
