@@ -65,6 +65,18 @@ class DialogScreen(BoxScreen):
         for button in self.query(Button):
             button.compact = short
         self.set_class(short, "-short")
+        # A row of buttons wider than the box (three at 40 columns) goes one above
+        # the other (``-stacked``, in app.tcss): measured side by side once laid out at this size.
+        self.remove_class("-stacked")
+        self.call_after_refresh(self._stack_buttons_that_do_not_fit)
+
+    def _stack_buttons_that_do_not_fit(self) -> None:
+        for row in self.query(".dialog-buttons"):
+            buttons = [button for button in row.query(Button) if button.display]
+            needed = sum(button.outer_size.width + button.styles.margin.width for button in buttons)
+            if buttons and needed > row.content_region.width:
+                self.add_class("-stacked")
+                return
 
 
 class ConfirmScreen(DialogScreen):
