@@ -322,7 +322,9 @@ def test_the_plain_start_imports_no_click_yaml_or_plotext(data_folder, tmp_path)
     imported = {line.rsplit("|", 1)[-1].strip() for line in out.stderr.splitlines() if line.startswith("import time:")}
     assert {"relworkbook.start", "relworkbook.app", "relworkbook.screens.home"} <= imported
     assert not imported & {"click", "relworkbook.cli", "yaml", "sqlite_utils", "plotext", "textual_plotext",
-                           "cryptography", "relworkbook.locks"}
+                           "cryptography", "relworkbook.locks", "icalendar", "relworkbook.ics",
+                           "relworkbook.report", "relworkbook.screens.report", "relworkbook.screens.settings",
+                           "relworkbook.screens.locks", "relworkbook.screens.notes", "relworkbook.trends"}
 
 
 def test_start_up_imports_stay_light(data_folder):
