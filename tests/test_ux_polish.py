@@ -235,3 +235,45 @@ async def test_the_handover_name_is_centred_and_on_screen(tmp_path, size, others
         await pilot.press("enter")
         await pilot.pause()
         assert not isinstance(app.screen, HandoverScreen)
+
+
+# ---- Every dialog: the arrows move between its buttons, as in the attendance dialog
+
+
+async def test_the_arrows_move_between_a_dialogs_buttons_and_a_text_box_keeps_left_and_right(tmp_path):
+    from textual.widgets import Input
+
+    from relworkbook.screens.confirm import ConfirmScreen
+    from relworkbook.screens.locks import LockFormScreen
+
+    app = make_app(_workbook(tmp_path), [FIXTURES], shipped=False)
+    answers: list[bool | None] = []
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        app.push_screen(ConfirmScreen("Leave?", "Nothing is lost."), callback=answers.append)
+        await pilot.pause()
+
+        def focused() -> str | None:
+            return app.focused.id if app.focused is not None else None
+
+        assert focused() == "yes"
+        await pilot.press("right")
+        assert focused() == "no"
+        await pilot.press("left")
+        assert focused() == "yes"
+        await pilot.press("down")
+        assert focused() == "no"
+        await pilot.press("up")
+        assert focused() == "yes"
+        await pilot.press("right", "enter")
+        await pilot.pause()
+        assert answers == [False]
+        # In a form, left and right stay in the text box; down goes on to the next box.
+        app.push_screen(LockFormScreen(app.store, app.couple, "a", "set"))
+        await pilot.pause()
+        assert focused() == "new"
+        await pilot.press(*"abc", "left", "left")
+        box = app.screen.query_one("#new", Input)
+        assert focused() == "new" and box.cursor_position == 1
+        await pilot.press("down")
+        assert focused() == "again"

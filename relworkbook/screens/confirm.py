@@ -34,7 +34,17 @@ class BoxScreen(ModalScreen[ScreenResultType]):
 
 
 class DialogScreen(BoxScreen):
-    """A small dialog: title, text and buttons in a box; one-line buttons on short terminals."""
+    """A small dialog: title, text and buttons in a box; one-line buttons on short terminals.
+
+    The arrow keys go from one button (or box) to the next, round at the ends
+    as Tab does: right and down forward, left and up back. A text box keeps
+    left and right for its cursor; a list keeps up and down for itself.
+    """
+
+    BINDINGS = [
+        Binding("down,right", "app.focus_next", "Focus Next", show=False, id="dialog-next"),
+        Binding("up,left", "app.focus_previous", "Focus Previous", show=False, id="dialog-previous"),
+    ]
 
     DEFAULT_CSS = """
     .dialog-title {
