@@ -243,6 +243,33 @@ async def test_an_unrevealed_answer_offers_no_correction(small, catalog):
         assert screen.check_action("edit", ()) is True
 
 
+async def test_an_answer_kept_just_for_me_says_so_in_the_sitting_view(small, catalog):
+    """Kept back at the reveal: never shown, and not called "not yet revealed" (it never will
+    be), the words the recap uses; the other partner's revealed answer is shown beside it."""
+    from textual.widgets import Button
+
+    from relworkbook.recap import KEPT_PRIVATE
+    from relworkbook.screens.sitting_view import AnswerBlock
+
+    store, sitting, ex, private = small["store"], small["sitting"], small["exercise"], small["private"]
+    store.keep_private(sitting, ex, private.id, "b")
+    store.reveal(sitting, ex, private.id)
+    app = Host(lambda: SittingViewScreen(store, catalog, store.get_couple(), sitting))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        blocks = {b.answer_id: b for b in screen.query(AnswerBlock) if b.answer_id is not None}
+        kept = next(b for b in blocks.values() if b.hidden)
+        assert kept.kept and kept.partner == "b"
+        shown = str(kept.render())
+        assert KEPT_PRIVATE in shown and "not yet revealed" not in shown and SECRET_B not in shown
+        assert any(SECRET_A in str(b.render()) for b in blocks.values() if not b.hidden)
+        kept.focus()
+        await pilot.pause()
+        edit = screen.query_one("#sv-edit", Button)
+        assert edit.disabled and str(edit.label) == "Kept private"
+
+
 # ------------------------------------------------------------------- search
 
 

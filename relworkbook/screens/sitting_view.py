@@ -3,7 +3,9 @@
 ``SittingViewScreen`` shows every exercise of a sitting with each prompt and its
 answers: both partners side by side (names in their colours), a together answer
 once across. A private answer not yet revealed shows only "Private, not yet
-revealed": its value never reaches a widget. Every answer is a focusable block;
+revealed", and one its writer kept just for them at the reveal says so ("Kept
+private by its writer; never shown", as the recap does): its value never
+reaches a widget. Every answer is a focusable block;
 ``e`` corrects the focused one (``EditAnswerScreen``, saved with
 ``store.revise_answer`` as a new revision) and ``v`` lists its earlier versions.
 
@@ -24,6 +26,7 @@ from textual.screen import Screen
 from textual.widgets import Button, Footer, Header, Static
 
 from ..model import TOGETHER, Answer, Couple, Prompt
+from ..recap import KEPT_PRIVATE
 from ..widgets import format_answer, widget_for
 from .confirm import BoxScreen
 from .lookback import (
@@ -78,6 +81,8 @@ class AnswerBlock(Static, can_focus=True):
         partner: str,
         answer: Answer | None,
         prompt: Prompt,
+        *,
+        kept: bool = False,
     ) -> None:
         self.store = store
         self.catalog = catalog
@@ -86,6 +91,8 @@ class AnswerBlock(Static, can_focus=True):
         self.prompt = prompt
         self.answer_id: int | None = answer.id if answer is not None else None
         self.hidden = answer is not None and answer.private and not answer.revealed
+        # Kept "just for me" by its writer at the reveal: hidden for good, not "not yet".
+        self.kept = kept and self.hidden
         self._answer = answer
         self._chosen = False
         super().__init__(self._render_answer(answer), classes=f"answer-{partner}")
@@ -111,7 +118,7 @@ class AnswerBlock(Static, can_focus=True):
             return body
         if answer.private and not answer.revealed:
             # The value is never read here: an unrevealed answer stays unseen.
-            body.append(PRIVATE_HIDDEN, style="italic")
+            body.append(KEPT_PRIVATE if self.kept else PRIVATE_HIDDEN, style="italic")
             return body
         body.append_text(format_answer(self.prompt, answer.value, self.couple))
         if answer.revision > 1:
@@ -124,6 +131,7 @@ class AnswerBlock(Static, can_focus=True):
             return
         answer = self.store.get_answer(self.answer_id)
         self.hidden = answer is not None and answer.private and not answer.revealed
+        self.kept = self.kept and self.hidden
         self._answer = answer
         self.update(self._render_answer(answer))
 
@@ -223,6 +231,7 @@ class SittingViewScreen(Screen[None]):
         if not answers:
             yield Static("Nothing was written in this sitting.", classes="sv-prompt")
             return
+        kept = set(self.store.kept_private(self.sitting_id))
         by_prompt: dict[tuple[str, str], dict[str, Answer]] = {}
         for answer in answers:
             by_prompt.setdefault((answer.exercise_id, answer.prompt_id), {})[answer.partner] = answer
@@ -248,7 +257,8 @@ class SittingViewScreen(Screen[None]):
                     # Both columns even when one partner did not answer, so names line up.
                     with Horizontal(classes="sv-pair"):
                         for key in ("a", "b"):
-                            yield AnswerBlock(self.store, self.catalog, self.couple, key, found.get(key), prompt)
+                            yield AnswerBlock(self.store, self.catalog, self.couple, key, found.get(key), prompt,
+                                              kept=(exercise_id, prompt_id, key) in kept)
 
     def on_mount(self) -> None:
         blocks = list(self.query(AnswerBlock))
@@ -278,7 +288,9 @@ class SittingViewScreen(Screen[None]):
         say so and are off, and e and v are not offered (footer, palette)."""
         whose = "the shared" if block.partner == TOGETHER else f"{partner_name(self.couple, block.partner)}'s"
         for button in self.query("#sv-edit").results(Button):
-            button.label = "Private: not revealed" if block.hidden else f"Correct {whose} (e)"
+            button.label = (
+                ("Kept private" if block.kept else "Private: not revealed") if block.hidden else f"Correct {whose} (e)"
+            )
             button.disabled = block.hidden
         for button in self.query("#sv-versions").results(Button):
             button.disabled = block.hidden
