@@ -94,6 +94,18 @@ async def test_settings_from_home_saves_each_change_and_reads_back(tmp_path):
         assert read_rhythm(store) == Rhythm(2, "07:30", 45, 10, False)
 
 
+async def test_the_time_set_aside_says_it_is_for_the_calendar_and_how_long_the_checkin_takes(tmp_path):
+    app = app_for(workbook(tmp_path))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        app.action_settings()
+        await pilot.pause()
+        row = str(app.screen.query_one("#length-row .setting-hint", Static).render())
+        minutes = app.catalog.checkin().minutes
+        assert row == f"Kept free in the calendar file; the check-in itself takes about {minutes} minutes."
+        assert "Time set aside" in screen_text(app)
+
+
 async def test_settings_from_the_palette_and_the_home_list(tmp_path):
     app = app_for(workbook(tmp_path))
     async with app.run_test(size=(80, 24)) as pilot:

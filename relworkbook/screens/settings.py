@@ -141,6 +141,14 @@ class SettingsScreen(Screen[None]):
         self.store = store
         self.rhythm: Rhythm = read_rhythm(store)
 
+    def _checkin_length_hint(self) -> str:
+        """The calendar keeps this long free; the check-in itself may take less (its own minutes)."""
+        catalog = getattr(self.app, "catalog", None)
+        checkin = catalog.checkin() if catalog is not None else None
+        if checkin is None:
+            return "Kept free in the calendar file."
+        return f"Kept free in the calendar file; the check-in itself takes about {checkin.minutes} minutes."
+
     def compose(self) -> ComposeResult:
         rhythm = self.rhythm
         yield Header()
@@ -160,9 +168,10 @@ class SettingsScreen(Screen[None]):
                 id="time-row",
             )
             yield SettingRow(
-                "Length",
+                "Time set aside",
                 Select(minute_options(CHECKIN_LENGTHS, rhythm.checkin_minutes), value=rhythm.checkin_minutes,
                        allow_blank=False, compact=True, id="set-length"),
+                self._checkin_length_hint(),
                 id="length-row",
             )
             yield Static("Time-out", classes="section-title")
