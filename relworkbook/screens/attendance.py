@@ -17,13 +17,8 @@ from .confirm import DialogScreen
 class AttendanceScreen(DialogScreen):
     """Dismisses with the partner keys present, or None."""
 
-    BINDINGS = [
-        Binding("escape", "cancel", "Back", id="attendance-cancel"),
-        # The buttons are one above the other: the arrows go from one to the next, round
-        # at the ends as Tab does (Tab and the arrows share a line in Help).
-        Binding("down", "app.focus_next", "Focus Next", show=False, id="attendance-next"),
-        Binding("up", "app.focus_previous", "Focus Previous", show=False, id="attendance-previous"),
-    ]
+    # The arrows go from one button to the next as in every dialog (DialogScreen).
+    BINDINGS = [Binding("escape", "cancel", "Back", id="attendance-cancel")]
 
     def compose(self) -> ComposeResult:
         name = self.app.partner_name  # type: ignore[attr-defined]
