@@ -158,6 +158,7 @@ class WorkbookApp(App[None]):
                 loop.add_signal_handler(number, self._signalled, number)
             except (NotImplementedError, RuntimeError, ValueError):
                 pass  # not on this platform, or not the main thread: SQLite's commits still hold
+        _watch_terminal()
 
     def _signalled(self, number: int) -> None:
         import signal
@@ -934,6 +935,46 @@ def make_app(
 
 
 __all__ = ["WorkbookApp", "make_app", "PARTNERS"]
+
+
+def _watch_terminal(every: float = 0.5) -> None:
+    """End the app when its terminal is gone, even when no SIGHUP says so.
+
+    A terminal can vanish without a hang-up signal reaching the app (it was not
+    in the terminal's session: started by a ``make run`` whose shell went
+    first, say). Textual's output thread then dies on its first write, the app
+    waits for ever to hand it the next frame, and the input thread spins on the
+    closed terminal: a core at 100 % for good, and the workbook "in use". A
+    daemon thread asks the terminal for its settings every ``every`` seconds;
+    once that fails, it sends the app the SIGHUP it missed (save, close, leave,
+    from the event loop), and if the loop is stuck and cannot take it, ends the
+    process 3 seconds later (each save is a commit: what was saved stays).
+    """
+    import os
+    import signal
+    import threading
+    import time
+
+    try:
+        import termios
+
+        fd = sys.__stdin__.fileno()
+        termios.tcgetattr(fd)
+    except Exception:
+        return  # no terminal to watch (a test, a pipe, another platform)
+
+    def watch() -> None:
+        while True:
+            time.sleep(every)
+            try:
+                termios.tcgetattr(fd)
+            except (termios.error, OSError):
+                break
+        os.kill(os.getpid(), signal.SIGHUP)
+        time.sleep(3.0)
+        os._exit(128 + signal.SIGHUP)
+
+    threading.Thread(target=watch, name="relworkbook-terminal", daemon=True).start()
 
 
 def _leave_after(seconds: float, code: int) -> None:

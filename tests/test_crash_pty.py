@@ -370,3 +370,30 @@ def test_a_closed_terminal_ends_the_app_every_time(tmp_path):
     problems = [p for p in problems if p]
     assert not problems, f"(CRASH_SEED={SEED}) " + "; ".join(problems)
 
+
+
+def test_a_terminal_gone_without_a_hangup_signal_still_ends_the_app(tmp_path):
+    """The terminal disappears and no SIGHUP comes (the app was not in the terminal's
+    session, e.g. started by a `make run` whose shell went first): the app notices the
+    terminal is gone and ends within seconds, its window lock with it.
+
+    Before, Textual's output thread died on the first write to the dead terminal, the
+    app then waited for ever to hand it the next frame, and the input thread spun on
+    the closed terminal: 100 % of a core for good, and the workbook "in use".
+    """
+    db = tmp_path / "workbook-gone.db"
+    new_workbook(db)
+    term = Terminal(db, tmp_path / "home-gone")  # not its controlling terminal: no SIGHUP when it closes
+    try:
+        term.wait_for("Last check-in")
+        term.linger(0.2)
+        term.close_master()
+        try:
+            code = term.process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            pytest.fail("still running 15 s after its terminal was gone")
+    finally:
+        term.kill()
+    assert code == 128 + signal.SIGHUP  # ended as on a hang-up
+    store = Store.open(db)  # the window lock went with it
+    store.close()
