@@ -148,7 +148,8 @@ class WorkbookApp(App[None]):
                 )
 
     def _catch_signals(self) -> None:
-        """Save and end on SIGHUP and SIGTERM, from the event loop (never in the middle of a write)."""
+        """Save and end on SIGHUP and SIGTERM, from the event loop (never in the middle of a write),
+        and when the terminal is gone without a signal (``_watch_terminal``)."""
         import asyncio
         import signal
 
