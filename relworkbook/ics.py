@@ -117,6 +117,22 @@ def commitment_uid(workbook_id: str, commitment_id: int) -> str:
     return f"commitment-{commitment_id}-{workbook_id}@relworkbook"
 
 
+def day_event(uid: str, day: date, title: str, stamp: datetime, sequence: int) -> Any:
+    """A whole-day, private event that does not mark the day busy (a commitment's due date)."""
+    from icalendar import Event
+
+    event = Event()
+    event.add("uid", uid)
+    event.add("dtstamp", stamp)
+    event.add("sequence", sequence)
+    event.add("summary", title)
+    event.add("dtstart", day)
+    event.add("dtend", day + timedelta(days=1))
+    event.add("transp", "TRANSPARENT")
+    event.add("class", "PRIVATE")
+    return event
+
+
 def build_calendar(
     store: Store,
     *,
@@ -170,16 +186,7 @@ def build_calendar(
         title = PLAN_TITLE
         if rhythm.calendar_words and words and commitment.id not in hidden:
             title = f"{PLAN_TITLE}: {words}"
-        event = Event()
-        event.add("uid", commitment_uid(workbook_id, commitment.id))
-        event.add("dtstamp", now)
-        event.add("sequence", sequence)
-        event.add("summary", title)
-        event.add("dtstart", due)
-        event.add("dtend", due + timedelta(days=1))
-        event.add("transp", "TRANSPARENT")
-        event.add("class", "PRIVATE")
-        calendar.add_component(event)
+        calendar.add_component(day_event(commitment_uid(workbook_id, commitment.id), due, title, now, sequence))
 
     # A commitment kept (closed) recently: the same UID with STATUS:CANCELLED, so
     # a calendar app that imported it before removes it on the next import
@@ -191,16 +198,8 @@ def build_calendar(
         except ValueError:
             continue
         earliest = min(earliest, due)
-        event = Event()
-        event.add("uid", commitment_uid(workbook_id, commitment.id))
-        event.add("dtstamp", now)
-        event.add("sequence", sequence)
-        event.add("summary", PLAN_TITLE)
-        event.add("dtstart", due)
-        event.add("dtend", due + timedelta(days=1))
+        event = day_event(commitment_uid(workbook_id, commitment.id), due, PLAN_TITLE, now, sequence)
         event.add("status", "CANCELLED")
-        event.add("transp", "TRANSPARENT")
-        event.add("class", "PRIVATE")
         calendar.add_component(event)
 
     if zone is not timezone.utc:
