@@ -148,7 +148,7 @@ def main() -> None:
         # beside this Python (`python -m relworkbook` also loads runpy and
         # importlib.util, ~0.6 MiB and a few ms the bare app does not pay).
         script = Path(sys.executable).with_name("relworkbook")
-        ours = [str(script) if script.exists() else sys.executable, *([] if script.exists() else ["-m", "relworkbook"])]
+        ours = [str(script)] if script.exists() else [sys.executable, "-m", "relworkbook"]
         ours += ["--db", str(db)]
         bare = [sys.executable, "-c", BARE_APP]
 
