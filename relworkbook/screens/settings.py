@@ -143,7 +143,7 @@ class SettingsScreen(Screen[None]):
 
     def _checkin_length_hint(self) -> str:
         """The calendar keeps this long free; the check-in itself may take less (its own minutes)."""
-        catalog = getattr(self.app, "catalog", None)
+        catalog = self.app.catalog  # type: ignore[attr-defined]
         checkin = catalog.checkin() if catalog is not None else None
         if checkin is None:
             return "Kept free in the calendar file."
