@@ -379,7 +379,8 @@ def test_the_five_new_exercises_exist(exercises):
 
 def test_every_not_sure_answer_suggests_the_unsure_exercise(exercises):
     wanted = {("byb-readiness", "where"): "I am not sure I want to try", ("byb-two-questions", "risk"): "Not yet",
-              ("tr-time-period", "open"): "Not yet", ("rm-choose-again", "choose"): "I am not sure"}
+              ("tr-time-period", "open"): "Not yet", ("rm-choose-again", "choose"): "I am not sure",
+              ("gh-when", "signs"): "I am unsure whether to stay, and would like help thinking it through"}
     for (ex_id, pid), option in wanted.items():
         ex = next(e for _, e in exercises if e["id"] == ex_id)
         prompt = next(p for p in ex["prompts"] if p["id"] == pid)
