@@ -415,3 +415,18 @@ def test_durations_are_true(exercises):
     for ex_id, least in {"weekly-check-in": 15, "rc-faded": 30, "rc-pulling-away": 25, "fg-room-for-each": 25,
                          "in-appreciation": 15, "co-listening": 25}.items():
         assert minutes[ex_id] >= least, ex_id
+
+
+def test_feeling_pressured_is_not_revealed_with_the_wishes():
+    """In "Affection and desire" what gets in the way (feeling pressured among it) is its own
+    private run, so its own reveal, where it can be kept just for its writer; never shown
+    together with the wishes."""
+    from relworkbook.catalog import load_dir
+    from relworkbook.progress import private_runs, run_of
+
+    desire = load_dir(EXERCISES).exercise("in-affection-desire")
+    in_the_way = desire.prompt("in-the-way")
+    assert "pressured" in in_the_way.text and in_the_way.is_private
+    assert [p.id for p in run_of(desire, "in-the-way")] == ["in-the-way"]
+    wishes = {"more-of", "next-month", "next-month-kind", "wanted"}
+    assert any(wishes <= {p.id for p in run} for run in private_runs(desire))
