@@ -413,7 +413,7 @@ def test_the_check_in_safety_item_has_a_quiet_pointer_to_the_help_list(checkin):
 def test_durations_are_true(exercises):
     minutes = {ex["id"]: ex["minutes"] for _, ex in exercises}
     for ex_id, least in {"weekly-check-in": 15, "rc-faded": 30, "rc-pulling-away": 25, "fg-room-for-each": 25,
-                         "in-appreciation": 15, "co-listening": 25}.items():
+                         "in-appreciation": 15, "co-listening": 25, "byb-unsure": 30}.items():
         assert minutes[ex_id] >= least, ex_id
 
 
@@ -430,3 +430,77 @@ def test_feeling_pressured_is_not_revealed_with_the_wishes():
     assert [p.id for p in run_of(desire, "in-the-way")] == ["in-the-way"]
     wishes = {"more-of", "next-month", "next-month-kind", "wanted"}
     assert any(wishes <= {p.id for p in run} for run in private_runs(desire))
+
+
+def test_nothing_assumes_children(exercises):
+    """A sentence that mentions children says "if" (or "perhaps"): not every couple has them."""
+    for path, ex in exercises:
+        for text in _strings(ex):
+            for sentence in re.split(r"(?<=[.!?])\s+", " ".join(text.split())):
+                if re.search(r"\b(child|children|kids)\b", sentence, re.I):
+                    assert re.search(r"\b(if|perhaps)\b", sentence, re.I), f"{ex['id']}: {sentence}"
+
+
+def test_a_question_does_not_join_a_second_one_on(exercises):
+    """"What happened, and what made it special?" is two questions: one each."""
+    for _, ex, prompt in _prompts(exercises):
+        text = prompt.get("text", "")
+        if "?" in text:
+            joined = re.search(r",\s*(and|or)\s+(what|how|why|when|where|who)\b", text, re.I)
+            assert not joined, f"{ex['id']}:{prompt['id']}: {text}"
+    memories = next(ex for _, ex in exercises if ex["id"] == "in-memories")
+    asked = [p["text"] for p in memories["prompts"]]
+    assert any("happened" in t for t in asked) and any("special" in t for t in asked)
+
+
+def test_being_open_to_the_committed_stretch_is_one_question(exercises):
+    """tr-time-period:open asked three things at once (own part, hearing out, healing)."""
+    open_ = next(p for p in next(ex for _, ex in exercises if ex["id"] == "tr-time-period")["prompts"]
+                 if p["id"] == "open")
+    question = open_["text"].split(",", 1)[-1]  # after "For this stretch of time,"
+    assert "," not in question and " and " not in question, open_["text"]
+
+
+def test_the_program_does_not_talk_about_its_source_articles(exercises):
+    for path, ex in exercises:
+        for text in _strings(ex):
+            assert not re.search(r"source articles?|\barticles? (suggests?|says?)", text, re.I), f"{ex['id']}: {text}"
+
+
+def test_one_partner_may_pass_on_the_apology(exercises):
+    """The tip says one of you may have nothing to apologise for: every apology prompt can be skipped."""
+    apology = next(ex for _, ex in exercises if ex["id"] == "tr-apology")
+    assert any("skip" in tip for tip in apology["tips"])
+    by_id = {p["id"]: p for p in apology["prompts"]}
+    for pid in ("apology", "heard", "show-it"):
+        assert by_id[pid].get("optional") is True and by_id[pid]["who"] == "each", pid
+    # a turns prompt gives every partner a round to speak in, in a fixed order: not here
+    assert not any(p["type"] == "turns" for p in apology["prompts"])
+
+
+def test_the_format_guide_rates_over_this_past_week():
+    """docs/exercises.md's examples follow the rule the guide states: a rating feeding a metric
+    asks about "this past week", in the same words wherever it feeds the same metric."""
+    doc = (REPO / "docs" / "exercises.md").read_text(encoding="utf-8")
+    asked: dict[str, set[str]] = {}
+    parsed = 0
+    for block in re.findall(r"```yaml\n(.*?)```", doc, re.S):
+        try:
+            data = yaml.safe_load(block)
+        except yaml.YAMLError:
+            continue
+        parsed += 1
+        stack = [data]
+        while stack:
+            node = stack.pop()
+            if isinstance(node, dict):
+                if node.get("metric") and "text" in node and "type" in node:
+                    asked.setdefault(node["metric"], set()).add(str(node["text"]))
+                stack.extend(node.values())
+            elif isinstance(node, list):
+                stack.extend(node)
+    assert parsed >= 5 and asked
+    for metric, texts in asked.items():
+        for text in texts:
+            assert text.startswith("Over this past week"), f"{metric}: {text}"
+        assert len(texts) == 1, f"{metric} is asked in different words: {texts}"
