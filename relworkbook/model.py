@@ -38,6 +38,8 @@ PROMPT_TYPES = ("text", "scale", "checklist", "choice", "template", "commitment"
 WHO = ("each", "private", "together")
 PARTNERS = ("a", "b")
 TOGETHER = "together"
+# How every view (screens, recaps, summaries) words a private answer not yet revealed.
+PRIVATE_HIDDEN = "Private, not yet revealed"
 COMMITMENT_STATUSES = ("open", "kept", "partly", "not_kept")
 EXERCISE_KINDS = ("exercise", "checkin")
 # A private answer of a partner with a lock, until the reveal, is stored as

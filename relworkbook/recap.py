@@ -8,7 +8,7 @@ by), so a recap stays fast on a ten-year workbook. The result is a frozen
 renderers only lay those pieces out.
 
 Private answers are shown only once revealed. An unrevealed one becomes the
-line "Private answer, not yet revealed" and nothing of it is kept in the Recap
+line ``PRIVATE_HIDDEN`` ("Private, not yet revealed") and nothing of it is kept in the Recap
 (not its length, not its number), so no renderer can leak it.
 
 Nothing here imports Textual.
@@ -27,13 +27,12 @@ from typing import TYPE_CHECKING, Any, Sequence
 from . import paths
 from .kinds import MONTHS as _MONTHS, Piece, commitment_line, nice_day, pieces_for
 from .trends import BIG_CHANGE, LOW_ITEM, RELIABLE_CHANGE, change_words, is_low
-from .model import PARTNERS, TOGETHER, Answer, Commitment, Exercise, Prompt, Sitting, is_locked, partner_names
+from .model import PARTNERS, PRIVATE_HIDDEN, TOGETHER, Answer, Commitment, Exercise, Prompt, Sitting, is_locked, partner_names
 
 if TYPE_CHECKING:  # pragma: no cover
     from .catalog import Catalog
     from .store import Store
 
-PRIVATE_HIDDEN = "Private answer, not yet revealed"
 KEPT_PRIVATE = "Kept private by its writer; never shown"
 NO_ANSWER = "No answer yet"
 FORMATS = ("text", "markdown", "html")
@@ -759,7 +758,7 @@ def render_plain(recap: Recap) -> str:
             lines.append(f"  {' '.join(prompt.text.split())}")
             for answer in prompt.answers:
                 if answer.status == "private":
-                    shown = "(private; shown once you both agree to reveal)"
+                    shown = PRIVATE_HIDDEN
                 else:
                     shown = " / ".join(" ".join(p.text.split()) for p in answer.pieces) or "(left blank)"
                 lines.append(f"    {answer.name}: {_clean(shown)}")

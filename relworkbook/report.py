@@ -4,10 +4,6 @@
 sittings, the trends' score columns, the commitments) and keeps, for the days
 from ``start`` to ``end`` (inclusive; by default the last 12 weeks):
 
-if TYPE_CHECKING:  # pragma: no cover
-    from .store import Store
-    from .catalog import Catalog
-
 - who took part and when: sittings, minutes, sittings with one partner alone;
 - the exercises done, by step;
 - the check-in total per partner over time, with its bands, the change from
@@ -42,6 +38,10 @@ from typing import TYPE_CHECKING, Any, Sequence
 
 from . import trends
 from .model import PARTNERS, partner_names
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .catalog import Catalog
+    from .store import Store
 
 DEFAULT_WEEKS = 12
 LOW_ITEM = trends.LOW_ITEM  # a single rating at or below this is flagged (trends.is_low)

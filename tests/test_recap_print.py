@@ -78,19 +78,58 @@ def test_compact_ratings_table_with_total_band_and_reliable_marks(three, catalog
     assert "| **Week total** | 9 → 12 (+3); Steady | 13 → 13 (0); Steady |" in recap.render_markdown(built)
 
 
-def test_every_recap_comes_from_one_structure(three, catalog):
-    """Text, Markdown, HTML and the sitting-end summary all show the same cells of one Recap."""
+def _every_recap(store, catalog, sitting_id, width=100):
+    """The five recaps of one sitting: text, Markdown, HTML, the sitting-end summary and
+    the recap screen's own layout (RecapLayout, drawn without a screen)."""
+    import io
+
+    from rich.console import Console
+
+    from relworkbook.screens.recap import RecapLayout
     from relworkbook.screens.sitting_end import plain_summary
 
+    built = recap.build_recap(store, catalog, sitting_id)
+    console = Console(width=width, file=io.StringIO())
+    screen = RecapLayout(built, store.get_couple(), console).text(width).plain
+    return built, {
+        "text": recap.render_text(built), "markdown": recap.render_markdown(built),
+        "html": recap.render_html(built), "plain": plain_summary(store, catalog, sitting_id), "screen": screen,
+    }
+
+
+def test_every_recap_comes_from_one_structure(three, catalog):
+    """Text, Markdown, HTML, the sitting-end summary and the recap screen all show the
+    same cells of one Recap."""
     store, (_, second, _) = three
-    built = recap.build_recap(store, catalog, second)
+    built, outputs = _every_recap(store, catalog, second)
     cells = [recap.cell_text(c) for row in built.ratings.rows for c in row.cells]
-    plain = plain_summary(store, catalog, second)
-    for output in (recap.render_text(built), recap.render_markdown(built), recap.render_html(built), plain):
+    assert cells
+    for kind, output in outputs.items():
         flat = " ".join(output.replace("<b class=\"mark\">", "").replace("</b>", "").split())
         for cell in cells:
-            assert cell.split(" *")[0] in flat
-    assert "Alex: You cooked" in plain
+            assert cell.split(" *")[0] in flat, (kind, cell)
+    assert "Alex: You cooked" in outputs["plain"]
+    assert "You cooked" in outputs["screen"]
+
+
+def test_an_unrevealed_answer_is_worded_the_same_in_every_recap(three, catalog):
+    """One wording for a private answer not yet revealed (model.PRIVATE_HIDDEN), in every
+    recap and on the screens that show answers; before, there were three."""
+    from relworkbook.model import PRIVATE_HIDDEN
+    from relworkbook.screens import lookback, recap as recap_screen, revisions, sitting_view
+
+    store, (_, second, _) = three
+    for partner, value in (("a", "Unsure"), ("b", "Not yet")):
+        store.save_answer(second, "fx-hopes", "ready", partner, value, prompt_type="choice", private=True)
+    built, outputs = _every_recap(store, catalog, second)
+    for kind, output in outputs.items():
+        flat = " ".join(output.split())
+        assert flat.count(PRIVATE_HIDDEN) == 2, kind
+        assert "Unsure" not in flat and "Not yet" not in flat.replace(PRIVATE_HIDDEN, ""), kind
+        assert "shown once you both agree" not in flat and "Private answer," not in flat, kind
+    assert recap.PRIVATE_HIDDEN is PRIVATE_HIDDEN
+    assert recap_screen.PRIVATE_HIDDEN is sitting_view.PRIVATE_HIDDEN is revisions.PRIVATE_HIDDEN is PRIVATE_HIDDEN
+    assert not hasattr(lookback, "PRIVATE_HIDDEN")
 
 
 def test_html_prints_with_running_header_and_page_numbers(three, catalog):

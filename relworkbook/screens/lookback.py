@@ -15,7 +15,6 @@ from ..model import Answer, Couple, Prompt, partner_name
 if TYPE_CHECKING:  # pragma: no cover
     from ..catalog import Catalog
 
-PRIVATE_HIDDEN = "Private, not yet revealed"
 
 
 def partner_colour(couple: Couple | None, key: str) -> str:

@@ -27,14 +27,13 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Static
 
-from ..model import TOGETHER, Couple
+from ..model import PRIVATE_HIDDEN, TOGETHER, Couple
 from .lookback import go_back, partner_colour, recaps_folder
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..store import Store
     from ..catalog import Catalog
 
-PRIVATE_HIDDEN = "Private, not yet revealed"
 # Below this many columns of text the two partners' answers are stacked.
 TWO_COLUMNS_FROM = 56
 GAP = 3

@@ -15,10 +15,9 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
-from ..model import Couple
+from ..model import PRIVATE_HIDDEN, Couple
 from ..widgets import format_answer
 from .lookback import (
-    PRIVATE_HIDDEN,
     exercise_title,
     go_back,
     long_when,

@@ -25,12 +25,11 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Header, Static
 
-from ..model import TOGETHER, Answer, Couple, Prompt
+from ..model import PRIVATE_HIDDEN, TOGETHER, Answer, Couple, Prompt
 from ..recap import KEPT_PRIVATE
 from ..widgets import format_answer, widget_for
 from .confirm import BoxScreen
 from .lookback import (
-    PRIVATE_HIDDEN,
     partner_colour,
     name_text,
     who_attended,
