@@ -539,3 +539,31 @@ def test_the_format_guide_rates_over_this_past_week():
         for text in texts:
             assert text.startswith("Over this past week"), f"{metric}: {text}"
         assert len(texts) == 1, f"{metric} is asked in different words: {texts}"
+
+
+def _all_text(ex) -> str:
+    return " ".join(" ".join(_strings(ex)).split()).lower()
+
+
+def test_coverage_rows_the_audit_found_overclaiming_hold_now(exercises):
+    """Three rows claimed more than their exercise said; each exercise now says it."""
+    by_id = {ex["id"]: ex for _, ex in exercises}
+    claims = {
+        ("Time together is when you reconnect and make memories", "in-time-together"): ("memories", "each other again"),
+        ("Trust and honesty: sharing without fear of judgement", "rc-areas"): ("without fear", "judged"),
+        ("Trust, respect and communication are needed too", "byb-readiness"): ("trust", "respect", "talk"),
+    }
+    rows = {(row[2], row[3].strip("`")) for row in _coverage_rows()}
+    for (guidance, ex_id), words in claims.items():
+        assert (guidance, ex_id) in rows, guidance
+        said = _all_text(by_id[ex_id])
+        for word in words:
+            assert word in said, f"{ex_id} does not say {word!r} ({guidance})"
+
+
+def test_coverage_says_how_many_rows_it_has_and_why_more_than_the_issue_counted():
+    text = COVERAGE.read_text(encoding="utf-8")
+    intro = text[: text.index("| article |")]
+    stated = re.search(r"(\d+) rows", intro)
+    assert stated and int(stated.group(1)) == len(_coverage_rows()), "the stated row count is out of date"
+    assert "230" in intro  # the issue's count of distinct pieces, and why the rows are more
