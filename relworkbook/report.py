@@ -746,8 +746,10 @@ def render_html(report: Report) -> str:
                 cells.append(f'<td class="chart">{svg}</td><td class="num">{_h(moved(line.first, line.last, line.change))}{mark}</td>')
             out.append(f"<tr><th>{_h(chart.title)}</th>{''.join(cells)}</tr>")
         out.append("</tbody></table>")
-        out.append('<p class="muted">Each small chart runs over the whole date range, the scale\'s lowest rating at the bottom and its highest at the top. '
-                   f'{_h(AREA_NOTE)}</p>')
+        note = "Each small chart runs over the whole date range, the scale's lowest rating at the bottom and its highest at the top."
+        if any(line.reliable for chart in report.areas for line in chart.lines):
+            note += f" {AREA_NOTE}"
+        out.append(f'<p class="muted">{_h(note)}</p>')
         out.append("</section>")
     out.append(f'<section class="keep"><h2>Single ratings at {LOW_ITEM} or below</h2>')
     if not report.low_items:

@@ -223,3 +223,17 @@ def test_a_commitment_written_in_a_private_prompt_waits_for_the_reveal(tmp_path)
     store.reveal(sitting.id, "fx-quiet-promise", "promise")
     assert SECRET in report.render_text(_build(store, cat))
     store.close()
+
+
+def test_the_area_note_is_printed_only_when_an_area_is_marked(workbook, catalog):
+    """'* bigger than a usual week' under the area charts explains a mark: every format prints
+    it only when some area has one (HTML printed it always)."""
+    marked = _build(workbook, catalog)
+    assert any(line.reliable for chart in marked.areas for line in chart.lines)
+    calm = report.build_report(workbook, catalog, "2026-02-10", "2026-03-31", today=date(2026, 4, 1))
+    assert calm.areas and not any(line.reliable for chart in calm.areas for line in chart.lines)
+    for fmt in report.FORMATS:
+        assert report.AREA_NOTE.split(":")[1].strip() in " ".join(report.render(marked, fmt).split()), fmt
+        assert report.AREA_NOTE.split(":")[1].strip() not in " ".join(report.render(calm, fmt).split()), fmt
+    # The line that says how to read the small charts stays, mark or not.
+    assert "Each small chart runs over the whole date range" in report.render_html(calm)
