@@ -60,6 +60,48 @@ def _short_day(ordinal: int) -> str:
     return f"{day.day} {day.strftime('%b')} {day.year % 100:02d}"
 
 
+_MONTH_ABBR = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+MONTH_TICKS_FROM = 150  # days: from about five months, the axis is marked by month
+YEAR_TICKS_FROM = 731  # days: past two years, by year
+TICK_ROOM = 38  # px between two labelled ticks, at least
+
+
+def time_ticks(x0: int, x1: int, plot_w: float) -> list[tuple[int, str]]:
+    """Labelled marks inside a time axis from ordinal ``x0`` to ``x1``, so a dip can be dated.
+
+    Past two years: the first of January of each year ("2027"), every 2nd or
+    5th year when they would crowd. From about five months: the first of a
+    month ("Mar"; January says the year), every 2nd, 3rd or 6th month when
+    crowded. Shorter ranges: none (the ends' dates say enough). A mark too
+    close to an end has "" for its label, leaving room for the end's own date.
+    """
+    days = x1 - x0
+    if days < MONTH_TICKS_FROM or plot_w <= 0:
+        return []
+    first, last = date.fromordinal(x0), date.fromordinal(x1)
+    per_day = plot_w / days
+    if days >= YEAR_TICKS_FROM:
+        step = next((s for s in (1, 2, 5, 10, 20, 50) if s * 365 * per_day >= TICK_ROOM), 100)
+        marks = [(date(y, 1, 1), str(y)) for y in range(first.year + 1, last.year + 1) if y % step == 0 or step == 1]
+    else:
+        step = next((s for s in (1, 2, 3, 6) if s * 30.4 * per_day >= TICK_ROOM), 12)
+        marks = []
+        y, m = first.year, first.month
+        while True:
+            m += 1
+            if m > 12:
+                y, m = y + 1, 1
+            day = date(y, m, 1)
+            if day > last:
+                break
+            if (m - 1) % step == 0:
+                marks.append((day, str(y) if m == 1 else _MONTH_ABBR[m - 1]))
+    # The ends carry a date ("6 Jan 16") about 45 px wide: a mark that close keeps its
+    # line but loses its label.
+    edge = 48 / per_day
+    return [(d.toordinal(), label if x0 + edge <= d.toordinal() <= x1 - edge else "") for d, label in marks]
+
+
 def _thin(points: Sequence[tuple[int, float]], most: int) -> list[tuple[float, float]]:
     """At most ``most`` points: long series averaged over equal stretches (ten years are 520)."""
     if len(points) <= most or most < 2:
@@ -152,6 +194,17 @@ def line_chart(
             f'<text x="{pad_left - 5}" y="{y + 3.5:.1f}" text-anchor="end" fill="{TEXT}">{_num(value)}</text>'
         )
     if not small:
+        # Marks along the time axis (years or months) with a faint line up the plot.
+        for x, label in time_ticks(x0, x1, plot_w):
+            out.append(
+                f'<line x1="{px(x):.1f}" y1="{pad_top}" x2="{px(x):.1f}" y2="{pad_top + plot_h + 3}" '
+                f'stroke="{GRID}" stroke-width="0.5" stroke-dasharray="2 3"/>'
+            )
+            if label:
+                out.append(
+                    f'<text x="{px(x):.1f}" y="{pad_top + plot_h + 14}" text-anchor="middle" '
+                    f'fill="{TEXT}">{_e(label)}</text>'
+                )
         for x, anchor in ((x0, "start"), (x1, "end")):
             out.append(
                 f'<text x="{px(x):.1f}" y="{pad_top + plot_h + 14}" text-anchor="{anchor}" '

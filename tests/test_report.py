@@ -237,3 +237,38 @@ def test_the_area_note_is_printed_only_when_an_area_is_marked(workbook, catalog)
         assert report.AREA_NOTE.split(":")[1].strip() not in " ".join(report.render(calm, fmt).split()), fmt
     # The line that says how to read the small charts stays, mark or not.
     assert "Each small chart runs over the whole date range" in report.render_html(calm)
+
+
+def _labels(svg: str) -> list[str]:
+    return re.findall(r'text-anchor="middle" fill="[^"]*">([^<]*)</text>', svg)
+
+
+def test_a_long_chart_marks_years_and_a_year_long_one_months():
+    """Ten years labelled only at their two ends cannot date a dip: the time axis
+    marks each year (past two years) or month (from about five months)."""
+    from datetime import timedelta
+
+    from relworkbook.charts import ChartLine, line_chart, time_ticks
+
+    def chart(first: str, last: str) -> str:
+        start, end = date.fromisoformat(first), date.fromisoformat(last)
+        points = []
+        day = start
+        while day <= end:
+            points.append((day.isoformat(), 30 + (day.toordinal() % 9)))
+            day += timedelta(weeks=1)
+        return line_chart([ChartLine("a", "Alex", tuple(points))], 7, 70, title="t", first_day=first, last_day=last)
+
+    ten = _labels(chart("2016-01-11", "2026-01-05"))
+    assert ten == [str(y) for y in range(2017, 2026)]  # 2026 is too near '5 Jan 26' for a label
+    assert chart("2016-01-11", "2026-01-05").count('stroke-dasharray="2 3"') == 10  # but keeps its line
+    year = _labels(chart("2025-01-06", "2026-01-05"))
+    assert year[:3] == ["Mar", "Apr", "May"]  # Feb is too near "6 Jan 25" for a label
+    two = _labels(chart("2024-03-11", "2026-01-05"))
+    assert "2025" in two and len(two) <= 12  # January says its year; crowded months thin out
+    assert _labels(chart("2025-10-13", "2026-01-05")) == []  # twelve weeks: the ends say enough
+    # Labels never crowd: at least TICK_ROOM px apart on the report's 640 px chart.
+    for days in (160, 400, 800, 2000, 3650, 20000):
+        ticks = [x for x, label in time_ticks(0 + 700000, 700000 + days, 490) if label]
+        gaps = [(b - a) * 490 / days for a, b in zip(ticks, ticks[1:])]
+        assert all(gap >= 30 for gap in gaps), (days, gaps)
