@@ -214,11 +214,17 @@ def test_export_import_of_a_locked_workbook_keeps_it_locked_and_byte_identical(t
     copy.close()
 
 
-def test_a_workbook_from_the_previous_schema_takes_a_lock(tmp_path):
+def _position(name: str) -> int:
+    """How many migrations come before the one called ``name``."""
+    return [m.__name__ for m in migrations.MIGRATIONS].index(name)
+
+
+def test_a_workbook_from_before_locks_takes_a_lock(tmp_path):
     """Made by the migrations before locks, with a private answer in it; opened now."""
     old = tmp_path / "older.db"
     conn = sqlite3.connect(str(old), isolation_level=None)
-    migrations.apply(conn, upto=len(migrations.MIGRATIONS) - 1)
+    migrations.apply(conn, upto=_position("m005_locks_and_notes"))
+    assert "locks" not in {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}
     conn.execute("INSERT INTO partners VALUES ('a', 'Robin', 'teal'), ('b', 'Kit', 'orange')")
     conn.execute("INSERT INTO sittings VALUES (1, '2025-03-02T19:00:00', NULL, '[\"a\",\"b\"]')")
     conn.execute(
@@ -235,6 +241,45 @@ def test_a_workbook_from_the_previous_schema_takes_a_lock(tmp_path):
         keys = {"a": store.unlock("a", ALEX_PASS)}
         store.reveal(1, "ex", "feel", keys=keys)
         assert store.find_answer(1, "ex", "feel", "a").value == f"old {SECRET_A}"
+
+
+LOCKED_SCHEMAS = range(_position("m005_locks_and_notes") + 1, len(migrations.MIGRATIONS))
+
+
+@pytest.mark.parametrize("upto", LOCKED_SCHEMAS)
+def test_a_locked_workbook_from_an_earlier_schema_opens_and_reveals(tmp_path, upto):
+    """Every schema since locks, before the newest: its locks, sealed answers and notes survive the migrations.
+
+    The sealed rows are made by today's code and copied in; their associated data
+    binds the answer's ids (sitting, exercise, prompt, partner), not row ids.
+    """
+    source = two_locked(tmp_path)
+    sitting = source.start_sitting(["a", "b"])
+    source.save_answer(sitting.id, "ex", "feel", "a", f"I hold a {SECRET_A}", prompt_type="text", private=True)
+    source.save_answer(sitting.id, "ex", "feel", "b", f"I fear a {SECRET_B}", prompt_type="text", private=True)
+    source.save_notes("a", f"notes {NOTE_A}")
+    source.close()
+    old = tmp_path / "older.db"
+    conn = sqlite3.connect(str(old), isolation_level=None)
+    migrations.apply(conn, upto=upto)
+    conn.execute("ATTACH ? AS src", (str(tmp_path / "workbook.db"),))
+    for table in ("partners", "sittings", "locks", "notes", "answers", "answer_revisions"):
+        columns = ", ".join(row[1] for row in conn.execute(f"PRAGMA table_info({table})"))
+        conn.execute(f"INSERT INTO {table} ({columns}) SELECT {columns} FROM src.{table}")
+    conn.execute("DETACH src")
+    conn.close()
+    assert leaks(old, SECRET_A, SECRET_B, NOTE_A) == []
+
+    with Store.open(old) as store:
+        assert store.schema_version() == migrations.SCHEMA_VERSION
+        assert store.locked_partners() == ("a", "b")
+        assert store.locked_count("a") == 1 and store.locked_count("b") == 1
+        assert store.search(SECRET_A) == []
+        keys = {"a": store.unlock("a", ALEX_PASS), "b": store.unlock("b", SAM_PASS)}
+        assert store.read_notes("a", keys["a"]) == f"notes {NOTE_A}"
+        store.reveal(sitting.id, "ex", "feel", keys=keys)
+        assert store.find_answer(sitting.id, "ex", "feel", "a").value == f"I hold a {SECRET_A}"
+        assert [hit.partner for hit in store.search(SECRET_A)] == ["a"]
 
 
 def test_opening_a_locked_workbook_does_not_load_cryptography(tmp_path):
