@@ -567,7 +567,7 @@ def calendar_cmd(ctx: click.Context, db: str | None, output: str | None) -> None
 @click.option("--output", metavar="FILE", help="Write to FILE (owner-only) instead of stdout.")
 @click.pass_context
 def export_cmd(ctx: click.Context, db: str | None, output: str | None) -> None:
-    """Write everything as JSON, private answers included (a locked partner's stay locked)."""
+    """Write everything as JSON, private answers and notes for one included (a locked partner's stay locked)."""
     path = _resolve_db(ctx, db, make_folder=False)
     check_output(output, path)
     with _open_store(path, must_exist=True) as store:

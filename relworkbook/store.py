@@ -132,7 +132,8 @@ from .kinds import answer_text, is_answered
 EXPORT_FORMAT = "relworkbook-export"
 EXPORT_VERSION = 1
 EXPORT_NOTE = (
-    "This file holds everything in the workbook, private answers included. "
+    "This file holds everything in the workbook, private answers and notes for one included "
+    "(a locked partner's stay locked). "
     "Keep it where only the two of you can read it."
 )
 SQLITE_HEADER = b"SQLite format 3\x00"

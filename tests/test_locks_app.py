@@ -104,8 +104,12 @@ async def test_notes_for_one_locked_wrong_passphrase_then_right(tmp_path):
         assert isinstance(app.screen, WhoseNotesScreen)
         await pilot.click("#notes-a")
         await pilot.pause()
-        # Nothing locked yet: the notes open straight away, saying they are locked as typed.
-        assert isinstance(app.screen, NotesScreen) and "Locked with your passphrase" in text_of(app)
+        # Nothing written yet, but Alex has a lock: the notes still ask for it, so Sam
+        # cannot write into them in Alex's name.
+        assert isinstance(app.screen, PassphraseScreen)
+        await pilot.press(*ALEX_PASS, "enter")
+        await until(pilot, lambda: isinstance(app.screen, NotesScreen), what="the empty notes open")
+        assert "Locked with your passphrase" in text_of(app)
         await pilot.press(*f"what I will say: {NOTE_WORD}")
         await pilot.press("escape")
         await pilot.pause()
@@ -239,8 +243,14 @@ def everywhere(app, db: Path) -> bytes:
     """The workbook file, its -wal, a fresh backup and every older one, and an export."""
     import json
 
+    from click.testing import CliRunner
+
+    from relworkbook.cli import cli
+
     app.store.backup()
-    found = [json.dumps(app.store.export_data(), ensure_ascii=False).encode()]
+    exported = CliRunner().invoke(cli, ["export", "--db", str(db)])
+    assert exported.exit_code == 0, exported.output
+    found = [json.dumps(app.store.export_data(), ensure_ascii=False).encode(), exported.stdout_bytes]
     for suffix in ("", "-wal"):
         if Path(f"{db}{suffix}").exists():
             found.append(Path(f"{db}{suffix}").read_bytes())

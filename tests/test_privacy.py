@@ -239,8 +239,9 @@ def test_cli_outputs_before_the_reveal(private_workbook, tmp_path):
     result = run("export", "--db", str(db), home=home)
     data = json.loads(result.stdout)
     assert SECRET in result.stdout
-    assert data["note"] == EXPORT_NOTE and "private answers included" in data["note"]
-    assert "private answers included" in run("export", "--help", home=home).stdout.lower()
+    assert data["note"] == EXPORT_NOTE and "private answers and notes for one included" in data["note"]
+    helped = " ".join(run("export", "--help", home=home).stdout.lower().split())
+    assert "private answers and notes for one included" in helped
 
 
 def _everything_on_screen(app) -> str:

@@ -156,9 +156,11 @@ def open_notes(app: Any, store: Store, couple: Couple | None, partner: str) -> N
 
     Notes without a lock open after a look-away step ("Sam, please look away"),
     as a private answer has its hand-over: never at one press on the shared screen.
-    Empty notes open at once (there is nothing to see yet).
+    Empty notes without a lock open at once (there is nothing to see yet). A partner
+    with a lock is always asked for it, even before they have written anything, so
+    the other cannot write into their notes in their name.
     """
-    if not store.notes_locked(partner):
+    if not store.notes_locked(partner) and not store.has_lock(partner):
         if not store.has_notes(partner):
             app.push_screen(NotesScreen(store, couple, partner))
             return
