@@ -286,9 +286,78 @@ def m007_kept_private(conn: sqlite3.Connection) -> None:
         conn.execute(statement)
 
 
+def m008_kept_private_search(conn: sqlite3.Connection) -> None:
+    """The search index follows kept_private whatever order the rows come in, and is made again.
+
+    m007 left two holes: a kept_private row written after its prompt's reveal
+    (as ``import`` did) left the kept answer in the index, and ``answers_ai``
+    indexed a new answer in a revealed prompt its writer had kept. Now every
+    trigger asks the same question (shared, or revealed and not kept), a
+    kept_private row takes its answers out of the index and its removal puts
+    them back, and the index is emptied and filled again with readable answers
+    only, so a file written with the old triggers loses what it should never
+    have held. Also used by ``Store.rebuild_search_index`` after m006.
+    """
+    shown_new, shown_old, shown_a = (_SHOWN_NOT_KEPT.format(row=row) for row in ("new", "old", "a"))
+    # Private answers of this kept row's partner that the index held (revealed; the row is new).
+    kept_answers = (
+        "FROM answers a WHERE a.private = 1 AND a.sitting_id = {k}.sitting_id"
+        " AND a.exercise_id = {k}.exercise_id AND a.prompt_id = {k}.prompt_id AND a.partner = {k}.partner"
+        " AND EXISTS (SELECT 1 FROM reveals r WHERE r.sitting_id = a.sitting_id"
+        " AND r.exercise_id = a.exercise_id AND r.prompt_id = a.prompt_id)"
+    )
+    secure = conn.execute("PRAGMA secure_delete").fetchone()[0]
+    conn.execute("PRAGMA secure_delete = ON")  # the freed index pages may hold kept words
+    try:
+        for statement in (
+            "DROP TRIGGER IF EXISTS answers_ai",
+            "DROP TRIGGER IF EXISTS answers_ad",
+            "DROP TRIGGER IF EXISTS answers_au",
+            "DROP TRIGGER IF EXISTS reveals_ai",
+            "DROP TRIGGER IF EXISTS reveals_ad",
+            "DROP TRIGGER IF EXISTS kept_private_ai",
+            "DROP TRIGGER IF EXISTS kept_private_ad",
+            f"""CREATE TRIGGER answers_ai AFTER INSERT ON answers WHEN {shown_new} BEGIN
+                INSERT INTO answers_fts (rowid, text) VALUES (new.id, new.text);
+            END""",
+            f"""CREATE TRIGGER answers_ad AFTER DELETE ON answers WHEN {shown_old} BEGIN
+                INSERT INTO answers_fts (answers_fts, rowid, text) VALUES ('delete', old.id, old.text);
+            END""",
+            f"""CREATE TRIGGER answers_au
+                AFTER UPDATE OF text, private, sitting_id, exercise_id, prompt_id, partner ON answers BEGIN
+                INSERT INTO answers_fts (answers_fts, rowid, text)
+                    SELECT 'delete', old.id, old.text WHERE {shown_old};
+                INSERT INTO answers_fts (rowid, text) SELECT new.id, new.text WHERE {shown_new};
+            END""",
+            # A reveal adds the prompt's private answers, unless kept (one reveal row per prompt).
+            f"""CREATE TRIGGER reveals_ai AFTER INSERT ON reveals BEGIN
+                INSERT INTO answers_fts (rowid, text)
+                    SELECT a.id, a.text FROM answers a WHERE a.private = 1 AND a.sitting_id = new.sitting_id
+                    AND a.exercise_id = new.exercise_id AND a.prompt_id = new.prompt_id AND NOT {_KEPT_A};
+            END""",
+            f"""CREATE TRIGGER reveals_ad AFTER DELETE ON reveals BEGIN
+                INSERT INTO answers_fts (answers_fts, rowid, text)
+                    SELECT 'delete', a.id, a.text FROM answers a WHERE a.private = 1 AND a.sitting_id = old.sitting_id
+                    AND a.exercise_id = old.exercise_id AND a.prompt_id = old.prompt_id AND NOT {_KEPT_A};
+            END""",
+            f"""CREATE TRIGGER kept_private_ai AFTER INSERT ON kept_private BEGIN
+                INSERT INTO answers_fts (answers_fts, rowid, text)
+                    SELECT 'delete', a.id, a.text {kept_answers.format(k="new")};
+            END""",
+            f"""CREATE TRIGGER kept_private_ad AFTER DELETE ON kept_private BEGIN
+                INSERT INTO answers_fts (rowid, text) SELECT a.id, a.text {kept_answers.format(k="old")};
+            END""",
+            "INSERT INTO answers_fts (answers_fts) VALUES ('delete-all')",
+            f"INSERT INTO answers_fts (rowid, text) SELECT a.id, a.text FROM answers a WHERE {shown_a}",
+        ):
+            conn.execute(statement)
+    finally:
+        conn.execute(f"PRAGMA secure_delete = {int(secure):d}")
+
+
 MIGRATIONS: list[Migration] = [
     m001_initial, m002_search, m003_trend_indexes, m004_score_index, m005_locks_and_notes,
-    m006_search_declared, m007_kept_private,
+    m006_search_declared, m007_kept_private, m008_kept_private_search,
 ]
 NAMES = [migration.__name__ for migration in MIGRATIONS]
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -100,8 +100,9 @@ def test_migrating_an_old_workbook_drops_unrevealed_words_from_the_index(tmp_pat
     migrations.m002_search(conn)
     conn.execute("DELETE FROM migrations WHERE name = 'm006_search_declared'")
     # And every later migration, so they run again after m006 as they would.
-    conn.execute("DROP TABLE kept_private")
-    conn.execute("DELETE FROM migrations WHERE name = 'm007_kept_private'")
+    conn.execute("DROP TABLE kept_private")  # and its triggers (m008)
+    for later in migrations.NAMES[position + 1:]:
+        conn.execute("DELETE FROM migrations WHERE name = ?", (later,))
     conn.execute(f"PRAGMA user_version = {position}")
     conn.execute("COMMIT")
     conn.execute("CREATE VIRTUAL TABLE temp.vocab USING fts5vocab(main, answers_fts, 'row')")
@@ -174,3 +175,102 @@ async def test_search_screen_tells_the_true_count_and_shows_every_result(db):
             assert "130 results" in str(screen.query_one("#search-status", Static).content)
     finally:
         store.close()
+
+
+def kept_and_revealed(store: Store) -> tuple[int, int]:
+    """Alex keeps a private answer just for them at the reveal; Sam's is revealed. Their ids."""
+    store.set_couple("Alex", "royalblue", "Sam", "darkorange")
+    sitting = store.start_sitting(["a", "b"])
+    kept = store.save_answer(sitting.id, "ex", "fear", "a", "a kept wombat fear", prompt_type="text", private=True)
+    shown = store.save_answer(sitting.id, "ex", "fear", "b", "an open wombat hope", prompt_type="text", private=True)
+    store.keep_private(sitting.id, "ex", "fear", "a")
+    store.reveal(sitting.id, "ex", "fear")
+    return kept.id, shown.id
+
+
+def index_terms(conn: sqlite3.Connection) -> set[str]:
+    conn.execute("CREATE VIRTUAL TABLE IF NOT EXISTS temp.vocab USING fts5vocab(main, answers_fts, 'row')")
+    return {row[0] for row in conn.execute("SELECT term FROM temp.vocab")}
+
+
+def test_an_answer_kept_just_for_me_stays_out_of_the_index_after_export_and_import(tmp_path):
+    """The import wrote reveals before kept_private, so the reveal's trigger indexed the kept answer."""
+    with Store.open(tmp_path / "old.db") as store:
+        kept, shown = kept_and_revealed(store)
+        assert [row["id"] for row in sqlite_utils_search(tmp_path / "old.db", "wombat")] == [shown]
+        data = json.loads(json.dumps(store.export_data()))
+    new = tmp_path / "new.db"
+    with Store.open(new) as store:
+        store.import_data(data)
+        assert [hit.answer_id for hit in store.search("wombat")] == [shown]
+        assert "kept" not in index_terms(store.conn)
+    assert [row["id"] for row in sqlite_utils_search(new, "wombat")] == [shown]
+    assert sqlite_utils_search(new, "kept") == []
+
+
+def test_keeping_an_answer_after_its_reveal_takes_it_out_of_the_index_and_back(db):
+    """Whatever the order of the rows (reveal first, then kept), the index follows."""
+    with Store.open(db) as store:
+        store.set_couple("Alex", "royalblue", "Sam", "darkorange")
+        sitting = store.start_sitting(["a", "b"])
+        kept = store.save_answer(sitting.id, "ex", "fear", "a", "a kept wombat fear", prompt_type="text", private=True)
+        store.reveal(sitting.id, "ex", "fear")
+        assert [row["id"] for row in sqlite_utils_search(db, "wombat")] == [kept.id]
+        store.keep_private(sitting.id, "ex", "fear", "a")
+        assert sqlite_utils_search(db, "wombat") == []
+        assert "kept" not in index_terms(store.conn)
+        # A kept row removed (no code path does, but the triggers must agree): the answer is readable again.
+        store.conn.execute("DELETE FROM kept_private")
+        assert [row["id"] for row in sqlite_utils_search(db, "wombat")] == [kept.id]
+        # An answer written into a revealed prompt its writer had kept is not indexed either.
+        store.keep_private(sitting.id, "ex", "fear", "b")
+        store.save_answer(sitting.id, "ex", "fear", "b", "a late kept numbat", prompt_type="text", private=True)
+        assert sqlite_utils_search(db, "numbat") == []
+        store.conn.execute("INSERT INTO answers_fts (answers_fts) VALUES ('integrity-check')")
+
+
+def test_a_workbook_whose_index_took_a_kept_answer_is_mended_by_the_migration(tmp_path):
+    """A file imported before m008 (reveal row first, kept row after) held the kept answer's words."""
+    db = tmp_path / "imported.db"
+    conn = sqlite3.connect(db, isolation_level=None)
+    migrations.apply(conn, upto=migrations.NAMES.index("m007_kept_private") + 1)
+    conn.execute("INSERT INTO sittings (id, started) VALUES (1, '2025-01-01T19:00:00')")
+    for id_, partner, text in ((1, "a", "a kept wombat fear"), (2, "b", "an open wombat hope")):
+        conn.execute(
+            "INSERT INTO answers (id, sitting_id, exercise_id, prompt_id, partner, prompt_type, value, text,"
+            " private, created, updated) VALUES (?, 1, 'ex', 'fear', ?, 'text', '\"\"', ?, 1, 'x', 'x')",
+            (id_, partner, text),
+        )
+    conn.execute("INSERT INTO reveals VALUES (1, 'ex', 'fear', 'x')")
+    conn.execute("INSERT INTO kept_private VALUES (1, 'ex', 'fear', 'a', 'x')")
+    assert "kept" in index_terms(conn)  # what m007's triggers did
+    conn.close()
+    with Store.open(db) as store:
+        assert "kept" not in index_terms(store.conn)
+        assert "open" in index_terms(store.conn)
+    assert [row["id"] for row in sqlite_utils_search(db, "wombat")] == [2]
+
+
+def test_an_outside_rebuild_of_the_index_is_undone_when_the_workbook_opens(db):
+    """``sqlite-utils rebuild-fts`` (FTS5's own 'rebuild') indexes every row, private ones too."""
+    with Store.open(db) as store:
+        store.set_couple("Alex", "royalblue", "Sam", "darkorange")
+        sitting = store.start_sitting(["a", "b"])
+        store.save_answer(sitting.id, "ex", "p", "a", "a shared heron", prompt_type="text")
+        store.save_answer(sitting.id, "ex", "q", "b", "a secret ibis", prompt_type="text", private=True)
+        kept, shown = kept_and_revealed(store)
+    result = subprocess.run(
+        [sys.executable, "-m", "sqlite_utils", "rebuild-fts", str(db), "answers"],
+        capture_output=True, text=True, timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    assert sqlite_utils_search(db, "ibis") and sqlite_utils_search(db, "kept")  # what the command does
+    with Store.open(db) as store:
+        assert store.search_index_rebuilt  # the app says so
+        assert not index_terms(store.conn) & {"secret", "ibi", "kept"}
+        assert {"share", "heron", "open", "wombat"} <= index_terms(store.conn)
+        store.conn.execute("INSERT INTO answers_fts (answers_fts) VALUES ('integrity-check')")
+    assert sqlite_utils_search(db, "ibis") == [] and sqlite_utils_search(db, "kept") == []
+    assert [row["id"] for row in sqlite_utils_search(db, "wombat")] == [shown]
+    with Store.open(db) as store:
+        assert not store.search_index_rebuilt  # all is well now
