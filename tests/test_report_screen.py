@@ -14,6 +14,7 @@ from relworkbook.app import make_app
 from relworkbook.screens.report import ReportScreen
 from relworkbook.screens.trends import TrendsScreen
 from relworkbook.store import Store
+from settle import until
 
 FIXTURES = Path(__file__).parent / "fixtures" / "exercises"
 SECRET = "Guavasecret nobody revealed"
@@ -96,3 +97,28 @@ async def test_palette_finds_the_report(tmp_path):
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, ReportScreen)
+
+
+async def test_trends_says_r_opens_the_report_and_a_click_on_it_does(tmp_path):
+    """The footer has no room for r at 80 columns: a quiet hint beside the window tabs says
+    it, whole and on screen; a click on the hint opens the report too. At 40 columns the
+    hint gives way (r still works, see above)."""
+    from textual.widgets import Static
+
+    from relworkbook.screens.trends import REPORT_HINT
+
+    app = make_app(workbook(tmp_path), [FIXTURES], shipped=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        app.action_trends()
+        await until(pilot, lambda: isinstance(app.screen, TrendsScreen), what="Trends")
+        hint = app.screen.query_one("#trends-hint", Static)
+        assert str(hint.render()).strip() == REPORT_HINT
+        region = hint.content_region
+        assert hint.display and region.width >= len(REPORT_HINT) and region.right <= 80 and region.y < 3
+        await pilot.click("#trends-hint")
+        await until(pilot, lambda: isinstance(app.screen, ReportScreen), what="the report, from the hint")
+        await pilot.press("escape")
+        await until(pilot, lambda: isinstance(app.screen, TrendsScreen), what="back on Trends")
+        await pilot.resize_terminal(40, 12)
+        await until(pilot, lambda: not app.screen.query_one("#trends-hint").display, what="no hint at 40 columns")

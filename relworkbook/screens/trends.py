@@ -4,7 +4,9 @@ A list on the left picks the metric (every ``catalog.metrics`` entry, then each
 instrument total such as the weekly check-in); the right shows its chart and,
 per partner, the latest value, the change since their previous rating, whether
 that change is reliable, and the gap between the partners. Tabs on top choose
-the window (last 3 months, last year, all). ``trends.summary`` runs once per
+the window (last 3 months, last year, all); beside them a quiet hint says that
+``r`` (or a click on it) opens the progress report, a key the 80-column footer
+has no room for. ``trends.summary`` runs once per
 window change (one store query); moving between metrics only redraws.
 
 This is the only module that imports ``textual_plotext``.
@@ -16,6 +18,7 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -33,6 +36,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from ..catalog import Catalog
 
 WINDOW_LABELS = {"3m": "Last 3 months", "1y": "Last year", "all": "All"}
+REPORT_HINT = "r  Progress report to print"
 RELIABLE = "reliable change"
 ORDINARY = "within normal ups and downs"
 
@@ -181,6 +185,27 @@ class TrendsScreen(Screen[None]):
     TrendsScreen #trends-main {
         height: 1fr;
     }
+    TrendsScreen #trends-top {
+        height: auto;
+    }
+    TrendsScreen #trends-window {
+        width: 1fr;
+    }
+    TrendsScreen #trends-hint {
+        width: auto;
+        height: 2;
+        padding: 0 1;
+        /* The tabs' bar goes on under the hint. */
+        border-bottom: heavy $foreground 10%;
+        color: $text-muted;
+    }
+    TrendsScreen #trends-hint:hover {
+        color: $text;
+        text-style: underline;
+    }
+    TrendsScreen.-narrow #trends-hint {
+        display: none;
+    }
     TrendsScreen #trends-list {
         width: 24;
         height: 1fr;
@@ -214,7 +239,7 @@ class TrendsScreen(Screen[None]):
     BINDINGS = [
         Binding("escape", "back", "Back", id="trends-back"),
         Binding("w", "next_window", "Window", id="trends-window"),
-        # Not in the footer (80 columns): the palette's "Progress report" and Help have it.
+        # Not in the footer (80 columns): the hint beside the tabs says it (and Help, the palette).
         Binding("r", "app.report", "Report", id="trends-report", show=False),
         Binding("1", "window('3m')", "3 months", show=False, id="trends-3m"),
         Binding("2", "window('1y')", "Year", show=False, id="trends-1y"),
@@ -245,11 +270,14 @@ class TrendsScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Tabs(
-            *(Tab(label, id=f"window-{key}") for key, label in WINDOW_LABELS.items()),
-            active=f"window-{self.window}",
-            id="trends-window",
-        )
+        with Horizontal(id="trends-top"):
+            yield Tabs(
+                *(Tab(label, id=f"window-{key}") for key, label in WINDOW_LABELS.items()),
+                active=f"window-{self.window}",
+                id="trends-window",
+            )
+            hint = Text.assemble(("r", "bold"), REPORT_HINT[1:])
+            yield Static(hint, id="trends-hint")
         with Horizontal(id="trends-main"):
             yield OptionList(id="trends-list")
             with Vertical(id="trends-detail"):
@@ -262,6 +290,11 @@ class TrendsScreen(Screen[None]):
         self.query_one("#trends-list", OptionList).focus()
         # Partner colours are adjusted to each theme: draw again in the new one.
         self.app.theme_changed_signal.subscribe(self, lambda _theme: self.show_entry())
+
+    async def on_click(self, event: events.Click) -> None:
+        if event.widget is not None and event.widget.id == "trends-hint":
+            event.stop()
+            await self.run_action("app.report")
 
     def on_resize(self) -> None:
         # Chart or table depends on the room there is.
