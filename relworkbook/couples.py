@@ -9,8 +9,11 @@ and the rest still list.
 
 A line holds the names, the last sitting's day, the sittings in the last four
 weeks, the last check-in total per partner with its band and its change since
-the previous total (reliable or not, as Trends decides), and how many
-commitments are overdue. Lines are sorted by who most needs attention: a drop
+the previous total (reliable or not, as Trends decides) and the day of that
+total (a total needs a whole check-in answered and revealed, so it can be far
+older than the last sitting), and how many commitments are overdue. Every
+format has one line (one CSV row) per workbook; the CSV flattens the two
+partners into a_... and b_... columns. Lines are sorted by who most needs attention: a drop
 in a partner's last total past the instrument's threshold first (Trends' test;
 "reliable change" only where the pack declares sd and reliability), then the
 longest since a sitting; files that could not be read come last.
@@ -49,6 +52,8 @@ class PartnerTotal:
     change: float | None
     reliable: bool  # past the threshold (Trends' test)
     words: str = ""  # what Trends calls it: "reliable change" or "bigger than a usual week"
+    day: str | None = None  # ISO day of this total
+    partner: str = ""  # "a" or "b"
 
     @property
     def drop(self) -> bool:
@@ -202,7 +207,8 @@ def _line(store: Store, path: Path, catalog: Catalog | None, today: date) -> Cou
                 t = inst.partner(partner)
                 if t is not None:
                     words = trends.change_words(t.change, inst.reliable_change, inst.established)
-                    totals.append(PartnerTotal(t.name, t.latest, t.band, t.change, t.reliable, words))
+                    day = t.series[-1][0][:10] if t.series else None
+                    totals.append(PartnerTotal(t.name, t.latest, t.band, t.change, t.reliable, words, day, partner))
     overdue = sum(1 for c in store.open_commitments() if c.due and c.due < today.isoformat())
     return CoupleLine(
         file=path.name,
@@ -233,6 +239,30 @@ def build_desk(folder: Path, catalog: Catalog | None, today: date | None = None)
 # Rendering
 
 
+def ago(day: str | None, today: date) -> str:
+    """'today', '5 d ago' (under two weeks), '7 wk ago' (under a year), '3 yr ago'."""
+    if not day:
+        return ""
+    days = (today - date.fromisoformat(day[:10])).days
+    if days <= 0:
+        return "today"
+    if days < 14:
+        return f"{days} d ago"
+    if days < 365:
+        return f"{days // 7} wk ago"
+    return f"{days // 365} yr ago"
+
+
+def totals_from(line: CoupleLine, today: date) -> str:
+    """When the last totals were given: '2026-03-23 (1 wk ago)', per partner when their days differ."""
+    days = [t.day for t in line.totals if t.day]
+    if not days:
+        return "-"
+    if len(set(days)) == 1:
+        return f"{days[0]} ({ago(days[0], today)})"
+    return "; ".join(f"{t.name} {t.day} ({ago(t.day, today)})" for t in line.totals if t.day)
+
+
 def _total_words(t: PartnerTotal) -> str:
     if t.total is None:
         return f"{t.name} -"
@@ -257,17 +287,18 @@ def _rows(desk: Desk) -> Iterator[list[str]]:
             f"{line.last_sitting} ({days} d)" if line.last_sitting else "never",
             str(line.recent),
             "; ".join(_total_words(t) for t in line.totals) or "-",
+            totals_from(line, today),
             str(line.overdue),
         ]
 
 
 def render_text(desk: Desk) -> str:
-    head = ["", "Couple", "File", "Last sitting", "4 wk", "Last check-in total", "Overdue"]
+    head = ["", "Couple", "File", "Last sitting", "4 wk", "Last check-in total", "Total from", "Overdue"]
     rows = list(_rows(desk))
     out = [f"Workbooks in {desk.folder} on {desk.today}: most in need of attention first."]
     if rows:
         widths = [max(len(r[i]) for r in [head] + rows) for i in range(len(head))]
-        right = {4, 6}
+        right = {4, 7}
 
         def fmt(row: list[str]) -> str:
             cells = [row[i].rjust(widths[i]) if i in right else row[i].ljust(widths[i]) for i in range(len(row))]
@@ -284,26 +315,38 @@ def render_text(desk: Desk) -> str:
     return "\n".join(out) + "\n"
 
 
+CSV_PARTNER = ("name", "total", "band", "change", "past_threshold", "total_day")
+
+
 def render_csv(desk: Desk) -> str:
+    """One row per workbook: each partner's total in its own a_... and b_... columns."""
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow(["file", "names", "last_sitting", "sittings_4_weeks", "partner", "total", "band", "change",
-                     "past_threshold", "drop_past_threshold", "overdue", "problem"])
+    writer.writerow(["file", "names", "last_sitting", "sittings_4_weeks",
+                     *(f"{p}_{what}" for p in PARTNERS for what in CSV_PARTNER),
+                     "drop_past_threshold", "overdue", "problem"])
     for line in desk.lines:
-        base = [line.file, line.names, line.last_sitting or "", line.recent if not line.problem else ""]
-        tail = ["yes" if line.reliable_drop else "no", line.overdue if not line.problem else "", line.problem]
-        if not line.totals:
-            writer.writerow(base + ["", "", "", "", ""] + tail)
-        for t in line.totals:
-            writer.writerow(base + [t.name, trends.fmt_number(t.total), t.band or "", trends.fmt_change(t.change),
-                                    "yes" if t.reliable else "no"] + tail)
+        row: list[Any] = [line.file, line.names, line.last_sitting or "", line.recent if not line.problem else ""]
+        by_partner = {t.partner: t for t in line.totals}
+        for partner in PARTNERS:
+            t = by_partner.get(partner)
+            if t is None:
+                row += [""] * len(CSV_PARTNER)
+            else:
+                row += [t.name, trends.fmt_number(t.total), t.band or "", trends.fmt_change(t.change),
+                        "yes" if t.reliable else "no", t.day or ""]
+        row += ["yes" if line.reliable_drop else "no", line.overdue if not line.problem else "", line.problem]
+        writer.writerow(row)
     return buf.getvalue()
 
 
 def render_json(desk: Desk) -> str:
     data = asdict(desk)
+    today = date.fromisoformat(desk.today)
     for raw, line in zip(data["lines"], desk.lines):
         raw["reliable_drop"] = line.reliable_drop
+        for raw_total, total in zip(raw["totals"], line.totals):
+            raw_total["ago"] = ago(total.day, today)
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
 
 

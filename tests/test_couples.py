@@ -125,13 +125,59 @@ def test_in_use_and_newer_files_are_listed_with_their_reason(desk, catalog):
 
 
 def test_csv_and_json(desk, catalog):
+    """CSV: one row per workbook (as the text and JSON have one line), the partners flattened
+    into a_... and b_... columns; before, one row per partner."""
+    import csv
+    import io
+
     built = couples.build_desk(desk, catalog, today=TODAY)
-    rows = couples.render_csv(built).splitlines()
-    assert rows[0].startswith("file,names,last_sitting")
-    assert rows[1].startswith("drop.db,Cy and Dee,2026-03-23,2,Cy,6,Needs attention,-6,yes,yes,0,")
+    text = couples.render_csv(built)
+    rows = list(csv.DictReader(io.StringIO(text)))
+    assert text.splitlines()[0] == (
+        "file,names,last_sitting,sittings_4_weeks,"
+        "a_name,a_total,a_band,a_change,a_past_threshold,a_total_day,"
+        "b_name,b_total,b_band,b_change,b_past_threshold,b_total_day,"
+        "drop_past_threshold,overdue,problem"
+    )
+    assert [row["file"] for row in rows] == [line.file for line in built.lines]  # one row each
+    assert text.splitlines()[1] == (
+        "drop.db,Cy and Dee,2026-03-23,2,Cy,6,Needs attention,-6,yes,2026-03-23,"
+        "Dee,10,Steady,0,no,2026-03-23,yes,0,"
+    )
+    damaged = next(row for row in rows if row["file"] == "damaged.db")
+    assert damaged["problem"] and damaged["a_name"] == "" and damaged["b_total"] == ""
     data = json.loads(couples.render_json(built))
     assert data["lines"][0]["file"] == "drop.db" and data["lines"][0]["reliable_drop"] is True
+    assert data["lines"][0]["totals"][0]["day"] == "2026-03-23"
+    assert data["lines"][0]["totals"][0]["ago"] == "9 d ago"
     assert data["lines"][-1]["problem"]
+
+
+def test_the_day_of_the_last_total_is_shown_when_it_is_older_than_the_last_sitting(desk, catalog):
+    """A total needs a whole check-in revealed, so the last one can be months older than the
+    last sitting: every format says when it was given."""
+    path = _workbook(desk / "stale.db", ("Ida", "Jo"), [("2025-11-03", (6, 6), (6, 6))])
+    with Store.open(path) as store:
+        sitting = store.start_sitting(["a", "b"], started="2026-03-30T19:00:00")
+        for partner in ("a", "b"):  # rated but never revealed: no total
+            store.save_answer(sitting.id, "fx-checkin", "communication", partner, 2, prompt_type="scale",
+                              private=True, metric="communication")
+        store.end_sitting(sitting.id, ended="2026-03-30T19:20:00")
+    built = couples.build_desk(desk, catalog, today=TODAY)
+    stale = next(line for line in built.lines if line.file == "stale.db")
+    assert stale.last_sitting == "2026-03-30"
+    assert [t.day for t in stale.totals] == ["2025-11-03", "2025-11-03"]
+    assert couples.totals_from(stale, TODAY) == "2025-11-03 (21 wk ago)"
+    text_line = next(line for line in couples.render_text(built).splitlines() if "stale.db" in line)
+    assert "2026-03-30 (2 d)" in text_line and "2025-11-03 (21 wk ago)" in text_line
+    assert "Total from" in couples.render_text(built)
+    row = next(r for r in couples.render_csv(built).splitlines() if r.startswith("stale.db"))
+    assert ",2025-11-03," in row and row.count("2025-11-03") == 2
+    data = json.loads(couples.render_json(built))
+    line = next(line for line in data["lines"] if line["file"] == "stale.db")
+    assert [(t["day"], t["ago"]) for t in line["totals"]] == [("2025-11-03", "21 wk ago")] * 2
+    assert [couples.ago(d, TODAY) for d in ("2026-04-01", "2026-03-25", "2026-03-01", "2024-03-01")] == [
+        "today", "7 d ago", "4 wk ago", "2 yr ago"]
 
 
 def test_cli_couples(desk):
