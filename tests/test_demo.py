@@ -172,3 +172,26 @@ def test_ten_years_of_demo_is_whole_and_small(tmp_path):
         assert store.search("listened")
     size = sum(p.stat().st_size for p in tmp_path.glob("big.db*"))
     assert size < 20_000_000, size
+
+
+def test_a_private_run_is_revealed_whole_or_not_at_all(tmp_path):
+    """The reveal is drawn once per private run, not per prompt: in the shipped check-in
+    (seven private ratings in one run) a together check-in has all seven revealed or none,
+    so most have a total; one draw per prompt left about one in ten complete."""
+    from relworkbook.progress import private_runs
+
+    shipped = load_catalog()
+    checkin = shipped.checkin()
+    (run,) = private_runs(checkin)
+    assert len(run) >= 5
+    with Store.open(tmp_path / "w.db") as store:
+        demo.generate(store, shipped, weeks=60, seed=0, today=demo.SAMPLE_TODAY)
+        data = store.export_data()
+    together = {s["id"] for s in data["sittings"] if len(s["attendees"]) == 2}
+    revealed = Counter(
+        r["sitting_id"] for r in data["reveals"] if r["exercise_id"] == checkin.id
+    )
+    assert set(revealed.values()) == {len(run)}  # never part of a run
+    complete = [sid for sid in together if revealed.get(sid) == len(run)]
+    assert 0.5 <= len(complete) / len(together) <= 0.9, (len(complete), len(together))
+    assert not set(revealed) - together  # nobody reveals alone
