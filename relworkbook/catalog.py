@@ -908,7 +908,7 @@ def _parse_exercise(display: str, path: Path) -> _ParsedExercise:
             if use is not None:
                 twice = next((u for u in metric_uses if u.key == use.key), None)
                 if twice is not None:
-                    # One rating per partner per metric per sitting: two would be averaged unseen.
+                    # One rating per partner per metric per sitting: a second would never count (trends.counting_order).
                     r.error(_quiet_mapping(node)["metric"][1],
                             f"prompt '{prompt.id}' feeds metric '{use.key}', which the prompt on line "
                             f"{twice.line} already feeds — one prompt per metric in an exercise; "

@@ -457,7 +457,12 @@ def _print(text: str, fmt: str) -> None:
 @click.option("--window", type=click.Choice(["3m", "1y", "all"]), default="all", show_default=True, help="Last 3 months, last year, or everything.")
 @click.pass_context
 def trends(ctx: click.Context, db: str | None, fmt: str, window: str) -> None:
-    """Print each metric per partner: latest, change, gap, reliable change."""
+    """Print each metric per partner: latest, change, gap, reliable change.
+
+    One rating per partner per metric per sitting, in every format: where two
+    exercises of one sitting rated a metric, the check-in's rating counts, or
+    else the first given (the CSV has one row per sitting, partner and metric).
+    """
     from . import trends as trends_mod
 
     path = _resolve_db(ctx, db, make_folder=False)

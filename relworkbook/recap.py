@@ -22,11 +22,11 @@ import textwrap
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Sequence
+from typing import TYPE_CHECKING, Any, Collection, Sequence
 
 from . import paths
 from .kinds import MONTHS as _MONTHS, Piece, commitment_line, nice_day, pieces_for
-from .trends import BIG_CHANGE, LOW_ITEM, RELIABLE_CHANGE, change_words, is_low
+from .trends import BIG_CHANGE, LOW_ITEM, RELIABLE_CHANGE, change_words, checkin_ids, counting_order, is_low
 from .model import PARTNERS, PRIVATE_HIDDEN, TOGETHER, Answer, Commitment, Exercise, Prompt, Sitting, is_locked, partner_names
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -355,14 +355,14 @@ def _exercises(
     return tuple(out)
 
 
-def _metric_values(answers: Sequence[Answer]) -> dict[tuple[str, str], float]:
+def metric_values(answers: Sequence[Answer], checkins: Collection[str]) -> dict[tuple[str, str], float]:
     """(metric, partner) -> this sitting's rating; unrevealed private left out.
 
-    One rating per partner per metric per sitting: when two exercises of one
-    sitting both rated a metric, the first given counts (never an unseen mean).
+    One rating per partner per metric per sitting, by the rule every trend uses
+    (``trends.counting_order``: the check-in's, else the first given).
     """
     out: dict[tuple[str, str], float] = {}
-    for answer in sorted(answers, key=lambda a: a.id):
+    for answer in sorted(answers, key=lambda a: counting_order(a.exercise_id, a.id, checkins)):
         if answer.metric is None or answer.number is None or not _visible(answer):
             continue
         out.setdefault((answer.metric, answer.partner), float(answer.number))
@@ -370,7 +370,8 @@ def _metric_values(answers: Sequence[Answer]) -> dict[tuple[str, str], float]:
 
 
 def _metrics(store: Store, catalog: Catalog, sitting: Sitting, answers: list[Answer], earlier: list[Sitting], names: dict[str, str], answers_of: Any = None) -> tuple[RecapMetric, ...]:
-    now = _metric_values(answers)
+    checkins = checkin_ids(catalog)
+    now = metric_values(answers, checkins)
     if not now:
         return ()
     previous: dict[tuple[str, str], float] = {}
@@ -378,7 +379,7 @@ def _metrics(store: Store, catalog: Catalog, sitting: Sitting, answers: list[Ans
     for older in earlier[:LOOK_BACK]:
         if not wanted:
             break
-        found = _metric_values((answers_of or store.answers_for_sitting)(older.id))
+        found = metric_values((answers_of or store.answers_for_sitting)(older.id), checkins)
         for key in list(wanted):
             if key in found:
                 previous[key] = found[key]
@@ -429,17 +430,21 @@ RATINGS_TITLE = "Ratings"
 
 
 def instrument_totals(answers: Sequence[Answer], exercise_id: str, items: Sequence[str], method: str) -> dict[str, float]:
-    """partner -> the instrument's total in these answers, for partners who gave every item (visible)."""
-    values: dict[tuple[str, str], list[float]] = {}
-    for answer in answers:
+    """partner -> the instrument's total in these answers, for partners who gave every item (visible).
+
+    An exercise feeds a metric from one prompt only (``validate`` refuses two), so
+    each item is one answer; should an older workbook hold two, the first given counts.
+    """
+    values: dict[tuple[str, str], float] = {}
+    for answer in sorted(answers, key=lambda a: a.id):
         if answer.exercise_id != exercise_id or answer.metric not in items or answer.number is None or not _visible(answer):
             continue
-        values.setdefault((answer.partner, answer.metric), []).append(float(answer.number))
+        values.setdefault((answer.partner, answer.metric), float(answer.number))
     out: dict[str, float] = {}
     for partner in PARTNERS:
         got = [values.get((partner, metric)) for metric in items]
-        if all(got):
-            total = sum(sum(v) / len(v) for v in got)  # type: ignore[arg-type]
+        if all(v is not None for v in got):
+            total = sum(got)  # type: ignore[arg-type]
             out[partner] = total / len(items) if method == "mean" else total
     return out
 

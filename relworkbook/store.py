@@ -1777,13 +1777,15 @@ class Store:
         )
         return self._rows(sql, params)
 
-    def score_columns(self) -> tuple[dict[int, str], list[tuple[str, str, str, list[int], list[float]]]]:
+    def score_columns(self) -> tuple[dict[int, str], list[tuple[str, str, str, list[int], list[float], list[int]]]]:
         """Every visible scored answer, as columns: the compact form ``trends.summary`` reads.
 
         Returns ``(started, groups)``: ``started`` maps each sitting id to its
         start (ISO text); ``groups`` holds one ``(metric, partner, exercise_id,
-        sitting_ids, numbers)`` per metric, partner and exercise, the two lists
-        paired item by item. Unrevealed private answers are left out.
+        sitting_ids, numbers, answer_ids)`` per metric, partner and exercise, the
+        lists paired item by item (the answer ids say which of a sitting's ratings
+        was given first: ``trends.counting_order``). Unrevealed private answers
+        are left out.
 
         Ten years are thousands of scored answers; one Python tuple per answer
         was most of the cost of trends. SQLite concatenates each group's ids and
@@ -1792,12 +1794,13 @@ class Store:
         covering index (m004) in group order.
         """
         groups = [
-            (metric, partner, exercise_id, list(map(int, ids.split(","))), list(map(float, numbers.split(","))))
-            for metric, partner, exercise_id, ids, numbers in self._rows(
+            (metric, partner, exercise_id, list(map(int, sids.split(","))), list(map(float, numbers.split(","))),
+             list(map(int, ids.split(","))))
+            for metric, partner, exercise_id, sids, numbers, ids in self._rows(
                 "SELECT a.metric, a.partner, a.exercise_id, group_concat(a.sitting_id),"
                 # Whole numbers (most scores) as integers, any other exactly.
                 " group_concat(CASE WHEN a.number = CAST(a.number AS INTEGER) THEN CAST(a.number AS INTEGER)"
-                " ELSE printf('%!.17g', a.number) END)"
+                " ELSE printf('%!.17g', a.number) END), group_concat(a.id)"
                 " FROM answers a"
                 " WHERE a.metric IS NOT NULL AND a.number IS NOT NULL"
                 # IN over the whole reveals table is one lookup table built once;

@@ -10,9 +10,12 @@ sittings take about 10 ms, well inside the 50 ms budget.
 Conventions used throughout:
 
 - Points are ordered by sitting time (``at``, ISO text, which sorts as time)
-  and then sitting id. When one partner gave the same metric more than once in
-  one sitting (two exercises feeding the same metric), that sitting's value is
-  the mean of those answers: a trend has one value per sitting.
+  and then sitting id. One rating per partner per metric per sitting: when two
+  exercises of one sitting rated the same metric (the check-in and 'Speaker and
+  listener' both ask about communication), the check-in's rating counts; in a
+  sitting with no check-in rating of it, the first rating given counts.
+  ``counting_order`` is that rule, and every trend, total, CSV row, report and
+  recap goes through it (docs/exercises.md, "One rating per sitting").
 - ``change`` is the latest sitting's value minus the value at the previous
   sitting where that partner rated that metric (not necessarily the previous
   sitting of the workbook).
@@ -61,7 +64,7 @@ import textwrap
 from bisect import bisect_left
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import TYPE_CHECKING, Any, Iterable, Sequence
+from typing import TYPE_CHECKING, Any, Collection, Iterable, Sequence
 
 from .model import Exercise, Instrument, MetricPoint, PARTNERS, partner_names
 
@@ -84,17 +87,86 @@ Series = list[tuple[str, float]]
 # Series maths on known data
 
 
-def _per_sitting(points: Iterable[MetricPoint]) -> list[tuple[int, str, float]]:
-    """(sitting_id, at, value) in time order, one per sitting (mean of repeats)."""
-    sums: dict[int, list[Any]] = {}
-    for p in points:
-        slot = sums.get(p.sitting_id)
-        if slot is None:
-            sums[p.sitting_id] = [p.at, float(p.value), 1]
-        else:
-            slot[1] += float(p.value)
-            slot[2] += 1
-    rows = [(sid, at, total / n) for sid, (at, total, n) in sums.items()]
+def counting_order(exercise_id: str, answer_id: int, checkins: Collection[str]) -> tuple[bool, int]:
+    """Which of one sitting's ratings of a metric counts: the one with the lowest key.
+
+    A check-in's rating first (the check-in is the week-on-week measure, and its
+    total is the sum of its own ratings, so the areas and the total agree), then
+    the first given (the lowest answer id). ``checkins`` are the ids of the
+    exercises whose kind is ``checkin`` (``checkin_ids``).
+    """
+    return (exercise_id not in checkins, answer_id)
+
+
+def checkin_ids(catalog: Catalog | None) -> frozenset[str]:
+    """The exercises whose ratings count first (see ``counting_order``)."""
+    if catalog is None:
+        return frozenset()
+    return frozenset(e.id for e in catalog.exercises if e.kind == "checkin")
+
+
+# (exercise_id, sitting ids, numbers, answer ids): one exercise's ratings of one
+# metric by one partner, the lists paired item by item.
+Part = tuple[str, list[int], list[float], list[int]]
+
+
+def one_per_sitting(parts: Sequence[Part], checkins: Collection[str] = ()) -> dict[int, float]:
+    """sitting id -> the rating that counts there (``counting_order``), over ``parts``.
+
+    Mostly one exercise gives the metric at a sitting and the dict is built in C;
+    the loop only visits the other exercises, and settles a sitting they share.
+    """
+    ranked = sorted(parts, key=lambda part: (part[0] not in checkins, -len(part[1]), part[0]))
+    first_ex, first_sids, first_values, first_ids = ranked[0]
+    chosen = dict(zip(first_sids, first_values))
+    if len(chosen) == len(first_sids):
+        if len(ranked) == 1:
+            return chosen
+        rest = ranked[1:]
+    else:  # a sitting twice in one part (hand-made points): settle everything the long way
+        chosen = {}
+        rest = ranked
+    held: dict[int, tuple[bool, int]] = {}  # the counting key of what ``chosen`` holds, from ``rest``
+    first_keys: dict[int, int] | None = None
+    for exercise_id, sids, values, ids in rest:
+        for sid, value, answer_id in zip(sids, values, ids):
+            key = counting_order(exercise_id, answer_id, checkins)
+            if sid in chosen:
+                have = held.get(sid)
+                if have is None:  # held by the first part
+                    if first_keys is None:
+                        first_keys = dict(zip(first_sids, first_ids))
+                    have = counting_order(first_ex, first_keys[sid], checkins)
+                if key >= have:
+                    continue
+            chosen[sid] = value
+            held[sid] = key
+    return chosen
+
+
+def _parts(points: Iterable[MetricPoint]) -> tuple[dict[int, str], list[Part]]:
+    """Points as ``(started, parts)``; a point without an answer id counts in list order."""
+    started: dict[int, str] = {}
+    index: dict[str, Part] = {}
+    for n, p in enumerate(points):
+        started[p.sitting_id] = p.at
+        extra = p.extra or {}
+        exercise_id = extra.get("exercise_id", "")
+        part = index.get(exercise_id)
+        if part is None:
+            part = index[exercise_id] = (exercise_id, [], [], [])
+        part[1].append(p.sitting_id)
+        part[2].append(float(p.value))
+        part[3].append(extra.get("answer_id", n))
+    return started, list(index.values())
+
+
+def _per_sitting(points: Iterable[MetricPoint], checkins: Collection[str] = ()) -> list[tuple[int, str, float]]:
+    """(sitting_id, at, value) in time order, one per sitting (the rating that counts)."""
+    started, parts = _parts(points)
+    if not parts:
+        return []
+    rows = [(sid, started[sid], value) for sid, value in one_per_sitting(parts, checkins).items()]
     rows.sort(key=lambda r: (r[1], r[0]))
     return rows
 
@@ -107,19 +179,20 @@ def _select(points: Iterable[MetricPoint], metric: str, partner: str, since: str
     ]
 
 
-def series(points: Sequence[MetricPoint], metric: str, partner: str, since: str | None = None) -> Series:
+def series(points: Sequence[MetricPoint], metric: str, partner: str, since: str | None = None,
+           checkins: Collection[str] = ()) -> Series:
     """``[(at, value), ...]`` for one metric and partner, oldest first, one per sitting."""
-    return [(at, value) for _, at, value in _per_sitting(_select(points, metric, partner, since))]
+    return [(at, value) for _, at, value in _per_sitting(_select(points, metric, partner, since), checkins)]
 
 
-def latest(points: Sequence[MetricPoint], metric: str, partner: str) -> float | None:
-    rows = series(points, metric, partner)
+def latest(points: Sequence[MetricPoint], metric: str, partner: str, checkins: Collection[str] = ()) -> float | None:
+    rows = series(points, metric, partner, checkins=checkins)
     return rows[-1][1] if rows else None
 
 
-def change(points: Sequence[MetricPoint], metric: str, partner: str) -> float | None:
+def change(points: Sequence[MetricPoint], metric: str, partner: str, checkins: Collection[str] = ()) -> float | None:
     """Latest value minus the one before it for this partner and metric; None if under two."""
-    return series_change(series(points, metric, partner))
+    return series_change(series(points, metric, partner, checkins=checkins))
 
 
 def series_change(rows: Sequence[tuple[Any, float]]) -> float | None:
@@ -128,11 +201,12 @@ def series_change(rows: Sequence[tuple[Any, float]]) -> float | None:
     return rows[-1][1] - rows[-2][1]
 
 
-def gap(points: Sequence[MetricPoint], metric: str, a: str = "a", b: str = "b") -> float | None:
+def gap(points: Sequence[MetricPoint], metric: str, a: str = "a", b: str = "b",
+        checkins: Collection[str] = ()) -> float | None:
     """Partner a minus partner b at the latest sitting where both rated; None if never."""
     return _gap_of(
-        _per_sitting(_select(points, metric, a)),
-        _per_sitting(_select(points, metric, b)),
+        _per_sitting(_select(points, metric, a), checkins),
+        _per_sitting(_select(points, metric, b), checkins),
     )
 
 
@@ -252,29 +326,26 @@ def instrument_series(points: Sequence[MetricPoint], instrument: Instrument, exe
     if not items:
         return []
     wanted = {metric for _, metric in items}
-    # (partner, sitting) -> metric -> [sum, n]
-    cells: dict[tuple[str, int], dict[str, list[float]]] = {}
+    # (partner, sitting) -> metric -> (answer id or list position, value): the first given counts
+    cells: dict[tuple[str, int], dict[str, tuple[int, float]]] = {}
     when: dict[int, str] = {}
-    for p in points:
+    for n, p in enumerate(points):
         if p.metric not in wanted:
             continue
         source = p.extra.get("exercise_id") if p.extra else None
         if source is not None and source != exercise.id:
             continue
         cell = cells.setdefault((p.partner, p.sitting_id), {})
-        acc = cell.get(p.metric)
-        if acc is None:
-            cell[p.metric] = [float(p.value), 1.0]
-        else:
-            acc[0] += float(p.value)
-            acc[1] += 1
+        order = (p.extra or {}).get("answer_id", n)
+        held = cell.get(p.metric)
+        if held is None or order < held[0]:
+            cell[p.metric] = (order, float(p.value))
         when[p.sitting_id] = p.at
     out: list[InstrumentPoint] = []
     for (partner, sid), cell in cells.items():
         if len(cell) < len(wanted):
             continue
-        # Each item once, in case two prompts of the instrument share a metric.
-        values = [cell[metric][0] / cell[metric][1] for _, metric in items]
+        values = [cell[metric][1] for _, metric in items]
         total = sum(values)
         if instrument.method == "mean":
             total = total / len(values)
@@ -394,6 +465,7 @@ class TrendsSummary:
     metrics: tuple[MetricTrend, ...]
     instruments: tuple[InstrumentTrend, ...]
     points: Sequence[MetricPoint] = field(default=(), repr=False)  # within the window (a tuple or ScorePoints)
+    checkins: frozenset[str] = frozenset()  # whose ratings count first (``counting_order``)
 
     @property
     def is_empty(self) -> bool:
@@ -415,9 +487,9 @@ def summary(store: Store, catalog: Catalog | None, window: str = "all", now: dat
     return summarise(points, catalog, window=window, since=since, names=_names(store))
 
 
-# (metric, partner, exercise_id, sitting ids, numbers): one per metric, partner
-# and exercise, the two lists paired item by item (``store.score_columns``).
-ScoreGroup = tuple[str, str, str, list[int], list[float]]
+# (metric, partner, exercise_id, sitting ids, numbers, answer ids): one per
+# metric, partner and exercise, the lists paired item by item (``store.score_columns``).
+ScoreGroup = tuple[str, str, str, list[int], list[float], list[int]]
 
 
 class ScorePoints(Sequence):
@@ -446,12 +518,13 @@ class ScorePoints(Sequence):
         if self._points is None:
             started, since = self.started, self.since
             made = []
-            for metric, partner, exercise_id, sids, values in self.groups:
+            for metric, partner, exercise_id, sids, values, ids in self.groups:
                 rank = _partner_rank(partner)
-                for sid, value in zip(sids, values):
+                for sid, value, answer_id in zip(sids, values, ids):
                     at = started[sid]
                     if since is None or at >= since:
-                        point = MetricPoint(sid, at, partner, metric, value, {"exercise_id": exercise_id})
+                        point = MetricPoint(sid, at, partner, metric, value,
+                                            {"exercise_id": exercise_id, "answer_id": answer_id})
                         made.append(((at, sid, rank, metric, exercise_id), point))
             made.sort(key=lambda pair: pair[0])
             self._points = tuple(point for _, point in made)
@@ -483,77 +556,54 @@ class ScorePoints(Sequence):
 
 
 def _columns(points: Sequence[MetricPoint]) -> tuple[dict[int, str], list[ScoreGroup]]:
-    """Points as ``(started, groups)``, the form ``summarise`` works on."""
+    """Points as ``(started, groups)``, the form ``summarise`` works on.
+
+    A point without an answer id (made by hand) counts in list order.
+    """
     if isinstance(points, ScorePoints) and points.since is None:
         return points.started, list(points.groups)
     started: dict[int, str] = {}
-    index: dict[tuple[str, str, str], tuple[list[int], list[float]]] = {}
-    for p in points:
+    index: dict[tuple[str, str, str], tuple[list[int], list[float], list[int]]] = {}
+    for n, p in enumerate(points):
         started[p.sitting_id] = p.at
-        key = (p.metric, p.partner, (p.extra or {}).get("exercise_id", ""))
+        extra = p.extra or {}
+        key = (p.metric, p.partner, extra.get("exercise_id", ""))
         column = index.get(key)
         if column is None:
-            column = index[key] = ([], [])
+            column = index[key] = ([], [], [])
         column[0].append(p.sitting_id)
         column[1].append(float(p.value))
-    return started, [(m, partner, e, sids, values) for (m, partner, e), (sids, values) in index.items()]
-
-
-def _sitting_means(parts: Sequence[tuple[str, list[int], list[float]]]) -> dict[int, float]:
-    """One value per sitting: the mean of the answers in ``parts`` ((exercise, ids, numbers)) there.
-
-    Mostly one exercise gives one answer per sitting, and the dict is built in C;
-    the loop only visits the smaller exercises and repeats.
-    """
-    parts = sorted(parts, key=lambda part: (-len(part[1]), part[0]))
-    _, sids, values = parts[0]
-    totals = dict(zip(sids, values))
-    if len(totals) == len(sids):
-        if len(parts) == 1:
-            return totals
-        rest = parts[1:]
-    else:  # repeats inside the largest: count everything the long way
-        totals = {}
-        rest = parts
-    counts: dict[int, int] = {}
-    for _, sids, values in rest:
-        for sid, value in zip(sids, values):
-            if sid in totals:
-                totals[sid] += value
-                counts[sid] = counts.get(sid, 1) + 1
-            else:
-                totals[sid] = value
-    for sid, n in counts.items():
-        totals[sid] /= n
-    return totals
+        column[2].append(extra.get("answer_id", n))
+    return started, [(m, partner, e, *column) for (m, partner, e), column in index.items()]
 
 
 def summarise(points: Sequence[MetricPoint], catalog: Catalog | None, window: str = "all", since: str | None = None, names: dict[str, str] | None = None) -> TrendsSummary:
     """``summary`` without the store: latest, change and gap use all points; series use the window.
 
     The points are grouped per metric, partner and exercise (``store.score_columns``
-    hands them over that way); each metric's per-partner series is the mean per
-    sitting over its exercises, and each instrument reads its own exercise's
-    columns. The work is per sitting (hundreds), mostly inside dict and sort.
+    hands them over that way); each metric's per-partner series has the rating
+    that counts at each sitting (``one_per_sitting``), and each instrument reads
+    its own exercise's columns. The work is per sitting (hundreds), mostly inside dict and sort.
     """
     names = dict(names or _names(None))
     pairs = list(catalog.instruments()) if catalog is not None else []
+    checkins = checkin_ids(catalog)
     started, groups = _columns(points)
 
-    # metric -> partner -> [(exercise, ids, numbers)]; and (exercise, metric, partner) -> (ids, numbers).
-    by_metric: dict[str, dict[str, list[tuple[str, list[int], list[float]]]]] = {}
-    by_exercise: dict[tuple[str, str, str], tuple[list[int], list[float]]] = {}
-    for metric, partner, exercise_id, sids, values in groups:
+    # metric -> partner -> [Part]; and (exercise, metric, partner) -> (sitting ids, numbers, answer ids).
+    by_metric: dict[str, dict[str, list[Part]]] = {}
+    by_exercise: dict[tuple[str, str, str], tuple[list[int], list[float], list[int]]] = {}
+    for metric, partner, exercise_id, sids, values, ids in groups:
         if not sids:
             continue
-        by_metric.setdefault(metric, {}).setdefault(partner, []).append((exercise_id, sids, values))
-        by_exercise[(exercise_id, metric, partner)] = (sids, values)
+        by_metric.setdefault(metric, {}).setdefault(partner, []).append((exercise_id, sids, values, ids))
+        by_exercise[(exercise_id, metric, partner)] = (sids, values, ids)
 
-    def in_order(means: dict[int, float]) -> tuple[list[int], list[str], list[float]]:
+    def in_order(counted: dict[int, float]) -> tuple[list[int], list[str], list[float]]:
         """Sitting ids, starts and values in sitting order (start, then id), all in C."""
-        sids = sorted(means)
+        sids = sorted(counted)
         sids.sort(key=started.__getitem__)  # stable: ties keep id order
-        return sids, list(map(started.__getitem__, sids)), list(map(means.__getitem__, sids))
+        return sids, list(map(started.__getitem__, sids)), list(map(counted.__getitem__, sids))
 
     def first_in_window(ats: Sequence[str]) -> int:
         return 0 if since is None else bisect_left(ats, since)
@@ -564,15 +614,15 @@ def summarise(points: Sequence[MetricPoint], catalog: Catalog | None, window: st
     order: list[tuple[str, str, int, int]] = [(m.key, m.title, m.min, m.max) for m in declared]
     # Metrics the workbook holds that the catalogue no longer declares (an older pack).
     for key in sorted(k for k in by_metric if k not in known):
-        values = [v for parts in by_metric[key].values() for _, _, column in parts for v in column]
+        values = [v for parts in by_metric[key].values() for _, _, column, _ in parts for v in column]
         order.append((key, key, int(min(values)), int(max(values))))
 
     metrics: list[MetricTrend] = []
     for key, title, lo, hi in order:
         threshold = thresholds.get(key)
-        means = {partner: _sitting_means(parts) for partner, parts in by_metric.get(key, {}).items()}
+        counted = {partner: one_per_sitting(parts, checkins) for partner, parts in by_metric.get(key, {}).items()}
         partners: list[PartnerTrend] = []
-        ordered = {partner: in_order(means[partner]) for partner in _partner_order(means)}
+        ordered = {partner: in_order(counted[partner]) for partner in _partner_order(counted)}
         for partner, (_, ats, values) in ordered.items():
             delta = values[-1] - values[-2] if len(values) >= 2 else None
             start = first_in_window(ats)
@@ -589,7 +639,7 @@ def summarise(points: Sequence[MetricPoint], catalog: Catalog | None, window: st
             )
         gap_value = None
         if "a" in ordered and "b" in ordered:
-            b_by_sitting = means["b"]
+            b_by_sitting = counted["b"]
             sids_a, _, values_a = ordered["a"]
             for sid, v in zip(reversed(sids_a), reversed(values_a)):
                 if sid in b_by_sitting:
@@ -609,7 +659,7 @@ def summarise(points: Sequence[MetricPoint], catalog: Catalog | None, window: st
                 continue
             # A sitting counts only when every item was answered: a sum with a
             # missing item would look like a drop.
-            per_item = [_sitting_means([(exercise.id, *column)]) for column in columns]
+            per_item = [one_per_sitting([(exercise.id, *column)], checkins) for column in columns]
             shared = set(per_item[0]).intersection(*per_item[1:])
             if not shared:
                 continue
@@ -663,6 +713,7 @@ def summarise(points: Sequence[MetricPoint], catalog: Catalog | None, window: st
         metrics=tuple(metrics),
         instruments=tuple(instruments),
         points=shown,
+        checkins=checkins,
     )
 
 
@@ -814,29 +865,34 @@ def _wrap(text: str, width: int) -> list[str]:
 
 
 def render_csv(data: TrendsSummary | Sequence[MetricPoint], names: dict[str, str] | None = None) -> str:
-    """``date,partner,metric,value``: one row per sitting, partner and metric, oldest first."""
+    """``date,partner,metric,value``: one row per sitting, partner and metric, oldest first.
+
+    Where one sitting rated a metric twice, its row has the rating that counts
+    (``counting_order``: the check-in's, else the first given), as every trend has.
+    """
     if isinstance(data, TrendsSummary):
         points: Sequence[MetricPoint] = data.points
         names = {**data.names, **(names or {})}
+        checkins: Collection[str] = data.checkins
     else:
         points = data
         names = dict(names or {})
+        checkins = ()
+    started, groups = _columns(points)
+    by_line: dict[tuple[str, str], list[Part]] = {}
+    for metric, partner, exercise_id, sids, values, ids in groups:
+        by_line.setdefault((metric, partner), []).append((exercise_id, sids, values, ids))
+    rows = [
+        (started[sid], sid, _partner_rank(partner), metric, partner, value)
+        for (metric, partner), parts in by_line.items()
+        for sid, value in one_per_sitting(parts, checkins).items()
+    ]
+    rows.sort(key=lambda row: row[:4])
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
     writer.writerow(["date", "partner", "metric", "value"])
-    # One row per sitting: repeats of a metric in one sitting are averaged.
-    groups: dict[tuple[int, str, str], list[Any]] = {}
-    for p in points:
-        key = (p.sitting_id, p.partner, p.metric)
-        slot = groups.get(key)
-        if slot is None:
-            groups[key] = [p.at, float(p.value), 1]
-        else:
-            slot[1] += float(p.value)
-            slot[2] += 1
-    rows = sorted(groups.items(), key=lambda kv: (kv[1][0], kv[0][0], _partner_rank(kv[0][1]), kv[0][2]))
-    for (sid, partner, metric), (at, total, n) in rows:
-        writer.writerow([at[:10], names.get(partner, partner), metric, fmt_number(total / n)])
+    for at, _, _, metric, partner, value in rows:
+        writer.writerow([at[:10], names.get(partner, partner), metric, fmt_number(value)])
     return buf.getvalue()
 
 

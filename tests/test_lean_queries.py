@@ -203,11 +203,11 @@ def test_score_columns_hold_the_visible_points_exactly(store):
     started, groups = store.score_columns()
     rows = store.metric_rows()
     from_columns = sorted(
-        (sid, started[sid], partner, metric, value, exercise_id)
-        for metric, partner, exercise_id, sids, values in groups
-        for sid, value in zip(sids, values)
+        (sid, started[sid], partner, metric, value, exercise_id, answer_id)
+        for metric, partner, exercise_id, sids, values, ids in groups
+        for sid, value, answer_id in zip(sids, values, ids)
     )
-    assert from_columns == sorted(row[:6] for row in rows)
+    assert from_columns == sorted((*row[:6], row[7]) for row in rows)
     assert len({group[:3] for group in groups}) == len(groups)  # one group per metric, partner, exercise
 
 
@@ -222,14 +222,14 @@ def test_score_columns_give_every_number_back_and_hide_unrevealed(tmp_path):
         secret = store.save_answer(sittings[0].id, "ci", "hidden", "b", 4, prompt_type="scale",
                                    metric="trust", number=4.0, private=True)
         started, groups = store.score_columns()
-        assert [(m, p, e) for m, p, e, _, _ in groups] == [("closeness", "a", "ci")]
-        _, _, _, sids, values = groups[0]
+        assert [(m, p, e) for m, p, e, _, _, _ in groups] == [("closeness", "a", "ci")]
+        _, _, _, sids, values, _ = groups[0]
         assert dict(zip(sids, values)) == {s.id: n for s, n in zip(sittings, numbers)}
         assert all(type(v) is float for v in values)
         assert started[sittings[3].id] == sittings[3].started
         store.reveal(secret.sitting_id, "ci", "hidden")
         _, groups = store.score_columns()
-        assert ("trust", "b", "ci", [sittings[0].id], [4.0]) in groups
+        assert ("trust", "b", "ci", [sittings[0].id], [4.0], [secret.id]) in groups
 
 
 # ---------------------------------------------------------------- catalogue cache

@@ -44,10 +44,17 @@ def test_series_is_time_ordered_and_filtered(points):
     assert trends.series(points, "closeness", "a") == []
 
 
-def test_repeats_in_one_sitting_are_averaged():
-    pts = [pt(1, "2026-01-01", "a", "trust", 4), pt(1, "2026-01-01", "a", "trust", 7), pt(2, "2026-01-08", "a", "trust", 6)]
-    assert trends.series(pts, "trust", "a") == [("2026-01-01T19:00:00", 5.5), ("2026-01-08T19:00:00", 6)]
-    assert trends.change(pts, "trust", "a") == pytest.approx(0.5)
+def test_a_sitting_counts_one_rating_the_checkins_else_the_first_given():
+    pts = [pt(1, "2026-01-01", "a", "trust", 4, exercise_id="other", answer_id=10),
+           pt(1, "2026-01-01", "a", "trust", 7, exercise_id="checkin", answer_id=11),
+           pt(2, "2026-01-08", "a", "trust", 6, exercise_id="other", answer_id=12)]
+    assert trends.series(pts, "trust", "a") == [("2026-01-01T19:00:00", 4), ("2026-01-08T19:00:00", 6)]
+    assert trends.change(pts, "trust", "a") == 2
+    assert trends.series(pts, "trust", "a", checkins={"checkin"}) == [("2026-01-01T19:00:00", 7), ("2026-01-08T19:00:00", 6)]
+    assert trends.change(pts, "trust", "a", checkins={"checkin"}) == -1
+    # Without answer ids (points made by hand), the first in the list is the first given.
+    bare = [pt(1, "2026-01-01", "a", "trust", 4), pt(1, "2026-01-01", "a", "trust", 7)]
+    assert trends.latest(bare, "trust", "a") == 4 and trends.latest(bare[::-1], "trust", "a") == 7
 
 
 def test_latest_and_change(points):
@@ -158,7 +165,7 @@ def test_csv_one_row_per_sitting_partner_metric(points):
     assert rows[0] == ["date", "partner", "metric", "value"]
     assert rows[1:4] == [
         ["2026-01-01", "Alex", "communication", "3"],
-        ["2026-01-01", "Alex", "trust", "5"],  # 4 and 6 in one sitting
+        ["2026-01-01", "Alex", "trust", "4"],  # 4, then 6 in one sitting: the first given counts
         ["2026-01-01", "Sam", "trust", "6"],
     ]
     assert len(rows) == 1 + 7
@@ -264,24 +271,38 @@ def test_summary_of_an_empty_workbook(tmp_path, catalog):
     store.close()
 
 
-def test_summary_averages_a_metric_given_twice_in_one_sitting(store, catalog):
-    # A second exercise and a second prompt of the same exercise both rate
-    # communication in the latest sitting: that sitting's value is the mean.
-    sid = _week(store, "2026-04-02", {"communication": (8, 5)})
-    store.save_answer(sid, "other-exercise", "again", "a", 4, prompt_type="scale", metric="communication")
-    store.save_answer(sid, "other-exercise", "once-more", "a", 3, prompt_type="scale", metric="communication")
-    store.save_answer(sid, "other-exercise", "old", "b", 2.5, prompt_type="scale", metric="retired-metric", number=2.5)
+def test_summary_counts_one_rating_per_sitting_the_checkins_else_the_first_given(store, catalog):
+    # 2 April: another exercise rates communication first (4), then the check-in
+    # (8 and 5), then a third exercise (3): the check-in's rating counts.
+    sitting = store.start_sitting(["a", "b"], started="2026-04-02T19:00:00")
+    store.save_answer(sitting.id, "other-exercise", "again", "a", 4, prompt_type="scale", metric="communication")
+    for partner, value in (("a", 8), ("b", 5)):
+        store.save_answer(sitting.id, "fx-checkin", "communication", partner, value, prompt_type="scale",
+                          private=True, metric="communication")
+    store.reveal(sitting.id, "fx-checkin", "communication")
+    store.save_answer(sitting.id, "third-exercise", "once-more", "a", 3, prompt_type="scale", metric="communication")
+    store.save_answer(sitting.id, "other-exercise", "old", "b", 2.5, prompt_type="scale", metric="retired-metric", number=2.5)
     summ = trends.summary(store, catalog, now="2026-04-10T12:00:00")
     comm = summ.metrics[0].partner("a")
-    assert comm.latest == 5 and comm.change == -2  # (8 + 4 + 3) / 3, after 7
-    assert [v for _, v in comm.series] == [3, 4, 7, 5]
-    assert summ.metrics[0].gap == 0  # 5 against Sam's 5
+    assert comm.latest == 8 and comm.change == 1  # the check-in's 8, after 7
+    assert [v for _, v in comm.series] == [3, 4, 7, 8]
+    assert summ.metrics[0].gap == 3  # 8 against Sam's 5
+    # 3 April, no check-in: the first rating given counts (9, not 2).
+    later = store.start_sitting(["a"], started="2026-04-03T19:00:00")
+    store.save_answer(later.id, "third-exercise", "once-more", "a", 9, prompt_type="scale", metric="communication")
+    store.save_answer(later.id, "other-exercise", "again", "a", 2, prompt_type="scale", metric="communication")
+    summ = trends.summary(store, catalog, now="2026-04-10T12:00:00")
+    assert [v for _, v in summ.metrics[0].partner("a").series] == [3, 4, 7, 8, 9]
+    rows = list(csv.reader(io.StringIO(trends.render_csv(summ))))
+    assert [r for r in rows if r[1] == "Alex" and r[2] == "communication"][-2:] == [
+        ["2026-04-02", "Alex", "communication", "8"], ["2026-04-03", "Alex", "communication", "9"]]
     # A metric the catalogue no longer declares still shows, under its key.
     retired = summ.metrics[-1]
     assert (retired.key, retired.title, retired.partner("b").latest) == ("retired-metric", "retired-metric", 2.5)
-    # The same answers as plain points give the same summary.
+    # The same answers as plain points give the same summary and the same CSV.
     again = trends.summarise(store.metric_points(), catalog, since=None, names=summ.names)
     assert again.metrics == summ.metrics and again.instruments == summ.instruments
+    assert trends.render_csv(again) == trends.render_csv(summ)
     # The check-in total still needs both of its items in a sitting: 2 April lacks closeness.
     assert [v for _, v in summ.instruments[0].partner("a").series] == [6, 8, 13]
 
@@ -335,6 +356,8 @@ def test_an_instrument_with_sd_and_reliability_is_established(catalog):
 
     class One:
         metrics = ()
+
+        exercises = (exercise,)
 
         def instruments(self):
             return [(exercise, declared)]
