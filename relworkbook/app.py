@@ -41,6 +41,8 @@ if TYPE_CHECKING:  # pragma: no cover
 THEME_SETTING = "theme"
 # Offered on the time-out screen once the break is over (when the program has it).
 DEBRIEF_EXERCISE = "co-after-hard-moment"
+# Shown quietly on the time-out screen: each partner's plan for calming down, once they have one.
+CALMING_PLAN = ("co-calming-down", "plan")
 DEFAULT_TIMEOUT_MINUTES = 20
 _UNREAD = object()
 
@@ -393,6 +395,8 @@ class WorkbookApp(App[None]):
             self.screen.action_back()  # the break ends when the timer does, or when both are ready
             return
         from .rhythm import read_rhythm
+        from .sitting import calming_plans
+        from .store import WorkbookError
 
         self.flush_all()
         try:
@@ -400,13 +404,19 @@ class WorkbookApp(App[None]):
         except Exception:
             minutes = DEFAULT_TIMEOUT_MINUTES
         debrief = self.catalog.exercise(DEBRIEF_EXERCISE) if self.catalog is not None else None
+        try:
+            plans = [(self.partner_name(p), plan) for p, plan in calming_plans(self.store, *CALMING_PLAN)]
+        except WorkbookError:
+            plans = []  # a break always opens: the plans are a help, not a need
 
         def after(result: str | None) -> None:
             if result == "debrief" and debrief is not None:
                 self.open_exercise(debrief)
 
         present = self.attendees or PARTNERS
-        screen = TimeoutScreen(minutes, debrief.title if debrief else None, present=present, couple=self.couple)
+        screen = TimeoutScreen(
+            minutes, debrief.title if debrief else None, present=present, couple=self.couple, plans=plans
+        )
         self.look_away_after_break()
         self.push_screen(screen, callback=after)
 

@@ -15,7 +15,8 @@ agrees on their own; before agreeing, each may keep any of their own answers
 locked must unlock them on their own turn first (``needs_unlock``, for locks).
 
 ``TimeOut`` is a break: it ends when the timer runs out, or sooner only when
-every partner present has agreed.
+every partner present has agreed; ``calming_plans`` are the plans for calming down
+the couple may both read, shown during it.
 
 Private prompts next to each other form a *run* (``progress.private_runs``),
 answered partner by partner: one hand-over to the first partner, who answers
@@ -41,7 +42,7 @@ if TYPE_CHECKING:  # pragma: no cover
 INTRO = "intro"
 REVIEW = "review"
 
-__all__ = ["Run", "Reveal", "TimeOut", "View"]
+__all__ = ["Run", "Reveal", "TimeOut", "View", "calming_plans"]
 
 def join_sitting(store: Store, attendees: Sequence[str]) -> int:
     """Who is here: the open sitting with these attendees (one left open by an earlier run is
@@ -555,6 +556,23 @@ class Reveal:
                     given[partner] = answer.value if answer is not None else None
         self.revealed = True
         return True
+
+
+def calming_plans(store: Store, exercise_id: str, prompt_id: str) -> list[tuple[str, str]]:
+    """``(partner, plan)``: each partner's latest plan for calming down that both may read.
+
+    Read as every shared reading is (``Answer.revealed``): an answer given in front of
+    the other, or a private one revealed and not kept "just for me"; never one still private.
+    """
+    latest: dict[str, str] = {}
+    for answer in store.answers_for_prompt(exercise_id, prompt_id):
+        if answer.partner not in PARTNERS or not answer.revealed:
+            continue
+        value = answer.value
+        what = str(value.get("what") or "").strip() if isinstance(value, dict) else str(value or "").strip()
+        if what:
+            latest[answer.partner] = what  # oldest first: the last one is the latest
+    return [(p, latest[p]) for p in PARTNERS if p in latest]
 
 
 class TimeOut:

@@ -57,7 +57,7 @@ async def test_no_key_or_command_leaves_a_break_early_but_the_ready_ones(tmp_pat
             await pilot.pause()
             assert app.screen is brk, key
         names = {name for name, _, _ in WorkbookCommands(brk)._commands()}
-        assert "Back when the time is up" in names
+        assert "Back when the break is over" in names
         assert not [n for n in names if n.startswith("Start exercise") or "History" in n or "Settings" in n]
         await pilot.press("f3")
         await pilot.pause()
@@ -69,6 +69,9 @@ async def test_no_key_or_command_leaves_a_break_early_but_the_ready_ones(tmp_pat
         await pilot.pause()
         assert app.screen is brk
         await pilot.press("1", "2")
+        await pilot.pause()
+        assert app.screen is brk and brk.timeout.over  # both ready: "After a hard moment" is offered
+        await pilot.press("enter")
         await pilot.pause()
         assert not isinstance(app.screen, TimeoutScreen)
 

@@ -8,9 +8,13 @@ minutes unless changed) is chosen in Settings; ``-``/``+`` change this break by
 five minutes and leave that choice alone, only while it runs: once the timer has
 ended they are gone from the screen and do nothing (the screen waits for Enter).
 
-When the timer ends, and the program has one, the screen offers "After a hard
-moment", a short debrief of what happened: the screen closes with the result
-``"debrief"`` and the app opens that exercise.
+When the break is over (the timer ran out, or everyone present said they were
+ready), and the program has one, the screen offers "After a hard moment", a short
+debrief of what happened: the screen closes with the result ``"debrief"`` and the
+app opens that exercise. Without one, everyone being ready closes the screen at once.
+
+Each partner's plan for calming down (from "Calming down"), where both may read it,
+is shown quietly under the opening lines: the app passes them in (``plans``).
 """
 
 from __future__ import annotations
@@ -18,9 +22,11 @@ from __future__ import annotations
 from time import monotonic
 from typing import Sequence
 
+from rich.text import Text
+
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Center, Horizontal, VerticalScroll
+from textual.containers import Center, Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Button, Digits, Static
 
@@ -63,6 +69,19 @@ class TimeoutScreen(Screen[str | None]):
         color: $text-muted;
         margin: 0 0 1 0;
     }
+    #calm-plans {
+        width: 100%;
+        height: auto;
+        margin: 0 0 1 0;
+    }
+    #calm-plans > Static {
+        width: 100%;
+        text-align: center;
+        color: $text-muted;
+        text-style: italic;
+        text-wrap: nowrap;
+        text-overflow: ellipsis;
+    }
     #countdown {
         width: auto;
         margin: 0 0 1 0;
@@ -74,6 +93,10 @@ class TimeoutScreen(Screen[str | None]):
     }
     #timeout-buttons Button {
         margin: 0 1 0 0;
+    }
+    TimeoutScreen.-narrow #calm-plans > Static {
+        text-wrap: wrap;  /* the screen scrolls here anyway: the whole plan, not its start */
+        text-align: left;
     }
     TimeoutScreen.-narrow #timeout-buttons {
         layout: vertical;
@@ -87,7 +110,7 @@ class TimeoutScreen(Screen[str | None]):
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (60, "-wide")]
 
     BINDINGS = [
-        Binding("escape,enter", "back", "Back when the time is up", id="timeout-back"),
+        Binding("escape,enter", "back", "Back when the break is over", id="timeout-back"),
         Binding("1", "ready('a')", "First partner is ready to go back", show=False, id="timeout-ready-a"),
         Binding("2", "ready('b')", "Second partner is ready to go back", show=False, id="timeout-ready-b"),
         Binding("minus", "shorter", "5 min less", id="timeout-shorter"),
@@ -98,8 +121,10 @@ class TimeoutScreen(Screen[str | None]):
     def __init__(
         self, minutes: int, debrief_title: str | None = None, *,
         present: Sequence[str] = PARTNERS, couple: Couple | None = None,
+        plans: Sequence[tuple[str, str]] = (),
     ) -> None:
         super().__init__()
+        self.plans = tuple(plans)  # (name, plan) each partner's calming plan both may read
         self.timeout = TimeOut(minutes, present, clock=lambda: monotonic())
         self.debrief_title = debrief_title
         self.couple = couple
@@ -125,6 +150,10 @@ class TimeoutScreen(Screen[str | None]):
                 "Everything you wrote is saved.",
                 classes="calm-text",
             )
+            with Vertical(id="calm-plans"):
+                for name, plan in self.plans:
+                    # One line each, as written (no markup read from it); a long one ends in "…".
+                    yield Static(Text(f"{name}'s calming plan: {' '.join(plan.split())}"))
             with Center():
                 yield Digits(format_remaining(self.minutes * 60), id="countdown")
             yield Static("", id="timeout-status", classes="calm-text")
@@ -139,6 +168,7 @@ class TimeoutScreen(Screen[str | None]):
                     yield Button(f"{self.debrief_title} (a)", id="debrief")
 
     def on_mount(self) -> None:
+        self.query_one("#calm-plans").display = bool(self.plans)
         self._ticker = self.set_interval(1, self._tick)
         self._tick()
 
@@ -149,19 +179,19 @@ class TimeoutScreen(Screen[str | None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """"After a hard moment" is offered (key, palette, help) only once the break is over."""
         if action == "debrief":
-            return bool(self.debrief_title) and self.remaining <= 0
-        if action in ("shorter", "longer"):
+            return bool(self.debrief_title) and self.timeout.over
+        if action in ("shorter", "longer", "ready"):
             return not self.timeout.over  # once it is over, + would start a new countdown
         return True
 
     def _tick(self) -> None:
         left = self.remaining
-        if (left <= 0) != self._was_over:
-            self._was_over = left <= 0
+        over = self.timeout.over  # the timer ran out, or everyone present is ready
+        if over != self._was_over:
+            self._was_over = over
             self.refresh_bindings()
-        self.query_one("#countdown", Digits).update(format_remaining(left))
+        self.query_one("#countdown", Digits).update(format_remaining(0 if over else left))
         status = self.query_one("#timeout-status", Static)
-        over = left <= 0
         if self.debrief_title:
             # Once the break is over the debrief takes the place of -5/+5.
             self.query_one("#debrief", Button).display = over
@@ -174,14 +204,17 @@ class TimeoutScreen(Screen[str | None]):
             if key in self.timeout.agreed:
                 button.label = f"{partner_name(self.couple, key)} is ready"
                 button.disabled = True
-        if left <= 0:
-            if self.debrief_title:
-                status.update(
-                    "Time is up. Come back when you both feel ready: press Enter. "
-                    f"Or, once you are both calm, go through “{self.debrief_title}” together: press a."
+        if over:
+            if left > 0:  # ended early: everyone present said they were ready
+                back = "You are both ready. Go back: press Enter." if len(self.timeout.present) > 1 else (
+                    "You are ready. Go back: press Enter."
                 )
             else:
-                status.update("Time is up. Come back when you both feel ready: press Enter.")
+                back = "Time is up. Come back when you both feel ready: press Enter."
+            if self.debrief_title:
+                status.update(f"{back} Or, once you are both calm, go through “{self.debrief_title}” together: press a.")
+            else:
+                status.update(back)
         elif len(self.timeout.present) == 1:
             status.update(f"Back when the timer ends, or sooner when you are ready. ({self.minutes} minutes)")
         else:
@@ -211,14 +244,18 @@ class TimeoutScreen(Screen[str | None]):
         self.notify(f"The break ends when the timer does, or sooner when each of you is ready: press {keys}.")
 
     def action_ready(self, partner: str) -> None:
-        if self.timeout.agree(partner):
+        """Everyone present ready ends the break: with a debrief to offer, the screen shows
+        the same choice as when the timer runs out (Enter back, a the debrief); else it closes."""
+        if self.timeout.over:
+            return
+        if self.timeout.agree(partner) and not self.debrief_title:
             self.dismiss(None)
             return
         self._tick()
 
     def action_debrief(self) -> None:
         """Only once the break is over: the debrief is for after, not instead of, calming down."""
-        if self.debrief_title and self.remaining <= 0:
+        if self.debrief_title and self.timeout.over:
             self.dismiss(DEBRIEF)
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
