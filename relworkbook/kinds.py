@@ -6,7 +6,8 @@ For each type in ``model.PROMPT_TYPES`` there is one ``Kind`` here with:
 ``shared``    whether it is always one answer for the couple (``turns``)
 ``answered``  whether a stored value counts as an answer (an empty draft does not)
 ``text``      the value flattened to plain text, for search and plain display
-``number``    the number a scored prompt feeds its metric (None when it feeds none)
+``number``    the number an answer feeds its prompt's metric (None when it feeds none);
+              ``number_of`` is the one place it is worked out, for the sitting and the store
 ``pieces``    the value as readable recap pieces
 ``example``   a typical answer (for tests and the state machine)
 
@@ -44,13 +45,13 @@ class Kind:
     fields: tuple[str, ...]
     answered: Callable[[Any], bool]
     text: Callable[[Any], str]
-    number: Callable[[Prompt, Any], float | None]
+    number: Callable[[str | None, Any], float | None]  # (the prompt's metric, the value)
     pieces: Callable[[Prompt | None, Any, Names], tuple[Piece, ...]]
     example: Callable[[Prompt], Any]
     shared: bool = False
 
 
-def _no_number(prompt: Prompt, value: Any) -> float | None:
+def _no_number(metric: str | None, value: Any) -> float | None:
     return None
 
 
@@ -73,10 +74,10 @@ def _scale_answered(value: Any) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
-def _scale_number(prompt: Prompt, value: Any) -> float | None:
-    if prompt.metric is None or not _scale_answered(value):
+def _scale_number(metric: str | None, value: Any) -> float | None:
+    if metric is None or not _scale_answered(value):
         return None
-    return value
+    return float(value)
 
 
 def _scale_pieces(prompt: Prompt | None, value: Any, names: Names) -> tuple[Piece, ...]:
@@ -100,10 +101,10 @@ def _checklist_text(value: Any) -> str:
     return "; ".join(str(v) for v in value or [])
 
 
-def _checklist_number(prompt: Prompt, value: Any) -> float | None:
-    if prompt.metric is None or not isinstance(value, list):
+def _checklist_number(metric: str | None, value: Any) -> float | None:
+    if metric is None or not isinstance(value, list):
         return None
-    return len(value)
+    return float(len(value))
 
 
 def _checklist_pieces(prompt: Prompt | None, value: Any, names: Names) -> tuple[Piece, ...]:
@@ -297,11 +298,21 @@ def answer_text(prompt_type: str, value: Any) -> str:
         return str(value)
 
 
-def number_for(prompt: Prompt, value: Any) -> float | None:
-    """The number a scored prompt's answer feeds its metric; worked out here and only here."""
-    if not prompt.is_scored or is_locked(value):
+def number_of(prompt_type: str, metric: str | None, value: Any) -> float | None:
+    """The number an answer feeds its metric; worked out here and only here.
+
+    The sitting asks through ``number_for``; the store, which keeps each answer's
+    type and metric, asks here when it saves, corrects or opens a locked answer.
+    A locked value has no number until it is opened; an unknown type is a KeyError.
+    """
+    if metric is None or is_locked(value):
         return None
-    return KINDS[prompt.type].number(prompt, value)
+    return kind(prompt_type).number(metric, value)
+
+
+def number_for(prompt: Prompt, value: Any) -> float | None:
+    """The number a prompt's answer feeds its metric (``number_of``)."""
+    return number_of(prompt.type, prompt.metric, value)
 
 
 def pieces_for(prompt: Prompt | None, prompt_type: str, value: Any, names: Names) -> tuple[Piece, ...]:

@@ -127,7 +127,7 @@ from .model import (
     Sitting,
     is_locked,
 )
-from .kinds import answer_text, is_answered
+from .kinds import answer_text, is_answered, number_of
 
 EXPORT_FORMAT = "relworkbook-export"
 EXPORT_VERSION = 1
@@ -394,19 +394,6 @@ def _minutes(started: str, ended: str | None) -> int:
     except ValueError:
         return 0
     return max(0, round(delta.total_seconds() / 60))
-
-
-def _derive_number(prompt_type: str, value: Any, metric: str | None, number: float | None):
-    if number is not None or metric is None or value is None:
-        return number
-    if prompt_type == "scale":
-        try:
-            return float(value)
-        except (TypeError, ValueError):
-            return None
-    if prompt_type == "checklist":
-        return float(len(value or []))
-    return None
 
 
 _ANSWER_SELECT = """
@@ -951,7 +938,8 @@ class Store:
             raise ValueError(f"unknown prompt type {prompt_type!r}")
         value = _storable(value)
         text = answer_text(prompt_type, value)
-        number = _derive_number(prompt_type, value, metric, number)
+        if number is None:
+            number = number_of(prompt_type, metric, value)
         now = at or _now()
         with self.transaction():
             hidden = bool(private) and not self._shown(sitting_id, exercise_id, prompt_id, partner)
@@ -1021,7 +1009,8 @@ class Store:
             if row is None:
                 raise WorkbookError(f"There is no answer {answer_id} in this workbook.")
             revision, metric, current, sitting_id, exercise_id, prompt_id, partner, old_number, private = row
-            number = _derive_number(prompt_type, value, metric, number)
+            if number is None:
+                number = number_of(prompt_type, metric, value)
             hidden = bool(private) and not self._shown(sitting_id, exercise_id, prompt_id, partner)
             if hidden and self._sealing_for(partner):
                 value = self._seal_answer(sitting_id, exercise_id, prompt_id, partner, prompt_type, value)
@@ -1394,7 +1383,7 @@ class Store:
         current = json.loads(value)
         if is_locked(current):
             plain = self._unseal(unlocked, current, ad)
-            number = _derive_number(prompt_type, plain, metric, None)
+            number = number_of(prompt_type, metric, plain)
             self._write(
                 "UPDATE answers SET value = ?, text = ?, number = ? WHERE id = ?",
                 (_dumps(plain), answer_text(prompt_type, plain), number, answer_id),
@@ -1408,7 +1397,7 @@ class Store:
                 self._write(
                     "UPDATE answer_revisions SET value = ?, text = ?, number = ? WHERE answer_id = ? AND revision = ?",
                     (_dumps(plain), answer_text(prompt_type, plain),
-                     _derive_number(prompt_type, plain, metric, None), answer_id, revision),
+                     number_of(prompt_type, metric, plain), answer_id, revision),
                 )
 
     def open_value(self, answer: Answer, unlocked: Any) -> Any:

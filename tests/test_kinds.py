@@ -68,3 +68,50 @@ def test_scored_numbers_are_worked_out_from_the_value():
 def test_commitment_pieces_name_the_owner_and_the_day():
     (piece,) = kinds.pieces_for(None, "commitment", {"what": "Walk", "owner": "b", "due": "2026-05-01"}, NAMES)
     assert piece.text == "Walk \u2014 Sam \u2014 by 1 May 2026"
+
+
+# The number a scored answer feeds its metric has one source, kinds.number_for:
+# the store works it out there too when a caller passes none (a correction, a
+# locked answer opened at its reveal).
+ODD_VALUES = {"scale": [4, 2.5, True, "5", None], "checklist": [["one", "two"], [], "one", {"one": 1}, None]}
+
+
+def _stored_number(tmp_path, prompt: Prompt, value, lock: bool) -> float | None:
+    from relworkbook.store import Store
+
+    with Store.open(tmp_path / f"{prompt.type}-{lock}-{len(list(tmp_path.iterdir()))}.db") as store:
+        store.set_couple("Alex", "blue", "Sam", "green")
+        sitting = store.start_sitting(["a", "b"])
+        first = kinds.kind(prompt.type).example(prompt)
+        saved = store.save_answer(sitting.id, "ex", prompt.id, "a", first, prompt_type=prompt.type,
+                                  private=lock, metric=prompt.metric)
+        if lock:
+            store.set_lock("a", "a long enough passphrase")
+            store.save_answer(sitting.id, "ex", prompt.id, "a", value, prompt_type=prompt.type, private=True,
+                              metric=prompt.metric)
+            assert store.get_answer(saved.id).number is None  # sealed: no number in the file
+            store.reveal(sitting.id, "ex", prompt.id, keys={"a": store.unlock("a", "a long enough passphrase")})
+            return store.get_answer(saved.id).number
+        return store.revise_answer(saved.id, value, prompt_type=prompt.type).number
+
+
+@pytest.mark.parametrize("ptype", [t for t in PROMPT_TYPES if _prompt(t).is_scored])
+@pytest.mark.parametrize("lock", [False, True], ids=["corrected", "revealed-locked"])
+def test_the_store_numbers_an_answer_as_kinds_does(tmp_path, ptype, lock):
+    prompt = _prompt(ptype)
+    assert ptype in ODD_VALUES, "a new scored kind: add its odd values here"
+    for value in [kind_example := kinds.kind(ptype).example(prompt), *ODD_VALUES[ptype]]:
+        expected = kinds.number_for(prompt, value)
+        number = _stored_number(tmp_path, prompt, value, lock)
+        assert number == expected and type(number) is type(expected), (ptype, value, number, expected)
+    assert kinds.number_for(prompt, kind_example) is not None
+
+
+def test_the_store_has_no_number_rules_of_its_own():
+    from pathlib import Path
+
+    import relworkbook.store as store_module
+
+    source = Path(store_module.__file__).read_text(encoding="utf-8")
+    found = [rule for rule in ("_derive_number", '== "checklist"', '== "scale"') if rule in source]
+    assert not found, f"store.py works out numbers itself: {found}"
