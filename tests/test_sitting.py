@@ -65,7 +65,10 @@ def _answer_run(run: Run) -> None:
         view = run.show()
 
 
-def test_a_kept_answer_stays_hidden_after_the_reveal_and_the_other_sees_only_how_many(store):
+def test_a_kept_answer_stays_unrevealed_and_unsearchable_while_the_rest_is_revealed(store):
+    """The engine's side of "keep just for me": the kept answer is not revealed, counted,
+    recorded as kept, and not searchable. (With two people, the reveal shows which
+    question has one answer missing; on screen: test_reveal_keep_screen.)"""
     sitting = store.start_sitting(("a", "b"))
     exercise = CATALOG.exercise("fx-hopes")
     run = Run(store, exercise, sitting.id, ("a", "b"))
