@@ -96,10 +96,13 @@ def time_ticks(x0: int, x1: int, plot_w: float) -> list[tuple[int, str]]:
                 break
             if (m - 1) % step == 0:
                 marks.append((day, str(y) if m == 1 else _MONTH_ABBR[m - 1]))
-    # The ends carry a date ("6 Jan 16") about 45 px wide: a mark that close keeps its
-    # line but loses its label.
-    edge = 48 / per_day
-    return [(d.toordinal(), label if x0 + edge <= d.toordinal() <= x1 - edge else "") for d, label in marks]
+    # The ends carry a date ("18 Dec 16", about 55 px at 11 px type): a mark whose label
+    # (centred on it, ~6 px a letter) would touch it keeps its line but loses its label.
+    out = []
+    for d, label in marks:
+        edge = (60 + 3 * len(label)) / per_day
+        out.append((d.toordinal(), label if x0 + edge <= d.toordinal() <= x1 - edge else ""))
+    return out
 
 
 def _thin(points: Sequence[tuple[int, float]], most: int) -> list[tuple[float, float]]:
@@ -144,7 +147,7 @@ def line_chart(
     pad_left = 30 if small else 40
     pad_right = 6 if small else (110 if bands else 12)
     pad_top = 6 if small else 10
-    pad_bottom = 16 if small else 40
+    pad_bottom = 6 if small else 40  # a small chart has no dates under it
     plot_w = max(10, width - pad_left - pad_right)
     plot_h = max(10, height - pad_top - pad_bottom)
     span = (hi - lo) or 1.0

@@ -119,6 +119,7 @@ class LowItem:
     name: str
     area: str
     value: float
+    partner: str = ""  # "a" or "b"
 
 
 @dataclass(frozen=True)
@@ -330,7 +331,7 @@ def build_report(store: Store, catalog: Catalog | None, start: Any = None, end: 
             if not points:
                 continue
             lines.append(_line(p.partner, p.name, points, metric.threshold))
-            low += [LowItem(day, p.name, _short(metric.title), v) for day, v in points
+            low += [LowItem(day, p.name, _short(metric.title), v, p.partner) for day, v in points
                     if trends.is_low(v, metric.min, metric.max)]
         if lines:
             areas.append(
@@ -443,7 +444,19 @@ def band_words(line: Line) -> str:
     return line.last_band
 
 
-LOW_SHOWN = 12
+LOW_SHOWN = 12  # the latest single low ratings listed (all are counted)
+COMMITMENTS_SHOWN = 12  # the latest commitments listed (all are counted in commitments_line)
+
+
+def shown_commitments(report: Report) -> tuple[ReportCommitment, ...]:
+    return report.commitments[-COMMITMENTS_SHOWN:]
+
+
+def commitments_cut(report: Report) -> str:
+    """'the latest 12 of 518' when the list is cut, else ''."""
+    if len(report.commitments) <= COMMITMENTS_SHOWN:
+        return ""
+    return f"the latest {COMMITMENTS_SHOWN} of {len(report.commitments)}"
 
 
 # --------------------------------------------------------------------------
@@ -469,6 +482,7 @@ def render_text(report: Report, width: int = 80) -> str:
     out: list[str] = []
     out += _heading(f"Progress report: {report.couple}", width, "=")
     out += _wrap(f"{report.dates} ({report.weeks} weeks). Made {nice_day(report.made)}.", width, "")
+    out += [""] + _wrap(f"About these numbers: {report.note}", width, "")
     out += [""] + _heading("Who took part", width)
     for line in attendance_lines(report):
         out += _wrap(line, width)
@@ -525,14 +539,14 @@ def render_text(report: Report, width: int = 80) -> str:
             out += _wrap(f"(the latest {LOW_SHOWN} of {len(report.low_items)})", width)
     out += [""] + _heading("Commitments", width)
     out += _wrap(commitments_line(report), width)
-    for c in report.commitments:
+    for c in shown_commitments(report):
         due = f", by {nice_day(c.due)}" if c.due else ""
         out += textwrap.wrap(
             f"{nice_day(c.made)}: {c.what} ({c.owner}{due}) — {c.status}", width=width,
             initial_indent="  - ", subsequent_indent="    ", break_on_hyphens=False,
         )
-    out += [""] + _heading("About these numbers", width)
-    out += _wrap(report.note, width)
+    if commitments_cut(report):
+        out += _wrap(f"({commitments_cut(report)})", width)
     return "\n".join(line.rstrip() for line in out) + "\n"
 
 
@@ -549,6 +563,7 @@ def md(text: str) -> str:
 
 def render_markdown(report: Report) -> str:
     out = [f"# Progress report: {md(report.couple)}", "", f"{md(report.dates)} ({report.weeks} weeks). Made {md(nice_day(report.made))}."]
+    out += ["", f"*About these numbers:* {md(report.note)}"]
     out += ["", "## Who took part", ""] + [md(line) + ("\\" if n == 0 else "") for n, line in enumerate(attendance_lines(report))]
     out += ["", "## Exercises done, by step", ""]
     if not report.steps:
@@ -598,10 +613,11 @@ def render_markdown(report: Report) -> str:
     out += ["", "## Commitments", "", md(commitments_line(report))]
     if report.commitments:
         out.append("")
-        for c in report.commitments:
+        for c in shown_commitments(report):
             due = f", by {nice_day(c.due)}" if c.due else ""
             out.append(f"- {md(nice_day(c.made))}: {md(c.what)} ({md(c.owner)}{md(due)}) — {md(c.status)}")
-    out += ["", "## About these numbers", "", md(report.note)]
+        if commitments_cut(report):
+            out += ["", f"({commitments_cut(report)})"]
     return "\n".join(out) + "\n"
 
 
@@ -632,19 +648,22 @@ table.areas td.chart { width: 32%; padding: .15rem .3rem; }
 table.areas svg { display: block; width: 100%; height: auto; }
 .mark { font-weight: 700; }
 ul { margin: .2rem 0 .4rem; padding-left: 1.2rem; }
-.note { border: 1px solid #777; padding: .45rem .6rem; margin-top: .6rem; }
+.note { border: 1px solid #777; padding: .35rem .6rem; margin: .2rem 0 .4rem; font-size: .92em; }
 section.keep, figure, tr { break-inside: avoid; page-break-inside: avoid; }
-table.commitments td, table.commitments th { vertical-align: top; }
+table.commitments td, table.commitments th, table.low td, table.low th { vertical-align: top; }
+table.low td:not(:first-child), table.low th:not(:first-child) { width: 42%; }
 h2 { break-after: avoid; page-break-after: avoid; }
 /* Paper: margins that suit both A4 (210 x 297 mm) and Letter (216 x 279 mm);
    the size itself follows the printer's paper. The running header names the
    couple and the dates; the footer numbers the pages. */
-@page { size: auto; margin: 18mm 15mm 16mm 15mm;
+@page { size: auto; margin: 16mm 15mm 14mm 15mm;
   @top-left { content: var(--running, ""); }
   @bottom-right { content: "Page " counter(page) " of " counter(pages); font: 8.5pt sans-serif; color: #333; }
 }
 @media print {
-  body { font-size: 9.5pt; }
+  body { font-size: 9.5pt; line-height: 1.35; }
+  th, td { padding: .16rem .45rem; }
+  h2 { margin-top: 1.1rem; }
   main { max-width: none; padding: 0; }
   a { color: inherit; text-decoration: none; }
 }
@@ -685,6 +704,7 @@ def render_html(report: Report) -> str:
         "<header>",
         f"<h1>Progress report: {_h(report.couple)}</h1>",
         f'<p class="dates">{_h(report.dates)} ({report.weeks} weeks). Made {_h(nice_day(report.made))}.</p>',
+        f'<p class="note"><b>About these numbers:</b> {_h(report.note)}</p>',
         "</header>",
         '<section class="keep"><h2>Who took part</h2>',
         *(f"<p>{_h(line)}</p>" for line in attendance_lines(report)),
@@ -706,7 +726,7 @@ def render_html(report: Report) -> str:
         lines = [ChartLine(line.partner, line.name, line.points) for line in chart.lines]
         svg = line_chart(
             lines, chart.lo, chart.hi, title=f"{chart.title} per partner, {report.dates}",
-            first_day=report.start, last_day=report.end, bands=chart.bands, width=640, height=230,
+            first_day=report.start, last_day=report.end, bands=chart.bands, width=640, height=200,
         )
         out.append('<section class="keep">')
         out.append(f"<h2>{_h(total_heading(chart))}</h2>")
@@ -724,7 +744,9 @@ def render_html(report: Report) -> str:
         out.append(f'<p class="muted">{_h(reliable_line(chart))}</p>')
         out.append("</section>")
     if report.areas:
-        out.append('<section class="areas keep">')
+        # Not kept whole (seven rows of charts are most of a page): the table breaks
+        # between rows, never inside one, and its header row comes again on the next page.
+        out.append('<section class="areas">')
         out.append("<h2>Each area, first → last in these dates</h2>")
         out.append(
             '<table class="areas"><thead><tr><th>Area</th>'
@@ -740,7 +762,7 @@ def render_html(report: Report) -> str:
                 svg = line_chart(
                     [ChartLine(line.partner, line.name, line.points)], chart.lo, chart.hi,
                     title=f"{chart.title}, {line.name}", first_day=report.start, last_day=report.end,
-                    width=200, height=56, small=True,
+                    width=200, height=44, small=True,
                 )
                 mark = ' <span class="mark">*</span>' if line.reliable else ""
                 cells.append(f'<td class="chart">{svg}</td><td class="num">{_h(moved(line.first, line.last, line.change))}{mark}</td>')
@@ -755,12 +777,19 @@ def render_html(report: Report) -> str:
     if not report.low_items:
         out.append("<p>None in these dates.</p>")
     else:
-        out.append('<table><thead><tr><th>Date</th><th>Who</th><th>Area</th><th class="num">Rating</th></tr></thead><tbody>')
+        # One row per day, each partner's low ratings side by side: a day with four is one
+        # row, not four (paper), and who was low together shows at a glance.
+        out.append(
+            f'<table class="low"><thead><tr><th>Date</th><th>{_h(report.name_a)}</th><th>{_h(report.name_b)}</th></tr></thead><tbody>'
+        )
+        days: dict[str, dict[str, list[str]]] = {}
         for item in report.low_items[-LOW_SHOWN:]:
-            out.append(
-                f'<tr><td class="nowrap">{_h(nice_day(item.day))}</td><td>{_h(item.name)}</td>'
-                f'<td>{_h(item.area)}</td><td class="num">{number(item.value)}</td></tr>'
+            days.setdefault(item.day, {}).setdefault(item.partner, []).append(
+                f'{_h(item.area)} <span class="nowrap"><b>{number(item.value)}</b></span>'
             )
+        for day, by_partner in days.items():
+            cells = "".join(f"<td>{', '.join(by_partner.get(p, [])) or ''}</td>" for p in PARTNERS)
+            out.append(f'<tr><td class="nowrap">{_h(short_day(day))}</td>{cells}</tr>')
         out.append("</tbody></table>")
         if len(report.low_items) > LOW_SHOWN:
             out.append(f'<p class="muted">The latest {LOW_SHOWN} of {len(report.low_items)}.</p>')
@@ -769,15 +798,16 @@ def render_html(report: Report) -> str:
     out.append(f"<p>{_h(commitments_line(report))}</p>")
     if report.commitments:
         out.append('<table class="commitments"><thead><tr><th>Made</th><th>What</th><th>Who</th><th>Status</th></tr></thead><tbody>')
-        for c in report.commitments:
+        for c in shown_commitments(report):
             due = f' <span class="muted nowrap">(by {_h(short_day(c.due))})</span>' if c.due else ""
             out.append(
                 f'<tr><td class="nowrap">{_h(short_day(c.made))}</td><td>{_h(c.what)}{due}</td>'
                 f'<td class="nowrap">{_h(c.owner)}</td><td class="nowrap">{_h(c.status)}</td></tr>'
             )
         out.append("</tbody></table>")
+        if commitments_cut(report):
+            out.append(f'<p class="muted">{_h(commitments_cut(report).capitalize())}.</p>')
     out.append("</section>")
-    out.append(f'<section class="keep"><h2>About these numbers</h2><p class="note">{_h(report.note)}</p></section>')
     out += ["</main>", "</body>", "</html>"]
     return "\n".join(out) + "\n"
 

@@ -260,7 +260,8 @@ def test_a_long_chart_marks_years_and_a_year_long_one_months():
         return line_chart([ChartLine("a", "Alex", tuple(points))], 7, 70, title="t", first_day=first, last_day=last)
 
     ten = _labels(chart("2016-01-11", "2026-01-05"))
-    assert ten == [str(y) for y in range(2017, 2026)]  # 2026 is too near '5 Jan 26' for a label
+    # 2017 and 2025 sit too near the ends' own dates ('11 Jan 16', '5 Jan 26') for a label.
+    assert ten == [str(y) for y in range(2018, 2025)]
     assert chart("2016-01-11", "2026-01-05").count('stroke-dasharray="2 3"') == 10  # but keeps its line
     year = _labels(chart("2025-01-06", "2026-01-05"))
     assert year[:3] == ["Mar", "Apr", "May"]  # Feb is too near "6 Jan 25" for a label
@@ -272,3 +273,57 @@ def test_a_long_chart_marks_years_and_a_year_long_one_months():
         ticks = [x for x, label in time_ticks(0 + 700000, 700000 + days, 490) if label]
         gaps = [(b - a) * 490 / days for a, b in zip(ticks, ticks[1:])]
         assert all(gap >= 30 for gap in gaps), (days, gaps)
+
+
+def test_a_long_report_lists_the_latest_commitments_and_counts_them_all(tmp_path, catalog):
+    """Ten years of commitments filled ~24 printed pages: like the low ratings, every format
+    lists the latest 12 and says 'the latest 12 of N'; the counts line still counts all."""
+    store = Store.open(tmp_path / "w.db")
+    store.set_couple("Alex", "blue", "Sam", "green")
+    start = date(2026, 1, 5).toordinal()
+    for week in range(20):
+        day = date.fromordinal(start + 7 * week).isoformat()
+        _checkin(store, day, (5, 5), (5, 5), commitment=f"Promise number {week + 1:02d}")
+    built = report.build_report(store, catalog, "2026-01-01", "2026-06-30", today=date(2026, 7, 1))
+    store.close()
+    assert len(built.commitments) == 20  # the Report keeps them all; the renderers cut
+    for fmt in report.FORMATS:
+        out = report.render(built, fmt)
+        flat = " ".join(out.split())
+        assert "20 made: 0 kept, 0 partly kept, 0 not kept, 20 still open." in flat, fmt
+        assert "the latest 12 of 20" in flat.lower(), fmt
+        shown = sorted(set(re.findall(r"Promise number (\d\d)", out)))
+        assert shown == [f"{n:02d}" for n in range(9, 21)], fmt
+    with Store.open(tmp_path / "w.db") as again:
+        few = report.build_report(again, catalog, "2026-01-01", "2026-02-28", today=date(2026, 7, 1))
+    assert len(few.commitments) == 8
+    for fmt in report.FORMATS:
+        assert "latest 12 of" not in report.render(few, fmt).lower(), fmt
+
+
+def test_the_not_clinical_note_is_under_the_dates_and_the_area_table_may_break_between_rows(workbook, catalog):
+    """Printed, the note alone at the end took a page of its own, and the area table kept
+    whole left page 1 half empty: the note sits under the dates in every format, and the
+    area table breaks between its rows (each row, its two small charts, kept whole)."""
+    built = _build(workbook, catalog)
+    for fmt in report.FORMATS:
+        out = " ".join(report.render(built, fmt).split())
+        note = out.index("not a clinical measure")
+        assert note < out.index("Who took part") and out.count("not a clinical measure") == 1, fmt
+        assert "About these numbers" not in out[note:], fmt
+    page = report.render_html(built)
+    assert '<section class="areas">' in page and "areas keep" not in page
+    assert re.search(r"[^{}]*\btr\b[^{}]*\{ break-inside: avoid", page)  # rows never split
+    assert re.search(r"[^{}]*\bfigure\b[^{}]*\{ break-inside: avoid", page)  # nor charts
+
+
+def test_html_low_ratings_are_one_row_per_day_with_each_partner_side_by_side(workbook, catalog):
+    store = workbook
+    _checkin(store, "2026-03-20", (2, 3), (1, 9))
+    page = report.render_html(_build(store, catalog))
+    table = page.split('<table class="low">', 1)[1].split("</table>", 1)[0]
+    assert "<th>Alex</th><th>Sam</th>" in table
+    row = next(r for r in table.split("<tr>") if "20 Mar 2026" in r)
+    assert row.count("<td") == 3
+    assert "Closeness <span class=\"nowrap\"><b>3</b></span>, Communication <span class=\"nowrap\"><b>2</b></span>" in row
+    assert "Communication <span class=\"nowrap\"><b>1</b></span></td>" in row
