@@ -10,6 +10,7 @@ from textual.content import Content
 from textual.widgets import Digits, Input, OptionList, Select, TextArea
 
 from relworkbook.app import WorkbookApp, make_app
+from relworkbook.model import PRIVATE_HIDDEN
 from relworkbook.screens.attendance import AttendanceScreen
 from relworkbook.screens.confirm import ConfirmScreen
 from relworkbook.screens.first_run import FirstRunScreen
@@ -776,7 +777,7 @@ def test_plain_summary_hides_private_answers_until_revealed(tmp_path):
         store.save_answer(sitting.id, "fx-hopes", "ready", "b", "Not yet", prompt_type="choice", private=True)
         text = plain_summary(store, catalog, sitting.id)
         assert "What we hope for" in text and "Alex: long walks" in text
-        assert "Not yet" not in text and "Sam: (private" in text
+        assert "Not yet" not in text and f"Sam: {PRIVATE_HIDDEN}" in text
         store.save_answer(sitting.id, "fx-hopes", "ready", "a", "Ready", prompt_type="choice", private=True)
         store.reveal(sitting.id, "fx-hopes", "ready")
         assert "Sam: Not yet" in plain_summary(store, catalog, sitting.id)
