@@ -908,7 +908,7 @@ p.note { margin: .3rem 0 0; font-size: .9em; color: #333; }
 /* Margins that suit both A4 (210 x 297 mm) and Letter (216 x 279 mm); the
    size follows the printer's paper. A running header names the couple and the
    sitting; the footer numbers the pages. */
-@page { size: auto; margin: 16mm 15mm 14mm 15mm;
+@page { size: auto; margin: 14mm 15mm 13mm 15mm;
   @top-left { content: RUNNING_HEADER; font: 8.5pt sans-serif; color: #333; }
   @bottom-right { content: "Page " counter(page) " of " counter(pages); font: 8.5pt sans-serif; color: #333; }
 }
@@ -923,6 +923,7 @@ p.note { margin: .3rem 0 0; font-size: .9em; color: #333; }
   .answer p { margin: 0 0 .15rem; }
   th, td { padding: .12rem .5rem; }
   ul.commitments { margin: .2rem 0; }
+  section.next p { margin: .2rem 0 0; }
   h1, h2, h3 { break-after: avoid; page-break-after: avoid; }
   .prompt, tr, li, dl.facts { break-inside: avoid; page-break-inside: avoid; }
   .exercise { break-before: auto; }
