@@ -22,6 +22,7 @@ couple wrote that appear are their commitments, which are shared by nature.
 readable as it is, ``render_html`` is one self-contained page with inline SVG
 charts (``charts.py``) and a print stylesheet for A4 and Letter. Files are
 written by ``paths.write_private`` (owner-only, temp file, fsync, rename).
+How to print it on A4 and Letter and look at the pages: DEVELOPERS.md, "The print check".
 
 Nothing here imports Textual; the app imports this module only when a
 report is asked for.
