@@ -14,7 +14,8 @@ down; the random moments come from a seed that a failure prints
 (``CRASH_SEED=...`` replays it).
 
 A second test ends the app with SIGHUP (the terminal closed first) and with
-SIGTERM 0.05 s after the last key: there nothing typed may be lost at all.
+SIGTERM 0.05 s after the last key: there nothing typed may be lost at all; a
+third does the same in a partner's notes for one.
 
 The test waits for text on the screen (the home screen, the palette hit, the
 attendance dialog, the intro, the prompt) rather than sleeping; the only
@@ -181,6 +182,24 @@ class Terminal:
         self.send(PAGE_DOWN)
         self.wait_for(exercise.prompts[0].text[:24])
 
+    def open_notes(self) -> None:
+        """From the home screen to Alex's (empty, unlocked) notes, through the palette."""
+        self.wait_for("Last check-in")
+        self.send(CTRL_P)
+        self.wait_for("Search for commands")
+        self.send(b"Notes for one")
+        self.wait_for("never revealed (locked")  # the hit's description, not the typed words
+        self.send(ENTER)
+        self.wait_for("Whose notes?")
+        self.send(ENTER)  # the first partner's button has the focus
+        head = "Alex's notes, for Alex alone"
+        deadline = time.monotonic() + STEP_TIMEOUT
+        while time.monotonic() < deadline and "Open the notes" not in self.text(self.seen) and head not in self.text(self.seen):
+            self._pump(0.05)
+        if "Open the notes" in self.text(self.seen):  # notes already written: the look-away step first
+            self.send(ENTER)  # "Open the notes" has the focus
+        self.wait_for(head)
+
     def close_master(self) -> None:
         # Once only: closing the same number twice could close another round's
         # terminal, whose pty took that number meanwhile (rounds run side by side).
@@ -199,15 +218,21 @@ class Terminal:
         self.close_master()
 
 
-def one_round(db: Path, home: Path, exercise, marker: str, rng: random.Random) -> tuple[list[tuple[str, float]], float]:
-    """Open the prompt, type ``marker``, then type steadily; SIGKILL at a random moment.
+def one_round(
+    db: Path, home: Path, exercise, marker: str, rng: random.Random, *, notes: bool = False,
+) -> tuple[list[tuple[str, float]], float]:
+    """Open the prompt (or with ``notes`` Alex's notes), type ``marker``, then type
+    steadily; SIGKILL at a random moment.
 
     Returns the letters typed after the marker, each with the time it was sent,
     and the time of the kill.
     """
     term = Terminal(db, home)
     try:
-        term.open_text_prompt(exercise)
+        if notes:
+            term.open_notes()
+        else:
+            term.open_text_prompt(exercise)
         # The text box takes the keyboard one refresh after the prompt is drawn:
         # letters only (a space on a still-focused Next button would press it),
         # seen echoed before the steady typing starts.
@@ -256,15 +281,20 @@ def new_workbook(db: Path) -> None:
     store.close()
 
 
-def run_rounds(tmp: Path, rounds: int, tag: str, exercise) -> list[str]:
+def saved_notes(db: Path) -> str:
+    with Store.open(db) as store:
+        return store.read_notes("a")
+
+
+def run_rounds(tmp: Path, rounds: int, tag: str, exercise, *, notes: bool = False) -> list[str]:
     db = tmp / f"workbook-{tag}.db"
     new_workbook(db)
     rng = random.Random(f"{SEED}-{tag}")
     kept_words: list[str] = []
     for n in range(rounds):
         marker = f"K{tag.upper()}{n}Q"
-        sent, killed = one_round(db, tmp / f"home-{tag}", exercise, marker, rng)
-        text = saved_text(db, exercise.id, exercise.prompts[0].id)
+        sent, killed = one_round(db, tmp / f"home-{tag}", exercise, marker, rng, notes=notes)
+        text = saved_notes(db) if notes else saved_text(db, exercise.id, exercise.prompts[0].id)
         must = sum(1 for _letter, when in sent if when <= killed - PROMISE)
         kept = kept_after(text, marker, sent)
         timing = ", ".join(f"{letter}@{killed - when:.2f}s" for letter, when in sent)
@@ -298,15 +328,19 @@ def test_sigkill_at_random_moments_of_steady_typing_loses_at_most_the_last_secon
             store.close()
 
 
-def signal_round(tmp: Path, exercise, number: int) -> None:
-    """Type steadily, then SIGHUP (terminal closed first) or SIGTERM 0.05 s after the last key."""
-    tag = signal.Signals(number).name.lower()
+def signal_round(tmp: Path, exercise, number: int, *, notes: bool = False) -> None:
+    """Type steadily, then SIGHUP (terminal closed first) or SIGTERM 0.05 s after the last key;
+    in the first prompt of ``exercise``, or with ``notes`` in Alex's notes for one."""
+    tag = signal.Signals(number).name.lower() + ("-notes" if notes else "")
     db = tmp / f"workbook-{tag}.db"
     new_workbook(db)
     term = Terminal(db, tmp / f"home-{tag}")
-    marker = f"S{number}Q"
+    marker = f"{'N' if notes else 'S'}{number}Q"
     try:
-        term.open_text_prompt(exercise)
+        if notes:
+            term.open_notes()
+        else:
+            term.open_text_prompt(exercise)
         term.type_into_text_box(marker)
         sent = term.steady_typing(1.0)
         term.linger(0.05)
@@ -316,7 +350,7 @@ def signal_round(tmp: Path, exercise, number: int) -> None:
         code = term.process.wait(timeout=STEP_TIMEOUT)
     finally:
         term.kill()
-    text = saved_text(db, exercise.id, exercise.prompts[0].id)
+    text = saved_notes(db) if notes else saved_text(db, exercise.id, exercise.prompts[0].id)
     assert kept_after(text, marker, sent) == len(sent), f"{tag}: typed {marker}+{''.join(l for l, _ in sent)}, saved {text!r}"
     assert code == 128 + number, f"{tag}: the app ended with {code}"
 
@@ -327,6 +361,30 @@ def test_sighup_and_sigterm_save_everything_typed(tmp_path):
         jobs = [pool.submit(signal_round, tmp_path, exercise, number) for number in (signal.SIGHUP, signal.SIGTERM)]
         for job in jobs:
             job.result()
+
+
+def test_sighup_and_sigterm_save_notes_typed(tmp_path):
+    """Notes for one are saved as an answer is: a closed terminal or `kill -TERM` 0.05 s
+    after the last key keeps every letter (before, the notes were not among what the
+    app flushes, and their own save ran after the workbook was closed)."""
+    with ThreadPoolExecutor(2) as pool:
+        jobs = [pool.submit(signal_round, tmp_path, None, number, notes=True) for number in (signal.SIGHUP, signal.SIGTERM)]
+        for job in jobs:
+            job.result()
+
+
+NOTES_ROUNDS = 4  # the notes share the typing and the debounce with the answers: a few rounds show it
+
+
+def test_sigkill_during_steady_typing_in_notes_loses_at_most_the_last_second(tmp_path):
+    per_worker = NOTES_ROUNDS // WORKERS
+    with ThreadPoolExecutor(WORKERS) as pool:
+        jobs = [
+            pool.submit(run_rounds, tmp_path, per_worker, f"n{chr(ord('a') + i)}", None, notes=True)
+            for i in range(WORKERS)
+        ]
+        typed = [word for job in jobs for word in job.result()]
+    assert len(typed) == NOTES_ROUNDS
 
 
 HANGUP_ROUNDS = 8

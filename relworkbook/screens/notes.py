@@ -1,12 +1,18 @@
 """Notes for one: each partner's own page, never revealed, never in a recap or report.
 
 ``NotesScreen`` shows one partner's notes in a text box and saves them as they
-are typed (debounced, at least once a second), sealed with the partner's lock
+are typed, with the exercise screen's rule (``debounce.Debounce``: after a short
+pause, and never later than ``SAVE_MOST`` after a change while typing goes on),
+sealed with the partner's lock
 when they have one (then it opens only after their passphrase), plain with a
 line saying so when they have none. ``open_notes(app, store, couple, partner)``
 asks for the passphrase first when one is needed.
 
 While this screen is up a private text is on the screen: no screenshot is taken.
+
+It is a ``HoldsAnswers``: the app's ``flush_all`` writes what it holds before
+quitting (^q), on SIGHUP and SIGTERM, and before anything covers it, while the
+workbook is still open.
 """
 
 from __future__ import annotations
@@ -17,20 +23,18 @@ from typing import TYPE_CHECKING, Any
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Button, Footer, Static, TextArea
 
+from ..debounce import Debounce
 from ..model import Couple, partner_name
 from ..store import WorkbookError
+from . import HoldsAnswers
 from .confirm import DialogScreen
 from .private import ShowsPrivate
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..store import Store
-
-SAVE_DELAY = 0.4
-SAVE_AT_LEAST = 1.0
 
 
 _name = partner_name
@@ -63,7 +67,7 @@ class WhoseNotesScreen(DialogScreen):
         self.dismiss(None)
 
 
-class NotesScreen(ShowsPrivate, Screen[None]):
+class NotesScreen(ShowsPrivate, HoldsAnswers[None]):
     BINDINGS = [Binding("escape", "close", "Close", id="notes.close")]
     DEFAULT_CSS = """
     NotesScreen {
@@ -92,7 +96,8 @@ class NotesScreen(ShowsPrivate, Screen[None]):
         self.partner = partner
         self.unlocked = unlocked
         self._timer: Timer | None = None
-        self._dirty_since: float | None = None
+        self._debounce = Debounce()  # the exercise screen's rule: SAVE_QUIET, SAVE_MOST
+        self._unsaved = False  # typed since the last write that worked
 
     def private_owner(self) -> str | None:
         return self.partner
@@ -116,27 +121,29 @@ class NotesScreen(ShowsPrivate, Screen[None]):
 
     def on_text_area_changed(self, event: TextArea.Changed) -> None:
         event.stop()
-        now = time.monotonic()
-        if self._dirty_since is None:
-            self._dirty_since = now
+        self._unsaved = True
         if self._timer is not None:
             self._timer.stop()
-        # Debounced, but never more than a second behind the typing.
-        wait = min(SAVE_DELAY, max(0.0, self._dirty_since + SAVE_AT_LEAST - now))
-        self._timer = self.set_timer(wait, self.flush_saves)
+            self._timer = None
+        delay = self._debounce.changed(time.monotonic())
+        if delay <= 0:
+            self.flush_saves()  # typing has gone on for the longest wait: write now
+            return
+        self._timer = self.set_timer(delay, self.flush_saves)
 
     def flush_saves(self) -> bool:
         if self._timer is not None:
             self._timer.stop()
             self._timer = None
-        if self._dirty_since is None:
+        self._debounce.reset()  # a write is tried now: the next change starts a new window
+        if not self._unsaved:
             return True
         try:
             self.store.save_notes(self.partner, self.query_one("#notes-text", TextArea).text)
         except WorkbookError as error:
             self.notify(str(error).splitlines()[0], title="Not saved yet", severity="error")
             return False
-        self._dirty_since = None
+        self._unsaved = False
         return True
 
     def action_close(self) -> None:
