@@ -9,6 +9,14 @@ The schema below follows ``Store.export_data``: a new section or field in the
 export needs its line here too (``tests/test_import_check.py`` round-trips a
 demo workbook through both, so a missing line shows at once). Plain Python: no
 SQL, no Textual.
+
+``settings`` holds only the keys the app writes, each checked as the code that
+reads it expects (``SETTINGS``): the resume point (its sittings in this export,
+its attendees partners, its slot a whole number), the weekly rhythm
+(``rhythm.py``), the calendar's id and count (``ics.py``) and the theme. Any of
+them may be null (the app's default). An unknown key is refused, as an unknown
+field is anywhere else: every version's export holds only keys its own code
+writes, and a newer version's export is refused by its ``schema`` number.
 """
 
 from __future__ import annotations
@@ -18,7 +26,9 @@ import math
 from datetime import date, datetime
 from typing import Any, Callable
 
+from . import rhythm
 from .escapes import one_line
+from .migrations import SCHEMA_VERSION
 from .model import COMMITMENT_STATUSES, LOCKED, PARTNERS, PROMPT_TYPES, TOGETHER
 
 EXPORT_FORMAT = "relworkbook-export"
@@ -290,6 +300,85 @@ def _unique(items: list[dict], key: Callable[[dict], Any], where: str, what: str
     return seen
 
 
+# ------------------------------------------------------------------ settings
+
+MAX_SLOT = 100_000  # a resume point's slot: far beyond any exercise's prompts times rounds
+RESUME_FIELDS = ("sitting_id", "exercise_id", "slot", "answer_sitting_id", "attendees")
+CALENDAR_ID_CHARS = frozenset("0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ-_")
+
+
+def _resume(value: Any, where: str, sittings: set) -> None:
+    """``progress.set_resume``'s point: its sittings in this export, its attendees partners."""
+    if not isinstance(value, dict):
+        _fail(where, f"{_show(value)} is not an object")
+    for name in value:
+        if name not in RESUME_FIELDS:
+            _fail(where, f"unknown field {_show(name)}")
+    for name in ("sitting_id", "exercise_id"):
+        if name not in value:
+            _fail(where, f"has no {name!r}", "missing")
+    for name in ("sitting_id", "answer_sitting_id"):
+        found = value.get(name)
+        if found is None and name == "answer_sitting_id":
+            continue
+        _ident(found, f"{where}.{name}")
+        if found not in sittings:
+            _fail(f"{where}.{name}", f"{found} is not a sitting in this export", "dangling")
+    _string(value["exercise_id"], f"{where}.exercise_id", empty=False, limit=200)
+    slot = value.get("slot", 0)
+    if type(slot) is not int or not 0 <= slot <= MAX_SLOT:
+        _fail(f"{where}.slot", f"{_show(slot)} is not a whole number from 0 to {MAX_SLOT:,}")
+    attendees = value.get("attendees")
+    if attendees is not None:
+        _partner_keys(attendees, f"{where}.attendees")
+        if not attendees:
+            _fail(f"{where}.attendees", "names nobody")
+
+
+def _setting_is(test: Callable[[Any], bool], what: str) -> Callable[[Any, str, set], None]:
+    def check(value: Any, where: str, sittings: set) -> None:
+        if not test(value):
+            _fail(where, f"{_show(value)} is not {what}")
+    return check
+
+
+def _calendar_id(value: Any) -> bool:
+    return isinstance(value, str) and 0 < len(value) <= 64 and set(value) <= CALENDAR_ID_CHARS
+
+
+# key: check(value, where, the export's sitting ids); the keys are the ones the app
+# writes (progress.RESUME_KEY, rhythm's keys, ics.ID_SETTING/SEQUENCE_SETTING,
+# app.THEME_SETTING: tests/test_import_check.py holds them to these names).
+SETTINGS: dict[str, Callable[[Any, str, set], None]] = {
+    "resume": _resume,
+    rhythm.CHECKIN_DAY: _setting_is(lambda v: rhythm.parse_day(v) is not None, "a day of the week (0 to 6)"),
+    rhythm.CHECKIN_TIME: _setting_is(lambda v: rhythm.parse_time(v) is not None, "a time of day (HH:MM)"),
+    rhythm.CHECKIN_MINUTES: _setting_is(
+        lambda v: rhythm.parse_minutes(v, most=rhythm.MAX_CHECKIN_MINUTES) is not None,
+        f"a check-in length ({rhythm.MIN_MINUTES} to {rhythm.MAX_CHECKIN_MINUTES} minutes)",
+    ),
+    rhythm.TIMEOUT_MINUTES: _setting_is(
+        lambda v: rhythm.parse_minutes(v, most=rhythm.MAX_TIMEOUT_MINUTES) is not None,
+        f"a time-out length ({rhythm.MIN_MINUTES} to {rhythm.MAX_TIMEOUT_MINUTES} minutes)",
+    ),
+    rhythm.CALENDAR_WORDS: _setting_is(lambda v: isinstance(v, bool), "true or false"),
+    "calendar_id": _setting_is(_calendar_id, "a calendar id (letters, digits, - and _; at most 64)"),
+    "calendar_sequence": _setting_is(
+        lambda v: type(v) is int and 0 <= v <= MAX_ID, "a count of calendars written (a whole number)"
+    ),
+    "theme": _setting_is(lambda v: isinstance(v, str) and 0 < len(v) <= 100, "a theme's name"),
+}
+
+
+def _settings(settings: dict, sittings: set) -> None:
+    for key, value in settings.items():
+        where = f"settings.{one_line(key)}"
+        if key not in SETTINGS:
+            _fail(where, "is not a setting relworkbook knows")
+        if value is not None:  # null: the app's default
+            SETTINGS[key](value, where, sittings)
+
+
 def check_export(data: Any) -> None:
     """Raise ExportError (one line) unless ``data`` is a whole, consistent export."""
     if not isinstance(data, dict) or data.get("format") != EXPORT_FORMAT:
@@ -302,8 +391,15 @@ def check_export(data: Any) -> None:
     for name in data:
         if name not in TOP_FIELDS:
             _fail(_show(name), "is not a part of a relworkbook export")
-    if "schema" in data and (type(data["schema"]) is not int or not 0 <= data["schema"] <= 10_000):
-        _fail("schema", f"{_show(data['schema'])} is not a schema version")
+    if "schema" in data:
+        schema = data["schema"]
+        if type(schema) is not int or schema < 1:
+            _fail("schema", f"{_show(schema)} is not a schema version")
+        if schema > SCHEMA_VERSION:
+            raise ExportError(
+                f"schema: {schema} is newer than this relworkbook's ({SCHEMA_VERSION}); "
+                "update relworkbook to import it"
+            )
     if "note" in data:
         _string(data["note"], "note")
     settings = data.get("settings", {})
@@ -324,6 +420,7 @@ def check_export(data: Any) -> None:
     sittings = _unique(sections["sittings"], lambda s: s["id"], "sittings", "id")
     answers = _unique(sections["answers"], lambda a: a["id"], "answers", "id")
     _unique(sections["commitments"], lambda c: c["id"], "commitments", "id")
+    _settings(settings, sittings)
     _unique([c for c in sections["commitments"] if c.get("answer_id") is not None], lambda c: c["answer_id"],
             "commitments (those with an answer_id)", "answer_id")
     _unique(sections["reveals"], lambda r: (r["sitting_id"], r["exercise_id"], r["prompt_id"]),

@@ -309,26 +309,40 @@ def pending_for(store: Store, catalog: Catalog, partner: str) -> list[tuple[int,
 
 def get_resume(store: Store) -> dict | None:
     """Where the couple left off: {sitting_id, exercise_id, slot, ...}, or None (also when
-    that sitting has ended since)."""
+    that sitting has ended since, and when the point is not one the app could have
+    written: it is dropped, never a broken Home)."""
     value = store.get_setting(RESUME_KEY, None)
     if not isinstance(value, dict):
         return None
     try:
         resume = dict(value)
-        resume["sitting_id"] = int(resume["sitting_id"])
+        resume["sitting_id"] = _whole(resume["sitting_id"])
         resume["exercise_id"] = str(resume["exercise_id"])
-        resume["slot"] = int(resume.get("slot", 0))
-    except (KeyError, TypeError, ValueError):
+        resume["slot"] = _whole(resume.get("slot", 0))
+        answer = resume.get("answer_sitting_id")
+        resume["answer_sitting_id"] = _whole(answer) if answer is not None else resume["sitting_id"]
+        attendees = resume.get("attendees")
+        if attendees is not None:
+            if not isinstance(attendees, (list, tuple)) or not set(attendees) <= set(PARTNERS) \
+                    or len(set(attendees)) != len(attendees):
+                return None
+        resume["attendees"] = tuple(attendees) if attendees else None
+        # Never back into a sitting that has ended: the next one starts by asking who is here.
+        sitting = store.get_sitting(resume["sitting_id"])
+        if sitting is None or sitting.ended:
+            return None
+        if resume["answer_sitting_id"] != resume["sitting_id"] and store.get_sitting(resume["answer_sitting_id"]) is None:
+            return None
+    except (KeyError, TypeError, ValueError, OverflowError):
         return None
-    answer = resume.get("answer_sitting_id")
-    resume["answer_sitting_id"] = int(answer) if answer is not None else resume["sitting_id"]
-    # Never back into a sitting that has ended: the next one starts by asking who is here.
-    sitting = store.get_sitting(resume["sitting_id"])
-    if sitting is None or sitting.ended:
-        return None
-    attendees = resume.get("attendees")
-    resume["attendees"] = tuple(attendees) if attendees else None
     return resume
+
+
+def _whole(value: Any) -> int:
+    """A whole number from 0 up, as the app writes one (a bool or a fraction is not one)."""
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise ValueError(f"{value!r} is not a whole number")
+    return value
 
 
 def set_resume(

@@ -22,10 +22,19 @@ from __future__ import annotations
 
 import re
 from datetime import date, timedelta
-from typing import TYPE_CHECKING, Any, Iterable, NamedTuple, Sequence
+from typing import Any, ContextManager, Iterable, NamedTuple, Protocol, Sequence
 
-if TYPE_CHECKING:  # pragma: no cover
-    from .store import Store
+
+class Store(Protocol):
+    """What the rhythm needs of the store (its settings). A protocol, not an import of
+    ``store``: the import check (``export_check``, which the store calls) reads these
+    keys with the parsers below."""
+
+    def get_setting(self, key: str, default: Any = None) -> Any: ...
+
+    def set_setting(self, key: str, value: Any) -> None: ...
+
+    def transaction(self) -> ContextManager[Any]: ...
 
 # Setting keys (the values are JSON in the settings table).
 CHECKIN_DAY = "checkin_day"  # 0 = Monday ... 6 = Sunday

@@ -34,9 +34,23 @@ def catalog():
 
 @pytest.fixture(scope="module")
 def export(tmp_path_factory, catalog) -> dict:
+    """A demo workbook with every setting the app writes: a resume point in an open
+    sitting (answers going to an earlier one), the rhythm, the calendar's id and count,
+    the theme."""
+    from relworkbook import ics
+    from relworkbook.progress import set_resume
+    from relworkbook.rhythm import Rhythm, save_rhythm
+
     db = tmp_path_factory.mktemp("source") / "demo.db"
     with Store.open(db) as store:
         generate(store, catalog, weeks=3, seed=5, today=SAMPLE_TODAY)
+        first_sitting = store.list_sittings()[-1].id
+        sitting = store.start_sitting(["a", "b"], "2026-01-06T19:00:00")
+        exercise = next(e for e in catalog.exercises if e.kind == "exercise")
+        set_resume(store, sitting.id, exercise.id, 2, answer_sitting_id=first_sitting, attendees=["a", "b"])
+        save_rhythm(store, Rhythm(checkin_day=2, checkin_time="20:30", checkin_minutes=45, timeout_minutes=25))
+        ics.build_calendar(store, today=SAMPLE_TODAY)
+        store.set_setting("theme", "textual-light")
         return store.export_data()
 
 
@@ -82,6 +96,32 @@ TAMPERED = {
     "answers-an-object": (lambda d: d.update(answers={}), "answers"),
     "newline-in-a-value": (lambda d: d["answers"][0].update(partner="a\nb"), "'a\\nb'"),
     "revision-date": (lambda d: d["answers"][0]["revisions"][0].update(created="soon"), "revisions[0].created"),
+    # settings: each key the app writes holds what the code reading it expects
+    "resume-answer-sitting-a-string": (
+        lambda d: d["settings"]["resume"].update(answer_sitting_id="zz"), "settings.resume.answer_sitting_id"),
+    "resume-attendees-a-number": (lambda d: d["settings"]["resume"].update(attendees=5), "settings.resume.attendees"),
+    "resume-attendees-unknown": (
+        lambda d: d["settings"]["resume"].update(attendees=["q", "zz"]), "settings.resume.attendees[0]"),
+    "resume-attendees-none": (lambda d: d["settings"]["resume"].update(attendees=[]), "settings.resume.attendees"),
+    "resume-sitting-not-here": (
+        lambda d: d["settings"]["resume"].update(sitting_id=999_999), "settings.resume.sitting_id"),
+    "resume-slot-a-fraction": (lambda d: d["settings"]["resume"].update(slot=1.5), "settings.resume.slot"),
+    "resume-slot-negative": (lambda d: d["settings"]["resume"].update(slot=-1), "settings.resume.slot"),
+    "resume-no-exercise": (lambda d: d["settings"]["resume"].pop("exercise_id"), "settings.resume"),
+    "resume-unknown-field": (lambda d: d["settings"]["resume"].update(page=3), "unknown field 'page'"),
+    "resume-a-list": (lambda d: d["settings"].update(resume=[1]), "settings.resume"),
+    "checkin-day-8": (lambda d: d["settings"].update(checkin_day=8), "settings.checkin_day"),
+    "checkin-time-25": (lambda d: d["settings"].update(checkin_time="25:00"), "settings.checkin_time"),
+    "checkin-minutes-huge": (lambda d: d["settings"].update(checkin_minutes=10_000), "settings.checkin_minutes"),
+    "timeout-a-string": (lambda d: d["settings"].update(timeout_minutes="long"), "settings.timeout_minutes"),
+    "calendar-words-a-string": (
+        lambda d: d["settings"].update(calendar_commitment_words="yes"), "settings.calendar_commitment_words"),
+    "calendar-id-escapes": (lambda d: d["settings"].update(calendar_id="x\r\nBEGIN:VEVENT"), "settings.calendar_id"),
+    "calendar-sequence-negative": (lambda d: d["settings"].update(calendar_sequence=-3), "settings.calendar_sequence"),
+    "theme-a-number": (lambda d: d["settings"].update(theme=7), "settings.theme"),
+    "unknown-setting": (lambda d: d["settings"].update(colour_scheme="x"), "settings.colour_scheme"),
+    "schema-newer": (lambda d: d.update(schema=999), "newer than this relworkbook"),
+    "schema-zero": (lambda d: d.update(schema=0), "schema"),
 }
 RAW = {
     "nan": ('"number": NaN', "NaN"),
@@ -143,6 +183,7 @@ def test_the_real_export_passes_and_round_trips(tmp_path, export):
 
     assert export_check.EXPORT_FORMAT == store_mod.EXPORT_FORMAT
     assert export_check.EXPORT_VERSION == store_mod.EXPORT_VERSION
+    assert set(export["settings"]) == set(export_check.SETTINGS)  # the fixture holds every setting
     check_export(export)
     result, db = import_file(tmp_path, "good", json.dumps(export))
     assert result.exit_code == 0, result.output
@@ -212,12 +253,78 @@ def test_tampered_exports_are_refused_or_usable(tmp_path_factory, export, catalo
         return
     with Store.open(tmp_path_factory.mktemp("fuzz") / "w.db") as store:
         store.import_data(parsed)
+        usable_settings(store, catalog)
         trends_mod.render_text(trends_mod.summary(store, catalog, window="all"))
         for sitting in store.list_sittings():
             for fmt in ("text", "markdown", "html"):
                 recap_mod.render(recap_mod.build_recap(store, catalog, sitting.id), fmt)
         store.search("the")
         store.list_commitments()
+
+
+def usable_settings(store, catalog) -> None:
+    """What Home, the exercise and the calendar read from the settings works."""
+    from relworkbook import ics
+    from relworkbook.model import PARTNERS
+    from relworkbook.progress import get_resume
+    from relworkbook.rhythm import read_rhythm
+
+    resume = get_resume(store)
+    if resume is not None:
+        assert store.get_sitting(resume["sitting_id"]) is not None
+        assert store.get_sitting(resume["answer_sitting_id"]) is not None
+        assert type(resume["slot"]) is int and resume["slot"] >= 0
+        assert resume["attendees"] is None or set(resume["attendees"]) <= set(PARTNERS)
+    read_rhythm(store)
+    text = ics.build_calendar(store, today=SAMPLE_TODAY).decode()
+    assert "\x1b" not in text
+
+
+def test_the_app_knows_the_setting_keys_the_check_knows():
+    from relworkbook import app, export_check, ics, progress, rhythm
+
+    written = {progress.RESUME_KEY, rhythm.CHECKIN_DAY, rhythm.CHECKIN_TIME, rhythm.CHECKIN_MINUTES,
+               rhythm.TIMEOUT_MINUTES, rhythm.CALENDAR_WORDS, ics.ID_SETTING, ics.SEQUENCE_SETTING,
+               app.THEME_SETTING}
+    assert set(export_check.SETTINGS) == written
+
+
+BAD_RESUMES = {
+    "answer-sitting-a-string": {"sitting_id": 4, "exercise_id": "X", "slot": 0, "answer_sitting_id": "zz"},
+    "attendees-a-number": {"sitting_id": 4, "exercise_id": "X", "slot": 0, "attendees": 5},
+    "attendees-unknown": {"sitting_id": 4, "exercise_id": "X", "slot": 0, "attendees": ["q", "zz"]},
+    "sitting-2-to-the-70": {"sitting_id": 2**70, "exercise_id": "X"},
+    "slot-negative": {"sitting_id": 4, "exercise_id": "X", "slot": -2},
+    "answer-sitting-gone": {"sitting_id": 4, "exercise_id": "X", "answer_sitting_id": 77},
+}
+
+
+@pytest.mark.parametrize("name", BAD_RESUMES)
+async def test_a_resume_point_the_app_could_not_have_written_is_dropped_and_home_draws(tmp_path, export, name):
+    """Written straight into the file (an older import, another tool): get_resume drops it,
+    Home draws its list instead of 'Could not read the workbook'."""
+    from textual.widgets import Static
+
+    from relworkbook.app import make_app
+    from relworkbook.progress import get_resume
+
+    data = copy.deepcopy(export)
+    db = tmp_path / "w.db"
+    with Store.open(db) as store:
+        store.import_data(data)
+        resume = dict(BAD_RESUMES[name])
+        resume["exercise_id"] = data["settings"]["resume"]["exercise_id"]
+        if resume["sitting_id"] == 4:
+            resume["sitting_id"] = data["settings"]["resume"]["sitting_id"]
+        store.set_setting("resume", resume)
+        assert get_resume(store) is None
+    app = make_app(db)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        status = str(app.screen.query_one("#home-status", Static).render())
+        assert "Could not read" not in status, status
+        assert "Continue where you left off" not in "\n".join(
+            s.text for s in app.screen._compositor.render_strips())
 
 
 @pytest.mark.parametrize("change", ["ended-absent", "text-null", "updated-absent", "revisions-absent"])
