@@ -22,7 +22,7 @@ from __future__ import annotations
 import sys
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, Iterable, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Collection, Iterable, Sequence
 
 from textual import on
 from textual.app import App
@@ -813,14 +813,33 @@ class WorkbookApp(App[None]):
         rows: list[tuple[str, str, str]] = []
         rows.extend(("Anywhere", keys, what) for keys, what in _describe(self, app_maps[0], node=self if self.on_break() else None))
         seen = {what for _, _, what in rows}
-        for node, bindings in reversed(chain):
-            if node is self:
-                continue
+        # A key bound nearer the focus is taken there first (the chain runs from the
+        # focused widget out): the same key further out never does its thing, so it
+        # is not listed (the sitting view's answers take the arrows before its scroll).
+        def passed_on(node: Any) -> tuple[str, ...]:
             # A list that cannot scroll sideways passes the arrows on (Home's
             # steps open and close with them): do not list what they do not do.
             sideways = getattr(node, "allow_horizontal_scroll", True)
-            skip = () if sideways else ("scroll_left", "scroll_right", "page_left", "page_right")
-            for keys, what in _describe(self, bindings, skip, node):
+            return () if sideways else ("scroll_left", "scroll_right", "page_left", "page_right")
+
+        from textual.actions import parse
+
+        def takes(node: Any, binding: Any, skip: Sequence[str]) -> bool:
+            if binding.priority or binding.action in skip:
+                return False
+            target, name, parameters = parse(binding.action)
+            return bool(target) or node.check_action(name, parameters) is not False  # an action off passes the key on
+
+        taken: dict[int, set[str]] = {}
+        nearer: set[str] = set()
+        for node, bindings in chain:
+            taken[id(node)] = set(nearer)
+            skip = passed_on(node)
+            nearer.update(key for key, binding in bindings if takes(node, binding, skip))
+        for node, bindings in reversed(chain):
+            if node is self:
+                continue
+            for keys, what in _describe(self, bindings, passed_on(node), node, taken[id(node)]):
                 if what not in seen:
                     seen.add(what)
                     rows.append(("On the screen you came from", keys, what))
@@ -890,14 +909,18 @@ _NAMES = {
 }
 
 
-def _describe(app: App, bindings: Any, skip: Sequence[str] = (), node: Any = None) -> list[tuple[str, str]]:
+def _describe(app: App, bindings: Any, skip: Sequence[str] = (), node: Any = None,
+              taken: Collection[str] = ()) -> list[tuple[str, str]]:
     """Group a BindingsMap by action: [(\"f2 / ^t\", \"Time-out\"), ...]; actions in ``skip`` left out,
-    and those ``node`` hides now (its ``check_action`` says False: a key that would do nothing)."""
+    and those ``node`` hides now (its ``check_action`` says False: a key that would do nothing);
+    keys in ``taken`` (bound nearer the focus) left out unless the binding has priority."""
     from textual.actions import parse
 
     grouped: dict[str, tuple[list[str], str]] = {}
-    for _key, binding in bindings:
+    for key, binding in bindings:
         if binding.system or binding.action in skip:
+            continue
+        if key in taken and not binding.priority:
             continue
         if node is not None:
             target, name, parameters = parse(binding.action)

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from textual.widgets import OptionList
 
 from relworkbook import kinds, progress
@@ -201,8 +203,6 @@ def test_a_solo_sitting_leaves_together_prompts_waiting_and_next_moves_on(tmp_pa
 
 
 async def test_the_chosen_past_answer_is_marked_and_e_names_whose_it_corrects(tmp_path):
-    from textual.widgets import Button
-
     from relworkbook.screens.help import HelpScreen
     from relworkbook.screens.sitting_view import AnswerBlock, SittingViewScreen
 
@@ -220,16 +220,59 @@ async def test_the_chosen_past_answer_is_marked_and_e_names_whose_it_corrects(tm
         first, second = list(app.screen.query(AnswerBlock))[:2]
         assert app.focused is first
         assert "\u25c0 chosen" in str(first.content) and "chosen" not in str(second.content)
-        assert "Correct Alex's (e)" in str(app.screen.query_one("#sv-edit", Button).label)
+        assert "Correct Alex's (e)" in _shown(app)
         await pilot.press("down")
         await pilot.pause()
         assert "\u25c0 chosen" in str(second.content) and "chosen" not in str(first.content)
-        assert "Correct Sam's (e)" in str(app.screen.query_one("#sv-edit", Button).label)
+        assert "Correct Sam's (e)" in _shown(app)
         await pilot.press("f1")
         await pilot.pause()
         assert isinstance(app.screen, HelpScreen)
         rows = app.key_rows(app.screen_stack[-2])
-        assert any("Choose the next answer" in what and "↓" in keys for _, keys, what in rows)
+        assert any("Choose the next answer" in what and "\u2193" in keys for _, keys, what in rows)
+        # Each arrow once: the answer blocks take them before the scrolling body, so
+        # "Scroll Up" / "Scroll Down" on the same keys would be a key that does not do that.
+        for arrow in ("\u2191", "\u2193"):
+            said = [what for _, keys, what in rows if arrow in keys.split(" / ")]
+            assert len(said) == 1, (arrow, said)
+
+
+def _shown(app) -> str:
+    """What the terminal shows now: the screen's rendered lines, as a person reads them."""
+    return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
+
+
+@pytest.mark.parametrize("size", [(100, 30), (80, 24)])
+async def test_the_correct_button_shows_its_whole_label_as_the_choice_moves(tmp_path, size):
+    """Opened from History as a couple would: the button's label is read off the screen, not off the widget.
+
+    Button.label is reactive without layout: a longer label stayed cut to the
+    width of the first one ("Private:") until the terminal was resized.
+    """
+    db = _workbook(tmp_path)
+    with Store.open(db) as store:
+        sitting = store.start_sitting(("a", "b"), started="2026-01-03T19:00:00")
+        for partner, value in (("a", 6), ("b", 7)):
+            store.save_answer(sitting.id, "fx-checkin", "communication", partner, value, prompt_type="scale",
+                              private=True, metric="communication")
+        store.save_answer(sitting.id, "fx-hopes", "hope", "a", "More walks", prompt_type="text")
+        store.end_sitting(sitting.id, ended="2026-01-03T19:30:00")
+    app = make_app(db, [FIXTURES], shipped=False)
+    async with app.run_test(size=size) as pilot:
+        await pilot.pause()
+        await pilot.press("h")
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "Private: not revealed" in _shown(app)
+        for _ in range(2):
+            await pilot.press("down")
+            await pilot.pause()
+        assert "Correct Alex's (e)" in _shown(app)
+        assert "Versions (v)" in _shown(app)
+        await pilot.press("up")
+        await pilot.pause()
+        assert "Private: not revealed" in _shown(app)
 
 
 # ---- 7. Active listening: up to three tries

@@ -287,9 +287,12 @@ class SittingViewScreen(Screen[None]):
         say so and are off, and e and v are not offered (footer, palette)."""
         whose = "the shared" if block.partner == TOGETHER else f"{partner_name(self.couple, block.partner)}'s"
         for button in self.query("#sv-edit").results(Button):
-            button.label = (
-                ("Kept private" if block.kept else "Private: not revealed") if block.hidden else f"Correct {whose} (e)"
-            )
+            label = ("Kept private" if block.kept else "Private: not revealed") if block.hidden else f"Correct {whose} (e)"
+            if str(button.label) != label:
+                button.label = label
+                # Button.label repaints but does not lay out again: its width would stay
+                # that of the first label, cut ("Private:") until the terminal was resized.
+                button.refresh(layout=True)
             button.disabled = block.hidden
         for button in self.query("#sv-versions").results(Button):
             button.disabled = block.hidden
