@@ -147,19 +147,19 @@ def run_app(db: Path, dirs: Sequence[Path], config=None) -> None:
 
 
 def _start_app(db: Path, dirs: Sequence[Path], config) -> None:
-    from .store import DamagedWorkbook, Store, WorkbookError, empty_workbook, find_backups, way_out
+    from .store import DamagedWorkbook, Store, WorkbookError, empty_workbook, find_backups, holds_nothing, way_out
 
     if db.is_dir():
         raise StartError(f"{db} is a folder, not a workbook file. Give a file path with --db.")
     if not db.parent.is_dir():
         raise StartError(f"the folder {db.parent} does not exist. Create it first or pick another --db path.")
-    # A missing or empty (0-byte) file is a first run, unless backups of a
+    # A missing or empty file (0 bytes, or SQLite with no tables) is a first run, unless backups of a
     # workbook by that name sit beside it: then it was lost (deleted or emptied),
     # and the backups are offered, not buried under a new workbook (whose daily
     # backups would push them out of the seven kept within a week).
     try:
         missing = not os.path.lexists(db)
-        empty = not missing and db.is_file() and db.stat().st_size == 0
+        empty = not missing and db.is_file() and holds_nothing(db)
         lost = (missing or empty) and bool(find_backups(db))
     except OSError:
         lost = False

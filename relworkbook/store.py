@@ -305,9 +305,41 @@ def export_problem(error: Exception) -> str:
     return f"This export cannot be imported ({text}); nothing was imported."
 
 
+def holds_nothing(path: Path) -> bool:
+    """An empty file where a workbook was expected: 0 bytes, or an SQLite file with no
+    tables at all and user_version 0 (a bare header, or a table made and dropped).
+
+    Read from the file's first page, without SQLite (which would write a -wal and
+    -shm beside it). A file whose -wal holds something is not empty: its pages are
+    there (a workbook whose app was killed before its first checkpoint).
+    """
+    try:
+        size = path.stat().st_size
+        wal = Path(f"{path}-wal")
+        if wal.exists() and wal.stat().st_size > 0:
+            return False
+        if size == 0:
+            return True
+        with open(path, "rb") as handle:
+            head = handle.read(108)
+    except OSError:
+        return False
+    if len(head) < 108 or not head.startswith(SQLITE_HEADER):
+        return False
+    user_version = int.from_bytes(head[60:64], "big")
+    # Page 1 holds the schema table's b-tree: a leaf (0x0D) with no cells lists nothing.
+    leaf, cells = head[100], int.from_bytes(head[103:105], "big")
+    return user_version == 0 and leaf == 0x0D and cells == 0
+
+
 def empty_workbook(path: Path, hint: str = "") -> str:
-    """The line for an empty (0-byte) file where a workbook was expected."""
-    return f"{path} is empty (0 bytes): it holds no workbook, and it was left as it is{hint}. " + way_out(path)
+    """The line for an empty file (``holds_nothing``) where a workbook was expected."""
+    try:
+        size = path.stat().st_size
+    except OSError:
+        size = 0
+    what = "empty (0 bytes)" if size == 0 else "an empty SQLite file (no tables)"
+    return f"{path} is {what}: it holds no workbook, and it was left as it is{hint}. " + way_out(path)
 
 
 def _damaged(path: Path) -> DamagedWorkbook:
@@ -592,9 +624,9 @@ class Store:
                 raise WorkbookError(f"{path} is not a regular file; choose a workbook file with --db.")
             if not os.access(path, os.R_OK):
                 raise WorkbookError(f"Cannot read {path} (permission denied).")
-            if not create and path.stat().st_size == 0:
-                raise WorkbookError(empty_workbook(path))
             _check_header(path)
+            if not create and holds_nothing(path):
+                raise WorkbookError(empty_workbook(path))
             if not os.access(path, os.W_OK):
                 raise WorkbookError(
                     f"{path} is read-only; relworkbook needs to write to it. "

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import json
 import os
+import sqlite3
+import stat
 import subprocess
 import sys
 from pathlib import Path
@@ -97,6 +99,77 @@ def test_the_app_on_an_emptied_workbook_offers_its_backups(tmp_path):
     assert [p for p, _ in find_backups(db)] == [backup]
     with Store.open(backup) as kept:
         assert kept.get_couple().a.name == "Alex"
+
+
+def sqlite_with_no_tables(path: Path, how: str) -> bytes:
+    """An SQLite file that holds no workbook: a bare header (VACUUM of nothing), or a table
+    made and dropped (two pages, one of them free). user_version 0 either way."""
+    conn = sqlite3.connect(path)
+    if how == "bare header":
+        conn.execute("PRAGMA page_size = 4096")
+        conn.execute("VACUUM")
+    else:
+        conn.execute("CREATE TABLE t (x)")
+        conn.execute("INSERT INTO t VALUES (1)")
+        conn.commit()
+        conn.execute("DROP TABLE t")
+        conn.commit()
+    conn.close()
+    os.chmod(path, 0o644)
+    return path.read_bytes()
+
+
+NO_TABLES = ["bare header", "table made and dropped"]
+
+
+@pytest.mark.parametrize("how", NO_TABLES)
+def test_reading_commands_on_an_sqlite_file_with_no_tables_say_so_and_write_nothing(tmp_path, how):
+    place = tmp_path / "place"
+    place.mkdir()
+    db = place / "workbook.db"
+    before = sqlite_with_no_tables(db, how)
+    assert len(before) >= 4096
+    for name, args in READING.items():
+        args = [a if a != "OUT" else str(tmp_path / "out.json") for a in args]
+        line = one_line(run(*args, "--db", str(db), home=tmp_path / "home"))
+        assert "empty SQLite file" in line and str(db) in line, (name, line)
+        # No schema, no -wal, no backups folder, the same mode.
+        assert everything_in(place) == {"workbook.db": len(before)}, name
+        assert db.read_bytes() == before, name
+        assert stat.S_IMODE(db.stat().st_mode) == 0o644, name
+    assert not (tmp_path / "out.json").exists()
+    assert not (tmp_path / "home").exists()
+
+
+@pytest.mark.parametrize("how", NO_TABLES)
+def test_the_app_on_an_sqlite_file_with_no_tables_offers_the_backups_beside_it(tmp_path, how):
+    db = tmp_path / "workbook.db"
+    with Store.open(db) as store:
+        store.set_couple("Alex", "royalblue", "Sam", "darkorange")
+        backup = store.backup()
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{db}{suffix}").unlink(missing_ok=True)
+    before = sqlite_with_no_tables(db, how)
+    line = one_line(run("--db", str(db), home=tmp_path / "home"))
+    assert "empty SQLite file" in line and "delete the empty file" in line
+    assert line.endswith(f"open it with: relworkbook --db '{backup}'")
+    assert db.read_bytes() == before and not Path(f"{db}-wal").exists()
+
+
+def test_a_workbook_whose_pages_are_still_in_its_wal_is_not_empty(tmp_path):
+    """A main file with no tables yet whose -wal holds the workbook (an app killed before
+    its first checkpoint) is a workbook: SQLite reads its pages from the -wal."""
+    from relworkbook.store import holds_nothing
+
+    db = tmp_path / "workbook.db"
+    sqlite_with_no_tables(db, "bare header")
+    assert holds_nothing(db)
+    Path(f"{db}-wal").write_bytes(b"x" * 32)
+    assert not holds_nothing(db)
+    db.unlink()
+    Path(f"{db}-wal").unlink()
+    db.write_bytes(b"")
+    assert holds_nothing(db)
 
 
 def test_demo_and_import_still_make_a_workbook_in_an_empty_file(tmp_path):
