@@ -43,8 +43,15 @@ def contrast(first: Any, second: Any) -> float:
     return (light + 0.05) / (dark + 0.05)
 
 
+# Tints laid over those grounds where names are drawn: a focused list or table
+# (Textual's ``background-tint: $foreground 5%``) and the sitting view's chosen
+# answer (``$accent 15%``, sitting_view.AnswerBlock).
+GROUND_TINTS = (("foreground", 0.05), ("accent", 0.15))
+
+
 def theme_backgrounds(theme: Any) -> tuple[Any, ...]:
-    """The backgrounds text is drawn on in ``theme``: background, surface and panel.
+    """The backgrounds text is drawn on in ``theme``: background, surface and panel,
+    each also under the tints of ``GROUND_TINTS``.
 
     The ANSI themes use the terminal's own background, which the app cannot
     know: black is assumed for a dark one and white for a light one.
@@ -52,17 +59,35 @@ def theme_backgrounds(theme: Any) -> tuple[Any, ...]:
     from textual.color import Color
 
     variables = theme.to_color_system().generate()
-    found = []
-    for name in ("background", "surface", "panel"):
+
+    def parsed(name: str) -> Any:
         try:
             colour = Color.parse(variables[name])
         except Exception:
-            continue
+            return None
         if colour.a > 0 and colour.ansi is None:  # "ansi_default" is the terminal's own
-            found.append(colour.with_alpha(1.0))
+            return colour.with_alpha(1.0)
+        return None
+
+    found = [colour for colour in map(parsed, ("background", "surface", "panel")) if colour is not None]
     if not found:
         found.append(Color(0, 0, 0) if theme.dark else Color(255, 255, 255))
-    return tuple(found)
+    tinted = []
+    for name, amount in GROUND_TINTS:
+        tint = parsed(name)
+        if tint is not None:
+            tinted.extend(ground.blend(tint, amount) for ground in found)
+    return tuple(found + tinted)
+
+
+def readable_on(colour: Any, ground: Any, minimum: float = MINIMUM_CONTRAST) -> Any:
+    """``colour`` moved toward white or black (whichever stands out more from ``ground``)
+    until it reads on ``ground``: for a name on a highlighted row, whose colour
+    the theme chose, not us."""
+    from textual.color import Color
+
+    white, black = Color(255, 255, 255), Color(0, 0, 0)
+    return readable(colour, (ground,), contrast(white, ground) >= contrast(black, ground), minimum)
 
 
 def readable(colour: Any, backgrounds: Iterable[Any], dark: bool, minimum: float = MINIMUM_CONTRAST) -> Any:
@@ -114,3 +139,15 @@ def partner_colour(name: str) -> str:
     except Exception:
         theme = None
     return for_theme(name, theme)
+
+
+def terminal_coloured(theme: Any) -> bool:
+    """True on a theme drawn in the terminal's own colours (ANSI): their real shades are
+    the terminal's, so a name on one of its coloured grounds (a cursor, a chosen
+    card) takes the terminal's text colour there rather than a partner colour."""
+    from textual.color import Color
+
+    try:
+        return Color.parse(theme.background).ansi is not None
+    except Exception:
+        return False

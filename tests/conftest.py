@@ -100,7 +100,7 @@ _typing_as_a_terminal_delivers_it()
 # The slowest tests mostly wait (the pty rounds wait on a real app's screen and
 # on the steady typist's rhythm): run them first, so that under xdist they
 # overlap with everything else instead of ending the run alone.
-_SLOW_FIRST = ("test_crash_pty.py",)
+_SLOW_FIRST = ("test_crash_pty.py", "test_colours.py")  # the latter: an app run per built-in theme
 
 
 def pytest_collection_modifyitems(session, config, items):

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import re
+import shutil
+from datetime import date
+from pathlib import Path
+
 import pytest
 from textual.app import App, ComposeResult
 from textual.color import Color
 from textual.theme import BUILTIN_THEMES
-from textual.widgets import RadioSet
+from textual.widgets import DataTable, RadioSet
 
 from relworkbook.colour import MINIMUM_CONTRAST, contrast, for_theme, theme_backgrounds
 from relworkbook.demo import PARTNER_NAMES
@@ -121,3 +126,134 @@ async def test_turn_badge_carries_the_name(monkeypatch):
             assert name in lines(app)[0]
             text, ground = badge.styles.color, badge.styles.background
             assert contrast(text, ground) >= MINIMUM_CONTRAST
+
+
+# ------------------------------------------------------------ as drawn on screen
+
+NAMES = re.compile(r"\b(Alex|Sam)\b")
+
+
+@pytest.fixture(scope="module")
+def demo_workbook(tmp_path_factory) -> Path:
+    """Twelve weeks of the demo couple (Alex in dodgerblue, Sam in orange), made once."""
+    from relworkbook.catalog import load_catalog
+    from relworkbook.demo import generate
+    from relworkbook.store import Store
+
+    db = tmp_path_factory.mktemp("demo") / "workbook.db"
+    with Store.open(db) as store:
+        generate(store, load_catalog(), weeks=12, today=date(2025, 6, 1))
+        last = max(store.list_sittings(), key=lambda s: s.started)
+        for owner, what in (("a", "Book the table"), ("b", "Ring my sister")):
+            store.add_commitment(last.id, "ck-weekly", "commit", what, owner, "2025-06-08")
+    return db
+
+
+def drawn_names(app: App) -> list[tuple[int, str, Color | None, Color | None]]:
+    """Every segment on screen that carries a partner's name: (row, text, colour, background) as seen.
+
+    Dim text is shown as the terminal shows it (halfway to its background) and
+    reverse swaps the two, so the pair is what reaches the eye. Colour and
+    background are None where the pair is not the app's to choose: the
+    terminal's own colours (ANSI themes), or the theme's own text colour on its
+    ground, or its cursor's text colour on its cursor (as readable as all of the
+    theme's text there).
+    """
+    found: list[tuple[int, str, Color | None, Color | None]] = []
+    variables = app.theme_variables
+    text = Color.parse(variables["foreground"])
+    # A table's cursor row draws every cell, a name too, in the cursor's own colours.
+    cursor = Color.parse(variables["block-cursor-background"])
+    on_cursor = variables["block-cursor-foreground"]
+    if on_cursor.startswith("auto"):  # Textual's "auto N%": the contrasting text colour, N% strong
+        alpha = float(on_cursor.split()[1].rstrip("%")) / 100 if " " in on_cursor else 1.0
+        cursor_text = (cursor + cursor.get_contrast_text(alpha)).rgb
+    else:
+        cursor_text = (cursor + Color.parse(on_cursor)).rgb
+    for y, strip in enumerate(app.screen._compositor.render_strips()):
+        for segment in strip:
+            style = segment.style
+            if style is None or not NAMES.search(segment.text):
+                continue
+            assert style.color is not None and style.bgcolor is not None, (y, segment)
+            if style.color.is_default or (style.color.is_system_defined and style.bgcolor.is_system_defined):
+                found.append((y, segment.text.strip(), None, None))
+                continue
+            # ANSI colours as Textual shows them (its ANSI palette); the terminal's own
+            # background as colour.theme_backgrounds assumes it.
+            fore = Color.from_rich_color(style.color, app.ansi_theme, ansi=False)
+            back = (
+                Color.from_rich_color(style.bgcolor, app.ansi_theme, False, ansi=False) if not style.bgcolor.is_default
+                else Color(0, 0, 0) if app.current_theme.dark else Color(255, 255, 255)
+            )
+            if style.reverse:
+                fore, back = back, fore
+            if style.dim:
+                fore = back.blend(fore, 0.5)
+            elif fore.rgb == text.rgb or (back.rgb == cursor.rgb and fore.rgb == cursor_text):
+                found.append((y, segment.text.strip(), None, None))
+                continue
+            found.append((y, segment.text.strip(), fore, back))
+    return found
+
+
+@pytest.mark.parametrize("theme_name", sorted(BUILTIN_THEMES))
+async def test_partner_names_read_where_they_are_drawn(theme_name, demo_workbook, tmp_path):
+    """Home, Trends, Search (a row highlighted), the sitting view (an answer chosen) and
+    Commitments, rendered on each built-in theme: every segment with a partner's name
+    has 4.5:1 or better against its own background."""
+    from relworkbook.app import make_app
+    from relworkbook.screens.sitting_view import AnswerBlock, SittingViewScreen
+
+    db = tmp_path / "workbook.db"
+    shutil.copy(demo_workbook, db)
+    app = make_app(db, shipped=True)
+    app.catch_signals = False
+    problems: list[tuple] = []
+    seen: dict[str, set[str]] = {}
+
+    def check(where: str) -> None:
+        names = drawn_names(app)
+        seen[where] = {text for _, text, _, _ in names}
+        for y, text, fore, back in names:
+            if fore is None or back is None:
+                continue
+            ratio = contrast(fore, back)
+            if ratio < MINIMUM_CONTRAST:
+                problems.append((where, y, text, fore.hex, back.hex, round(ratio, 2)))
+
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        app.theme = theme_name
+        await pilot.pause()
+        check("home")
+        app.action_trends()
+        await pilot.pause()
+        check("trends")
+        app.pop_screen()
+        app.action_search()
+        await pilot.pause()
+        await pilot.press(*"thank", "enter")  # into the results, the first highlighted
+        await pilot.pause()
+        check("search")
+        app.pop_screen()
+        app.action_commitments()
+        await pilot.pause()
+        table = app.screen.query_one(DataTable)
+        table.move_cursor(row=next(
+            row for row in range(table.row_count) if "Alex" in str(table.get_row_at(row))
+        ))  # the cursor on a row with a name
+        await pilot.pause()
+        check("commitments")
+        app.pop_screen()
+        sitting = max(app.store.list_sittings(), key=lambda s: s.started)
+        app.push_screen(SittingViewScreen(app.store, app.catalog, app.couple, sitting.id))
+        await pilot.pause()
+        block = next(b for b in app.screen.query(AnswerBlock) if b.partner == "a" and not b.hidden)
+        block.focus()
+        await pilot.pause()
+        check("sitting view")
+    # Each screen showed both names (the test looked where they are).
+    for where in ("home", "trends", "search", "commitments", "sitting view"):
+        assert {"Alex", "Sam"} <= {n for text in seen[where] for n in NAMES.findall(text)}, (where, seen[where])
+    assert not problems, problems

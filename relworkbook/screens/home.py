@@ -410,7 +410,9 @@ class HomeScreen(Screen[None]):
         for commitment in commitments[:MAX_COMMITMENTS]:
             owner = "both of you" if commitment.owner == "both" else self._app.partner_name(commitment.owner)
             text.append(f"• {commitment.what}", style="")
-            text.append(f" ({owner}", style="dim")
+            # The name itself is not dimmed: a muted name would read below 4.5:1 on most themes.
+            text.append(" (", style="dim")
+            text.append(owner)
             if commitment.due:
                 text.append(f", {due_phrase(commitment.due, today)}", style="dim")
             text.append(")\n", style="dim")

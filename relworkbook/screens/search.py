@@ -10,17 +10,20 @@ Unrevealed private answers never appear (the store leaves them out).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Callable
 
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.color import Color
+from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
+from ..colour import readable_on
 from ..model import Couple, SearchHit
-from .lookback import exercise_title, go_back, name_text, short_when
+from .lookback import exercise_title, go_back, name_text, partner_colour, short_when
 from .sitting_view import SittingViewScreen
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -45,6 +48,45 @@ def snippet_text(snippet: str) -> Text:
         out.append(rest[start + 2 : end], style=HIGHLIGHT)
         rest = rest[end + 2 :]
     return out
+
+
+class Result(Option):
+    """A search result; on the highlighted row its partner's name is drawn by ``lit``.
+
+    A partner's colour is made to read on the theme's grounds, not on the
+    cursor's: there it could be 1.1:1 (and the cursor's own text colour is
+    below 4.5:1 on some themes too).
+    """
+
+    def __init__(self, prompt: Text, lit: Callable[[Color | None, Color | None], Text], id: str) -> None:
+        super().__init__(prompt, id=id)
+        self.lit = lit
+
+
+class ResultList(OptionList):
+    """The results list: the highlighted row is drawn with its name readable on the cursor."""
+
+    def _get_option_render(self, option: Option, style: Any) -> list:
+        highlighted = self.highlighted
+        if (
+            not isinstance(option, Result) or highlighted is None
+            or self.get_option_at_index(highlighted) is not option or style.background is None
+        ):
+            return super()._get_option_render(option, style)
+        # Textual renders an option from its cached visual; for this one render (and
+        # its cache entry, keyed by the highlighted style) it is the lit one.
+        if style.background.ansi is not None:
+            lit = option.lit(None, None)  # the terminal's own cursor: its own text colour
+        else:
+            ground = self.background_colors[1] + style.background
+            fore = ground + style.foreground if style.foreground is not None else ground.get_contrast_text()
+            lit = option.lit(ground, fore)
+        plain = option._visual
+        option._visual = Content.from_rich_text(lit)
+        try:
+            return super()._get_option_render(option, style)
+        finally:
+            option._visual = plain
 
 
 class SearchScreen(Screen[None]):
@@ -75,12 +117,13 @@ class SearchScreen(Screen[None]):
         self.query_text = query
         self.hits: list[SearchHit] = []
         self.total = 0  # every match, of which ``hits`` are the ones loaded so far
+        self._titles: dict[str, str] = {}
 
     def compose(self) -> ComposeResult:
         yield Header()
         yield Input(self.query_text, placeholder="Search everything you have written", id="search-input")
         yield Static("Type a word or two; Enter moves to the results.", id="search-status")
-        yield OptionList(id="search-results")
+        yield ResultList(id="search-results")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -142,16 +185,7 @@ class SearchScreen(Screen[None]):
         query = self.query_text
         results = self.query_one("#search-results", OptionList)
         results.clear_options()
-        titles: dict[str, str] = {}
-        options = []
-        for index, hit in enumerate(self.hits):
-            if hit.exercise_id not in titles:
-                titles[hit.exercise_id] = exercise_title(self.catalog, hit.exercise_id)
-            line = Text(f"{short_when(hit.sitting_started)[:10]}  {titles[hit.exercise_id]} \u00b7 ", style="dim")
-            line.append_text(name_text(self.couple, hit.partner))
-            line.append("\n  ")
-            line.append_text(snippet_text(hit.snippet))
-            options.append(Option(line, id=f"hit-{index}"))
+        options = [Result(self._line(hit), self._line(hit, lit=True), id=f"hit-{index}") for index, hit in enumerate(self.hits)]
         shown = len(self.hits)
         total = max(self.total, shown)
         if shown < total:
@@ -169,6 +203,37 @@ class SearchScreen(Screen[None]):
         else:
             status = f"{total} result{'s' if total != 1 else ''}, newest first. Enter opens one."
         self.query_one("#search-status", Static).update(status)
+
+    def _line(self, hit: SearchHit, *, lit: bool = False) -> Text | Callable[[Color | None, Color | None], Text]:
+        """A result: when and where (dim), whose (not dim: a dimmed name reads below 4.5:1), the words.
+
+        ``lit``: the same, made for the highlighted row's colours (see ``Result``).
+        """
+        if hit.exercise_id not in self._titles:
+            self._titles[hit.exercise_id] = exercise_title(self.catalog, hit.exercise_id)
+        head = f"{short_when(hit.sitting_started)[:10]}  {self._titles[hit.exercise_id]} \u00b7 "
+        name = name_text(self.couple, hit.partner)
+
+        def line(name: Text) -> Text:
+            text = Text()
+            text.append(head, style="dim")
+            text.append_text(name)
+            text.append("\n  ")
+            text.append_text(snippet_text(hit.snippet))
+            return text
+
+        if not lit:
+            return line(name)
+        chosen = partner_colour(self.couple, hit.partner)
+
+        def on_cursor(ground: Color | None, fore: Color | None) -> Text:
+            # The partner's colour (or the cursor's own) moved until it reads on the cursor.
+            if ground is None or fore is None:
+                return line(Text(name.plain, style="bold"))
+            colour = readable_on(Color.parse(chosen) if chosen else fore, ground)
+            return line(Text(name.plain, style=f"bold {colour.hex}"))
+
+        return on_cursor
 
     def on_input_changed(self, event: Input.Changed) -> None:
         event.stop()

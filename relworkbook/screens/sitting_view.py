@@ -25,6 +25,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Header, Static
 
+from ..colour import terminal_coloured
 from ..model import PRIVATE_HIDDEN, TOGETHER, Answer, Couple, Prompt
 from ..recap import KEPT_PRIVATE
 from ..widgets import format_answer, widget_for
@@ -108,6 +109,9 @@ class AnswerBlock(Static, can_focus=True):
 
     def _render_answer(self, answer: Answer | None) -> Text:
         body = name_text(self.couple, self.partner)
+        if self._chosen and terminal_coloured(self.app.current_theme):
+            # The chosen card is the terminal's own accent colour there: its text colour, not ours.
+            body = Text(body.plain, style="bold")
         if self._chosen:
             # Plainly marked, not only by a background: this is the answer e and v act on.
             body.append("   \u25c0 chosen", style="bold reverse")
@@ -146,7 +150,8 @@ class SittingViewScreen(Screen[None]):
         height: auto;
         padding: 0 1;
         text-style: bold;
-        color: $primary;
+        /* Not $primary: the names in it would read below 4.5:1 on several themes. */
+        color: $foreground;
     }
     SittingViewScreen #sv-body {
         height: 1fr;

@@ -21,6 +21,7 @@ from rich.text import Text
 from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.color import Color
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Header, OptionList, Static, Tab, Tabs
@@ -430,8 +431,14 @@ class TrendsScreen(Screen[None]):
             plt.xticks(ticks, labels)
             # Each line's name at its end (right-aligned there, so it stays inside the chart).
             rows = max(1, (plot.size.height or 24) - 4)  # less the title, frame and dates
+            # On the plot's own ground (textual-plotext's canvas is the theme's surface):
+            # plotext would box the text in its default near-white, unreadable on a dark theme.
+            ground = Color.parse(self.app.theme_variables.get("surface", "black")).rgb
             for x, y, name, colour in spread_ends(ends, lo, hi, rows):
-                plt.text(name, x, y, color=colour, alignment="right" if last > first else "center")
+                plt.text(
+                    name, x, y, color=colour, background=ground,
+                    alignment="right" if last > first else "center",
+                )
         else:
             plt.title(f"No ratings in {when}")
         plot.refresh()
