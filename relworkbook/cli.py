@@ -330,7 +330,17 @@ def history(ctx: click.Context, db: str | None, search: str | None, limit: int, 
             return exercise.title if exercise else exercise_id
 
         if search is not None:
-            total = store.search_count(search)
+            from .store import SEARCH_INDEX_MISSING, SearchIndexMissing
+
+            try:
+                total = store.search_count(search)
+            except SearchIndexMissing:  # lost since the open (which mends a missing one)
+                store.rebuild_search_index()
+                store.search_index_rebuilt = True
+                total = store.search_count(search)
+            if store.search_index_rebuilt:
+                # Never a silent "No matches": say the index was made again, as the app does.
+                click.echo(SEARCH_INDEX_MISSING, err=True)
             hits = store.search(search, limit=limit or max(total, 1), offset=offset)
             if as_json:
                 click.echo(json.dumps({

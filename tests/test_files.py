@@ -252,3 +252,94 @@ def test_a_backup_on_a_real_full_disk_is_one_line_and_leaves_no_half_backup(tiny
     folder = first.parent
     assert sorted(p.name for p in folder.iterdir()) == [first.name]  # no half backup, no temp file
     assert first.read_bytes() == before
+
+
+# ------------------------------------------------------------------ recap, report, calendar
+
+WRITERS = {
+    "recap": ["recap", "--format", "html"],
+    "report": ["report"],
+    "calendar": ["calendar"],
+}
+
+
+@pytest.fixture(scope="module")
+def demo_workbook(tmp_path_factory) -> Path:
+    from relworkbook.catalog import load_catalog
+    from relworkbook.demo import SAMPLE_TODAY, generate
+
+    db = tmp_path_factory.mktemp("demo") / "wb.db"
+    with Store.open(db) as store:
+        generate(store, load_catalog(), weeks=2, seed=3, today=SAMPLE_TODAY)
+    return db
+
+
+@pytest.mark.parametrize("command", WRITERS)
+def test_recap_report_and_calendar_on_a_full_disk_keep_the_previous_file(tmp_path, monkeypatch, demo_workbook, command):
+    """In-process: the disk fills 100 bytes into the second write; the first file stays byte for byte,
+    the message is one line, and no temporary file is left."""
+    from click.testing import CliRunner
+
+    from relworkbook.cli import cli
+
+    monkeypatch.setenv("RELWORKBOOK_HOME", str(tmp_path / "home"))
+    out = tmp_path / "out" / f"{command}.file"
+    out.parent.mkdir()
+    args = [*WRITERS[command], "--db", str(demo_workbook), "--output", str(out)]
+    first = CliRunner().invoke(cli, args)
+    assert first.exit_code == 0, first.output
+    before = out.read_bytes()
+    assert len(before) > 200
+    real_write = os.write
+
+    def full(fd, data):
+        real_write(fd, bytes(data[:100]))
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(os, "write", full)
+    second = CliRunner().invoke(cli, args)
+    monkeypatch.undo()
+    assert second.exit_code == 1, second.output
+    lines = [line for line in second.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1 and "No space left" in lines[0], second.stderr
+    assert "Traceback" not in second.output
+    assert out.read_bytes() == before
+    assert leftovers(out.parent) == []
+
+
+def fill(disk: Path) -> None:
+    """Fill a small tmpfs to its last block."""
+    fd = os.open(disk / "filler", os.O_WRONLY | os.O_CREAT, 0o600)
+    try:
+        while True:
+            try:
+                os.write(fd, b"\0" * 4096)
+            except OSError as error:
+                assert error.errno == errno.ENOSPC
+                break
+        while True:
+            try:
+                os.write(fd, b"\0")
+            except OSError as error:
+                assert error.errno == errno.ENOSPC
+                break
+    finally:
+        os.close(fd)
+
+
+@pytest.mark.parametrize("command", WRITERS)
+def test_recap_report_and_calendar_on_a_real_full_disk_keep_the_previous_file(tmp_path, tiny_disk, demo_workbook, command):
+    out = tiny_disk / f"{command}.file"
+    home = tmp_path / "home"
+    args = [*WRITERS[command], "--db", str(demo_workbook), "--output", str(out)]
+    first = run(*args, home=home)
+    assert first.returncode == 0, first.stderr
+    before = out.read_bytes()
+    fill(tiny_disk)
+    second = run(*args, home=home)
+    assert second.returncode == 1, second
+    lines = [line for line in second.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1 and "Traceback" not in second.stderr, second.stderr
+    assert "full" in lines[0] or "No space left" in lines[0], lines[0]
+    assert out.read_bytes() == before
+    assert leftovers(tiny_disk) == []

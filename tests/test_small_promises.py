@@ -139,6 +139,26 @@ def test_a_workbook_opened_without_its_search_index_gets_it_back_and_saves_again
         assert not store.search_index_rebuilt  # all is well now: nothing to mend
 
 
+@pytest.mark.parametrize("as_json", [False, True])
+def test_history_search_says_the_index_was_missing_and_finds_the_words(tmp_path, as_json):
+    """The command line, as the app: one line on stderr, then the matches; the next search says nothing."""
+    from click.testing import CliRunner
+
+    from relworkbook.cli import cli
+
+    db = tmp_path / "w.db"
+    _workbook_with_words(db).close()
+    _drop_index(db)
+    args = ["history", "--db", str(db), "--search", "river"] + (["--json"] if as_json else [])
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 0, result.output
+    said = [line for line in result.stderr.splitlines() if "index" in line]
+    assert said == [SEARCH_INDEX_MISSING]
+    assert "No matches" not in result.stdout and "river" in result.stdout
+    again = CliRunner().invoke(cli, args)
+    assert again.exit_code == 0 and "index" not in again.stderr and "river" in again.stdout
+
+
 async def test_the_search_screen_says_the_index_was_missing_and_finds_the_words(tmp_path):
     from relworkbook.screens.search import SearchScreen
 
