@@ -105,6 +105,38 @@ async def test_chosen_and_ticked_marks_without_colour(monkeypatch):
         row = {word: next(line for line in drawn if word in line) for word in ("Often", "Sometimes", "Tired")}
         assert ON_DOT in row["Often"] and OFF_DOT in row["Sometimes"] and TICK not in row["Tired"]
 
+    # The app's own: a commitment's "Who" and the reveal's "keep just for me" list.
+    from relworkbook.model import Couple, Partner, Prompt
+    from relworkbook.screens.handover import KeepScreen
+    from relworkbook.widgets import widget_for
+
+    couple = Couple(Partner("a", "Alex", "royalblue"), Partner("b", "Sam", "darkorange"))
+
+    class Commitment(App[None]):
+        def compose(self) -> ComposeResult:
+            yield widget_for(Prompt(id="do", type="commitment", text="One thing"), partner="b", couple=couple)
+
+    app = Commitment()
+    async with app.run_test(size=(70, 10)) as pilot:
+        await pilot.pause()
+        assert app.no_color
+        who = next(line for line in lines(app) if "Who" in line)
+        # Sam's by default: Sam's dot filled, Alex's and both's empty, in that order.
+        assert [mark for mark in who if mark in (ON_DOT, OFF_DOT)] == [OFF_DOT, ON_DOT, OFF_DOT], who
+        assert who.index("Alex") < who.index(ON_DOT) < who.index("Sam") < who.index("Both")
+
+    class Keep(App[None]):
+        def on_mount(self) -> None:
+            prompts = [("unsaid", "What have you not said yet?"), ("fear", "What do you fear?")]
+            self.push_screen(KeepScreen(couple, "b", prompts, {"fear"}))
+
+    app = Keep()
+    async with app.run_test(size=(70, 16)) as pilot:
+        await pilot.pause()
+        drawn = lines(app)
+        row = {word: next(line for line in drawn if word in line) for word in ("not said", "you fear")}
+        assert TICK in row["you fear"] and TICK not in row["not said"], row
+
 
 async def test_turn_badge_carries_the_name(monkeypatch):
     from relworkbook.model import Couple, Partner
