@@ -29,6 +29,7 @@ from ..sitting import Reveal
 from ..trends import LOW_ITEM, is_low
 from ..widgets.answer_view import format_answer, shorten
 from ..widgets.badge import PartnerBadge
+from ..widgets.marks import MarkedSelectionList
 from .private import ShowsPrivate
 
 
@@ -210,7 +211,8 @@ class KeepScreen(ShowsPrivate, Screen["set[str] | None"]):
             "an answer was kept back where it would have been, never what it says. "
             "Space ticks; Done (ctrl+s) when you are finished.",
         )
-        yield SelectionList[str](*[(text, pid, pid in self.kept) for pid, text in self.prompts], id="keep-list")
+        # ✓ on a kept answer, nothing on the others: not told by colour alone.
+        yield MarkedSelectionList[str](*[(text, pid, pid in self.kept) for pid, text in self.prompts], id="keep-list")
         with Horizontal():
             yield Button("Done (ctrl+s)", id="keep-done", variant="primary")
             yield Button("Back (Esc)", id="keep-back")

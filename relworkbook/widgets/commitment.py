@@ -10,6 +10,7 @@ from textual.containers import Horizontal
 from textual.widgets import Input, Label, RadioButton, RadioSet, Static
 
 from .base import PromptWidget
+from .marks import MarkedRadioButton
 
 OWNERS = ("a", "b", "both")
 DATE_HELP = "Write the date as YYYY-MM-DD, for example 2026-03-31, or leave it empty."
@@ -96,7 +97,8 @@ class CommitmentPrompt(PromptWidget):
             yield Label("Who")
             with RadioSet(id="owner"):
                 for key in OWNERS:
-                    yield RadioButton(self.partner_name(key), value=key == self._owner, id=f"owner-{key}")
+                    # ● on the chosen owner, ○ on the others: not told by colour alone.
+                    yield MarkedRadioButton(self.partner_name(key), value=key == self._owner, id=f"owner-{key}")
         with Horizontal(classes="row"):
             yield Label("By")
             yield Input(self._due_text, placeholder="YYYY-MM-DD", id="due", max_length=10)
