@@ -112,6 +112,8 @@ class View(NamedTuple):
     count: int = 1  # handover: private answers this partner gives in a row
     others_present: bool = True  # handover: someone else is in the room
     can_reveal: bool = False  # locked: both answers of its run are in, not yet revealed
+    revealed: bool = False  # answer: a private answer both agreed to show
+    kept: bool = False  # locked: its writer kept it just for them at the reveal; never shown
 
 
 class Run:
@@ -288,10 +290,13 @@ class Run:
         self.at_keys = None
         resuming = self._resume_slot == index
         if not fresh and not resuming and self.given(slot.partner, index):
-            if self.store.is_revealed(self.answer_sitting_id, self.exercise.id, slot.prompt.id):
+            answer = self.store.find_answer(self.answer_sitting_id, self.exercise.id, slot.prompt.id, slot.partner)
+            if answer is not None and answer.revealed:
                 # Revealed already: shown as revealed, here as everywhere.
-                return View("answer", index, slot.partner, load=True)
-            return View("locked", index, slot.partner, can_reveal=bool(self.due(index)))
+                return View("answer", index, slot.partner, load=True, revealed=True)
+            # Not this answer, yet the prompt was revealed: its writer kept it just for them.
+            kept = self.store.is_revealed(self.answer_sitting_id, self.exercise.id, slot.prompt.id)
+            return View("locked", index, slot.partner, can_reveal=not kept and bool(self.due(index)), kept=kept)
         self._fresh = fresh
         count = 1 if fresh else self.left_in_run(index)
         return View("handover", index, slot.partner, count=count, others_present=len(self.attendees) > 1)

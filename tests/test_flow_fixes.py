@@ -500,3 +500,78 @@ async def test_the_end_of_a_solo_sitting_shows_that_partner_their_own_private_an
         assert isinstance(app.screen, SittingEndScreen) and app.screen.own == "b"
         shown = "\n".join(s.text for s in app.screen._compositor.render_strips())
         assert "Seen only by Sam" in shown
+
+
+# ---- A private answer opened again after the reveal says what became of it
+
+
+def _revealed_hopes(store: Store, *, kept_by: str | None) -> int:
+    """fx-hopes answered by both; 'ready' revealed, ``kept_by``'s answer kept just for them."""
+    sitting = store.start_sitting(("a", "b"))
+    run = Run(store, CATALOG.exercise("fx-hopes"), sitting.id, ("a", "b"))
+    view = run.show()
+    while True:
+        if view.kind == "handover":
+            view = run.handed_over(True)
+        if view.kind == "answer":
+            prompt = run.slots[view.slot].prompt
+            run.save(view.slot, kinds.kind(prompt.type).example(prompt), changed=True)
+            due = run.leave_slot()
+            if due:
+                reveal = run.reveal(due)
+                if kept_by:
+                    reveal.keep(kept_by, "ready")
+                reveal.agree("a"), reveal.agree("b")
+                assert reveal.reveal()
+                return sitting.id
+        assert run.advance()
+        view = run.show()
+
+
+def test_a_revealed_private_answer_shows_as_revealed_and_one_kept_just_for_me_never_shows(tmp_path):
+    with Store.open(_workbook(tmp_path)) as store:
+        sitting_id = _revealed_hopes(store, kept_by="b")
+        run = Run(store, CATALOG.exercise("fx-hopes"), sitting_id, ("a", "b"))
+        pages = {run.slots[p].partner: run.pages.index(p) for p in range(len(run.slots))
+                 if run.slots[p].prompt.id == "ready"}
+        run.pos = pages["a"]
+        view = run.show()
+        assert (view.kind, view.load, view.revealed) == ("answer", True, True)
+        run.pos = pages["b"]
+        view = run.show()  # was "answer" with Sam's kept answer loaded, shown to whoever was there
+        assert (view.kind, view.load, view.kept, view.can_reveal) == ("locked", False, True, False)
+
+
+async def test_a_revealed_private_answer_opened_again_says_it_was_revealed(tmp_path):
+    from textual.app import App
+    from textual.widgets import Static
+
+    db = _workbook(tmp_path)
+    with Store.open(db) as store:
+        sitting_id = _revealed_hopes(store, kept_by="b")
+
+    class Host(App):
+        def on_mount(self) -> None:
+            self.store = Store.open(db)
+            self.push_screen(ExerciseScreen(self.store, CATALOG.exercise("fx-hopes"), sitting_id, ("a", "b")))
+
+    app = Host()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        for _ in range(3):  # the intro, then both partners' 'hope'
+            await pilot.press("pagedown")
+            await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, ExerciseScreen) and screen.run.slots[screen.run.slot_index].partner == "a"
+        text = "\n".join(str(w.content) for w in screen.query("#body Static"))
+        assert "Revealed: you both agreed to show this." in text
+        assert "hidden from the screen" not in text
+        await pilot.press("pagedown")
+        await pilot.pause()
+        text = "\n".join(str(w.content) for w in app.screen.query("#body Static"))
+        assert "Sam kept this answer just for them" in text and "Ready" not in text.replace("How ready", "")
+        await pilot.press("pageup")  # back again with PgUp: still revealed, still saying so
+        await pilot.pause()
+        text = "\n".join(str(w.content) for w in app.screen.query("#body Static"))
+        assert "Revealed: you both agreed to show this." in text
+        app.store.close()

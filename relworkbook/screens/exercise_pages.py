@@ -96,7 +96,9 @@ def answer(run: Run, view: View, couple: Couple | None, *, locked_as_typed: bool
         parts.append(Static(prompt.help, classes="muted"))
     if prompt.optional:
         parts.append(Static("Optional: Next skips it.", classes="muted"))
-    if prompt.is_private:
+    if prompt.is_private and view.revealed:
+        parts.append(Static("Revealed: you both agreed to show this.", classes="muted"))
+    elif prompt.is_private:
         note = "Private: hidden from the screen once you go on, until you both agree to reveal."
         if locked_as_typed:
             note += " Locked with your passphrase as you type."
@@ -112,7 +114,11 @@ def hidden(run: Run, view: View, couple: Couple | None) -> list[Widget]:
     """A private answer that is in: its prompt, and that it stays hidden."""
     assert view.slot is not None
     prompt = run.slots[view.slot].prompt
-    note = f"{partner_name(couple, view.partner or '')}'s answer is in. It stays hidden until you both agree to reveal it."
+    name = partner_name(couple, view.partner or "")
+    if view.kept:
+        note = f"{name} kept this answer just for them at the reveal; it is never shown."
+    else:
+        note = f"{name}'s answer is in. It stays hidden until you both agree to reveal it."
     buttons = [Button("Answer again (r)", id="answer-again")]
     if view.can_reveal:
         buttons.append(Button("Reveal now (v)", id="reveal-now", variant="primary"))
