@@ -681,8 +681,10 @@ class WorkbookApp(App[None]):
             return
         # Leave any exercise first, so nothing writes into a closed sitting.
         self._pop_to_home()
+        from .sitting import end_sitting
+
         try:
-            self.store.end_sitting(sitting_id)
+            end_sitting(self.store, sitting_id)  # and it is never resumed
         except Exception as error:
             self.notify(f"Could not end the sitting: {error}", severity="error")
             return
@@ -690,12 +692,6 @@ class WorkbookApp(App[None]):
         self.attendees = ()
         self._left_open = None
         self.refresh_bindings()
-        from .progress import clear_resume
-
-        try:
-            clear_resume(self.store)  # a finished sitting is never resumed
-        except Exception:
-            pass  # get_resume also refuses an ended sitting
         self.refresh_home()
         self.push_screen(SittingEndScreen(sitting_id))
 

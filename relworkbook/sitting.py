@@ -56,6 +56,18 @@ def join_sitting(store: Store, attendees: Sequence[str]) -> int:
     return sitting.id
 
 
+def end_sitting(store: Store, sitting_id: int) -> None:
+    """End the sitting; it is never resumed after. Its resume point is dropped; should that
+    write fail (the sitting itself did end), ``progress.get_resume`` refuses an ended sitting."""
+    from .store import WorkbookError
+
+    store.end_sitting(sitting_id)
+    try:
+        progress.clear_resume(store)
+    except WorkbookError:
+        pass
+
+
 class TotalLine(NamedTuple):
     """One partner's instrument total at a reveal: with its band and the change since last time."""
 

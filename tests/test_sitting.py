@@ -3,13 +3,17 @@
 The state machine drives ``sitting.Run`` through random sequences of what people
 do (who is here, answer, skip, back, hand over, reveal or refuse, keep answers
 just for me, answer again, end the exercise, close and reopen the workbook)
-and checks after every step that no private answer shows before both agreed,
-that nothing given is lost, that what was revealed stays revealed, and that a
-finished sitting is never reopened.
+and checks after every step that no private answer shows before both agreed
+(in the file, and on the page the engine gives: only its own partner, at the
+keys, sees an answer not revealed), that nothing given is lost, that what was
+revealed stays revealed, that a finished sitting is never reopened (ended as
+the app ends it, also when its resume point could not be cleared), and that a
+sitting for one offers nothing shared and leaves the other's part waiting.
 """
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 import subprocess
 import sys
@@ -23,9 +27,9 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, pr
 
 from relworkbook import kinds, progress
 from relworkbook.catalog import load_dir
-from relworkbook.model import PARTNERS
-from relworkbook.sitting import Run, TimeOut
-from relworkbook.store import Store
+from relworkbook.model import PARTNERS, TOGETHER
+from relworkbook.sitting import Run, TimeOut, end_sitting
+from relworkbook.store import Store, WorkbookError
 
 FIXTURES = Path(__file__).parent / "fixtures" / "exercises"
 CATALOG = load_dir(FIXTURES)
@@ -126,6 +130,23 @@ def test_marking_a_commitment_keeps_the_place_and_a_change_asks_first(store):
 
 
 # ------------------------------------------------------------------ the state machine
+
+
+@contextlib.contextmanager
+def _failing_setting(store: Store, key: str):
+    """Writing the setting ``key`` fails (as on a full disk) while inside."""
+    write = store.set_setting
+
+    def failing(name, value):
+        if name == key:
+            raise WorkbookError("The workbook could not be written: disk full.")
+        return write(name, value)
+
+    store.set_setting = failing
+    try:
+        yield
+    finally:
+        del store.set_setting
 
 
 class SittingMachine(RuleBasedStateMachine):
@@ -293,10 +314,15 @@ class SittingMachine(RuleBasedStateMachine):
             self.run = self.view = None
 
     @precondition(lambda self: self.sitting_id is not None and (self.view is None or self.view.kind != "handover"))
-    @rule()
-    def end_sitting(self):
-        self.store.end_sitting(self.sitting_id)
-        progress.clear_resume(self.store)  # as the app does
+    @rule(resume_write_fails=st.booleans())
+    def end_sitting(self, resume_write_fails=False):
+        """As the app does (``sitting.end_sitting``); the resume point's write may fail, as a full
+        disk would make it, and the app goes on: the ended sitting must not be resumed all the same."""
+        if resume_write_fails:
+            with _failing_setting(self.store, progress.RESUME_KEY):
+                end_sitting(self.store, self.sitting_id)
+        else:
+            end_sitting(self.store, self.sitting_id)
         self.finished.add(self.sitting_id)
         self.sitting_id = None
         self.run = self.view = None
@@ -338,14 +364,47 @@ class SittingMachine(RuleBasedStateMachine):
             assert not self.view.load
 
     @invariant()
+    def a_private_answer_not_revealed_is_shown_only_to_its_partner_at_the_keys(self):
+        """What the engine shows, not only what the file says: a private answer that is in and
+        not revealed (or kept just for me) is loaded onto the screen only for its own partner,
+        once they took the keyboard for it through a hand-over (``at_keys``)."""
+        run, view = self.run, self.view
+        if run is None or view is None or view.kind != "answer" or not view.load:
+            return
+        slot = run.slots[view.slot]
+        if not slot.prompt.is_private:
+            return
+        answer = self.store.find_answer(run.answer_sitting_id, run.exercise.id, slot.prompt.id, slot.partner)
+        if answer is None or answer.revealed:
+            return
+        assert run.keeps_keys(view.slot), f"{slot.partner}'s unrevealed {slot.prompt.id!r} shown without a hand-over"
+        assert run.at_keys is not None and run.at_keys[1] == slot.partner
+
+    @invariant()
     def every_slot_is_answered_skipped_or_waiting(self):
         if self.run is None:
             return
-        slot_partners = {s.partner for s in self.run.slots}
-        assert slot_partners <= set(self.run.slot_attendees) | {"together"}
-        for slot in self.run.slots:
+        run = self.run
+        slot_partners = {s.partner for s in run.slots}
+        assert slot_partners <= set(run.slot_attendees) | {TOGETHER}
+        for slot in run.slots:
             if slot.prompt.type == "turns":
-                assert len(self.run.slot_attendees) == 2
+                assert len(run.slot_attendees) == 2
+        if len(run.slot_attendees) != 1:
+            return
+        # A solo sitting: every slot is the partner who is here; nothing shared is offered to
+        # them (it waits for both); and what the absent partner owes waits for them on Home.
+        (here,) = run.slot_attendees
+        assert slot_partners <= {here}
+        slotted = {s.prompt.id for s in run.slots}
+        for prompt in run.exercise.prompts:
+            assert prompt.id in slotted or progress.is_shared(prompt)
+        absent = "b" if here == "a" else "a"
+        owed = [p for p in run.exercise.prompts if not progress.is_shared(p) and not p.optional]
+        given = [a for a in self.store.answers_for_sitting(run.answer_sitting_id) if a.exercise_id == run.exercise.id]
+        if owed and given and run.exercise.kind != "checkin":
+            waiting = progress.pending_for(self.store, CATALOG, absent)
+            assert (run.answer_sitting_id, run.exercise) in waiting
 
 
 SittingMachine.TestCase.settings = settings(max_examples=50, stateful_step_count=40)
