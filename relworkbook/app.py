@@ -67,7 +67,7 @@ class WorkbookApp(App[None]):
         Binding("f12", "hide", "Hide", id="hide", priority=True),
     ]
 
-    def __init__(self, store: Store | None, catalog: Catalog | None, *, db_path: Path | str, config: Any = None) -> None:
+    def __init__(self, store: Store, catalog: Catalog, *, db_path: Path | str, config: Any = None) -> None:
         super().__init__()
         keynames.install()  # Textual's key-name look-ups, without walking the Unicode name table
         # The config file's settings (config.Config): keymap, default theme.
@@ -99,7 +99,7 @@ class WorkbookApp(App[None]):
         if self.catch_signals:
             self._catch_signals()
         self._apply_config()
-        if getattr(self.store, "search_index_rebuilt", False):
+        if self.store.search_index_rebuilt:
             from .store import SEARCH_INDEX_MISSING
 
             self.notify(SEARCH_INDEX_MISSING, severity="warning", timeout=10)
@@ -107,7 +107,7 @@ class WorkbookApp(App[None]):
         if isinstance(saved, str) and saved in self.available_themes:
             self.theme = saved
         self.theme_changed_signal.subscribe(self, self._remember_theme)
-        errors = list(getattr(self.catalog, "errors", ()) or ())
+        errors = self.catalog.errors
         if errors:
             count = len(errors)
             self.notify(
@@ -378,7 +378,7 @@ class WorkbookApp(App[None]):
         if isinstance(self.screen, HelpScreen):
             self.pop_screen()
             return
-        self.push_screen(HelpScreen(self.key_rows(self.screen)))
+        self.push_screen(HelpScreen(self.key_rows(self.screen), self.catalog.errors, self.db_path))
 
     def action_safety(self) -> None:
         from .screens.safety import SafetyScreen
@@ -403,7 +403,7 @@ class WorkbookApp(App[None]):
             minutes = read_rhythm(self.store).timeout_minutes  # the length chosen in Settings
         except Exception:
             minutes = DEFAULT_TIMEOUT_MINUTES
-        debrief = self.catalog.exercise(DEBRIEF_EXERCISE) if self.catalog is not None else None
+        debrief = self.catalog.exercise(DEBRIEF_EXERCISE)
         try:
             plans = [(self.partner_name(p), plan) for p, plan in calming_plans(self.store, *CALMING_PLAN)]
         except WorkbookError:
@@ -693,7 +693,7 @@ class WorkbookApp(App[None]):
         self._left_open = None
         self.refresh_bindings()
         self.refresh_home()
-        self.push_screen(SittingEndScreen(sitting_id))
+        self.push_screen(SittingEndScreen(self.store, self.catalog, self.couple, sitting_id))
 
     # ---------------------------------------------------------- exercises
 

@@ -13,9 +13,22 @@ is Textual's own "Theme" command.
 from __future__ import annotations
 
 from functools import partial
-from typing import Any, Callable, Iterator
+from typing import TYPE_CHECKING, Any, Callable, Iterator, Protocol, cast
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .catalog import Catalog
+
+
+class Workbook(Protocol):
+    """What the palette reads of the app (``WorkbookApp``; named here, as app.py imports this module)."""
+
+    catalog: Catalog
+
+    def on_break(self) -> bool: ...
+
+    def action_open_exercise(self, exercise_id: str) -> None: ...
 
 # (name, help, action) — the action is an App method name without "action_".
 APP_COMMANDS: tuple[tuple[str, str, str], ...] = (
@@ -73,22 +86,17 @@ class WorkbookCommands(Provider):
             yield name, f"{place}: {keys}", partial(app.run_action, binding.action, node)
 
     def _commands(self) -> Iterator[tuple[str, str, Callable[[], Any]]]:
-        app = self.app
+        app = cast(Workbook, self.app)  # the provider is the workbook's own (WorkbookApp.COMMANDS)
         yield from self._screen_commands()
-        on_break = getattr(app, "on_break", None)
-        if callable(on_break) and on_break():
+        if app.on_break():
             return  # no exercise or other screen in place of the break
         for name, help_text, action in APP_COMMANDS:
             method = getattr(app, f"action_{action}", None)
             if callable(method):
                 yield name, help_text, method
-        catalog = getattr(app, "catalog", None)
-        if catalog is None:
-            return
+        catalog = app.catalog
         titles = {step.id: step.title for step in catalog.steps}
-        opener = getattr(app, "action_open_exercise", None)
-        if opener is None:
-            return
+        opener = app.action_open_exercise
         for exercise in catalog.exercises:
             step = titles.get(exercise.step, exercise.step)
             yield (

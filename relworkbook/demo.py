@@ -132,23 +132,6 @@ TEXT_POOLS = (
 )
 
 
-def _exercises(catalog: Catalog) -> list[Exercise]:
-    found = getattr(catalog, "exercises", ())
-    if isinstance(found, dict):
-        return list(found.values())
-    return list(found)
-
-
-def _checkin(catalog: Catalog) -> Exercise | None:
-    finder = getattr(catalog, "checkin", None)
-    if callable(finder):
-        return finder()
-    for exercise in _exercises(catalog):
-        if exercise.kind == "checkin":
-            return exercise
-    return None
-
-
 def _pool_for(prompt: Prompt) -> list[str]:
     words = f"{prompt.id} {prompt.text}".lower()
     for keys, pool in TEXT_POOLS:
@@ -294,8 +277,8 @@ def generate(
     if start is None:
         end = (today or date.today()) - timedelta(days=1)
         start = end - timedelta(weeks=max(weeks - 1, 0))
-    checkin = _checkin(catalog)
-    others = [e for e in _exercises(catalog) if e.kind != "checkin" and e.prompts]
+    checkin = catalog.checkin()
+    others = [e for e in catalog.exercises if e.kind != "checkin" and e.prompts]
     next_other = 0
     with store.transaction():
         store.set_couple(*PARTNER_NAMES["a"], *PARTNER_NAMES["b"])

@@ -33,7 +33,7 @@ def quiet_line(prompt: Prompt, value: Any, catalog: Catalog | None) -> str:
         exercise = catalog.exercise(exercise_id) if catalog is not None else None
         if exercise is None:
             continue
-        step = catalog.step(exercise.step) if hasattr(catalog, "step") else None
+        step = catalog.step(exercise.step)
         where = f", under {step.title}" if step is not None else ""
         lines.append(f"\u201c{exercise.title}\u201d ({exercise.minutes} min{where}) is there for you whenever you want it.")
     return "\n".join(lines)

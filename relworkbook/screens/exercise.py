@@ -40,6 +40,7 @@ from .private import ShowsPrivate
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..store import Store
+    from ..catalog import Catalog
 
 ERROR_QUIET = 5.0  # seconds before the same failed autosave is reported again
 
@@ -65,7 +66,7 @@ class ExerciseScreen(ShowsPrivate, HoldsAnswers[bool]):
     def __init__(
         self, store: Store, exercise: Exercise, sitting_id: int, attendees: tuple[str, ...], *,
         start_slot: int = 0, answer_sitting_id: int | None = None, step: Step | None = None,
-        catalog: Any = None,
+        catalog: Catalog | None = None,
     ) -> None:
         super().__init__()
         self.store = store

@@ -190,7 +190,7 @@ class FirstRunScreen(Screen["Couple | None"]):
             if self.first:
                 catalog = app.catalog
                 yield Static("Safety first: please read this together", classes="section-title")
-                intro = getattr(catalog, "support_intro", "") or ""
+                intro = catalog.support_intro
                 if intro:
                     yield Static(intro, classes="paragraph", id="first-run-safety")
                 yield Static(support_text(catalog), id="first-run-support")

@@ -7,6 +7,8 @@ those of the screen Help was opened over, so this list always tells the truth.
 from __future__ import annotations
 
 import textwrap
+from pathlib import Path
+from typing import TYPE_CHECKING, Sequence
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -15,13 +17,18 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
+if TYPE_CHECKING:  # pragma: no cover
+    from ..model import LoadError
+
 
 class HelpScreen(Screen[None]):
     BINDINGS = [Binding("escape,q", "close", "Close", id="help-close")]
 
-    def __init__(self, rows: list[tuple[str, str, str]]) -> None:
+    def __init__(self, rows: list[tuple[str, str, str]], errors: Sequence[LoadError], db_path: Path) -> None:
         super().__init__()
         self.rows = rows
+        self.errors = errors  # the exercise files skipped, with why
+        self.db_path = db_path
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="help-body"):
@@ -32,7 +39,7 @@ class HelpScreen(Screen[None]):
                 classes="muted",
             )
             yield Static(self._keys_table(), id="help-keys")
-            errors = list(getattr(self.app.catalog, "errors", ()) or ())  # type: ignore[attr-defined]
+            errors = self.errors
             if errors:
                 yield Static("Exercises skipped", classes="section-title")
                 yield Static(
@@ -42,7 +49,7 @@ class HelpScreen(Screen[None]):
                 )
                 yield Static(Text("\n".join(str(error) for error in errors)), id="help-errors")
             yield Static("Where the workbook lives", classes="section-title")
-            yield Static(Text(str(self.app.db_path)), id="help-db")  # type: ignore[attr-defined]
+            yield Static(Text(str(self.db_path)), id="help-db")
         yield Footer()
 
     def _keys_table(self) -> Text:

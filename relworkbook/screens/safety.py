@@ -7,6 +7,8 @@ one key (f3) away at all times.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -14,11 +16,14 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
+if TYPE_CHECKING:  # pragma: no cover
+    from ..catalog import Catalog
 
-def support_text(catalog) -> Text:
+
+def support_text(catalog: Catalog) -> Text:
     """The support list as text: one block per line of help."""
     text = Text()
-    for line in getattr(catalog, "support", ()) or ():
+    for line in catalog.support:
         text.append(f"{line.where}: ", style="bold")
         text.append(f"{line.service}\n")
         text.append(f"    {line.how}\n")
@@ -36,7 +41,7 @@ class SafetyScreen(Screen[None]):
                 "This workbook is not therapy, and it never asks about abuse.",
                 classes="muted",
             )
-            intro = getattr(catalog, "support_intro", "") or ""
+            intro = catalog.support_intro
             if intro:
                 yield Static(intro, id="safety-intro", classes="paragraph")
             yield Static("Where to find help", classes="section-title")

@@ -8,7 +8,7 @@ plain-text recap for anything that wants one.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from textual.binding import Binding
 
@@ -51,19 +51,8 @@ class SittingEndScreen(RecapScreen):
     title_text = "Sitting ended"
     close_label = "Back to Home"
 
-    def __init__(self, sitting_id: int, store: Store | None = None, catalog: Catalog | None = None, couple: Any = None) -> None:
-        super().__init__(store, catalog, couple, sitting_id)
-
     def load(self) -> None:
-        app: Any = self.app
-        # Read at compose time: the app's store, catalogue and names.
-        if self.store is None:
-            self.store = app.store
-        if self.catalog is None:
-            self.catalog = app.catalog
-        if self.couple is None:
-            self.couple = getattr(app, "couple", None)
-        sitting = self.store.get_sitting(self.sitting_id) if self.store is not None else None
+        sitting = self.store.get_sitting(self.sitting_id)
         if sitting is not None and len(sitting.attendees) == 1:
             self.own = sitting.attendees[0]  # alone: their own recap, their private answers marked
         super().load()
