@@ -807,7 +807,10 @@ class WorkbookApp(App[None]):
         chain = list(screen._binding_chain) if screen is not None else [(self, self._bindings)]
         app_maps = [bindings for node, bindings in chain if node is self] or [self._bindings]
         rows: list[tuple[str, str, str]] = []
-        rows.extend(("Anywhere", keys, what) for keys, what in _describe(self, app_maps[0], node=self if self.on_break() else None))
+        rows.extend(
+            ("Anywhere", keys, what)
+            for keys, what in _describe(self, app_maps[0], node=self if self.on_break() else None, owner=self)
+        )
         seen = {what for _, _, what in rows}
         # A key bound nearer the focus is taken there first (the chain runs from the
         # focused widget out): the same key further out never does its thing, so it
@@ -835,7 +838,7 @@ class WorkbookApp(App[None]):
         for node, bindings in reversed(chain):
             if node is self:
                 continue
-            for keys, what in _describe(self, bindings, passed_on(node), node, taken[id(node)]):
+            for keys, what in _describe(self, bindings, passed_on(node), node, taken[id(node)], owner=node):
                 if what not in seen:
                     seen.add(what)
                     rows.append(("On the screen you came from", keys, what))
@@ -906,10 +909,13 @@ _NAMES = {
 
 
 def _describe(app: App, bindings: Any, skip: Sequence[str] = (), node: Any = None,
-              taken: Collection[str] = ()) -> list[tuple[str, str]]:
+              taken: Collection[str] = (), owner: Any = None) -> list[tuple[str, str]]:
     """Group a BindingsMap by action: [(\"f2 / ^t\", \"Time-out\"), ...]; actions in ``skip`` left out,
     and those ``node`` hides now (its ``check_action`` says False: a key that would do nothing);
-    keys in ``taken`` (bound nearer the focus) left out unless the binding has priority."""
+    keys in ``taken`` (bound nearer the focus) left out unless the binding has priority.
+
+    In the order ``owner`` (whose bindings these are) declares them: a keymap moves a
+    remapped key to the end of the map, but Help keeps it in its usual row."""
     from textual.actions import parse
 
     grouped: dict[str, tuple[list[str], str]] = {}
@@ -930,6 +936,13 @@ def _describe(app: App, bindings: Any, skip: Sequence[str] = (), node: Any = Non
         keys, _ = grouped.setdefault(binding.action, ([], what))
         if display not in keys:
             keys.append(display)
+    declared = owner._bindings if owner is not None else None  # its own map: no keymap applied
+    if declared is not None:
+        place: dict[str, int] = {}
+        for index, (_key, binding) in enumerate(declared):
+            place.setdefault(binding.action, index)
+        order = sorted(grouped, key=lambda action: place.get(action, len(place)))  # stable
+        grouped = {action: grouped[action] for action in order}
     return [(" / ".join(keys), what) for keys, what in grouped.values()]
 
 

@@ -440,3 +440,46 @@ def test_config_lists_binding_ids_and_flags_unknown_ones(tmp_path):
     shown = run("config", env={"RELWORKBOOK_CONFIG": str(cfg)})
     assert "'home-histroy' is not a binding id" in shown.stdout
     assert "'home-history' is not" not in shown.stdout
+
+
+async def test_homes_own_key_hints_and_help_follow_the_keymap(tmp_path):
+    """Home's list says the keys in force, and Help keeps a remapped key in its usual row."""
+    from textual.widgets import OptionList
+
+    from relworkbook import config
+    from relworkbook.app import make_app
+    from relworkbook.screens.home import HomeScreen
+    from relworkbook.store import Store
+
+    db = tmp_path / "workbook.db"
+    with Store.open(db) as store:
+        store.set_couple("Alex", "royalblue", "Sam", "darkorange")
+    fixtures = [ROOT / "tests" / "fixtures" / "exercises"]
+
+    async def home_texts_and_help(cfg: Path | None) -> tuple[dict[str, str], list[str]]:
+        app = make_app(db, fixtures, shipped=False, config=config.load(cfg) if cfg else None)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.pause()
+            assert isinstance(app.screen, HomeScreen)
+            olist = app.screen.query_one("#home-list", OptionList)
+            texts = {
+                option.id: str(option.prompt) for option in olist.options
+                if option.id and option.id.startswith("go:")
+            }
+            return texts, [what for _, _, what in app.key_rows(app.home_screen)]
+
+    texts, help_order = await home_texts_and_help(None)
+    assert texts["go:history"].endswith("(h)") and texts["go:search"].endswith("(/)")
+    cfg = tmp_path / "config.toml"
+    cfg.write_text(
+        '[keymap]\nhome-history = "y"\nhome-trends = "ctrl+g"\nhome-commitments = "z"\n'
+        'home-search = "f7"\nhome-settings = "o"\n',
+        encoding="utf-8",
+    )
+    remapped, remapped_order = await home_texts_and_help(cfg)
+    assert remapped["go:history"] == texts["go:history"].replace("(h)", "(y)")
+    assert remapped["go:trends"] == texts["go:trends"].replace("(t)", "(^g)")
+    assert remapped["go:commitments"] == texts["go:commitments"].replace("(m)", "(z)")
+    assert remapped["go:search"] == texts["go:search"].replace("(/)", "(f7)")
+    assert remapped["go:settings"] == texts["go:settings"].replace("(s)", "(o)")
+    assert remapped_order == help_order  # the remapped keys stay in their usual places

@@ -305,16 +305,17 @@ class HomeScreen(Screen[None]):
                 options.append(
                     Option(Content(f"    {mark}{exercise.title} · {exercise.minutes} min"), id=f"ex:{exercise.id}")
                 )
+        key = self._key_hints()
         options.extend(
             [
                 None,
                 Option(Content.styled("Looking back", "bold underline"), id="look", disabled=True),
-                Option(Content("  History: every sitting (h)"), id="go:history"),
-                Option(Content("  Trends (t)"), id="go:trends"),
-                Option(Content("  Commitments (m)"), id="go:commitments"),
-                Option(Content("  Search everything written (/)"), id="go:search"),
+                Option(Content(f"  History: every sitting{key('home-history')}"), id="go:history"),
+                Option(Content(f"  Trends{key('home-trends')}"), id="go:trends"),
+                Option(Content(f"  Commitments{key('home-commitments')}"), id="go:commitments"),
+                Option(Content(f"  Search everything written{key('home-search')}"), id="go:search"),
                 None,
-                Option(Content("Settings: check-in day, time-out (s)"), id="go:settings"),
+                Option(Content(f"Settings: check-in day, time-out{key('home-settings')}"), id="go:settings"),
             ]
         )
         olist = self.query_one("#home-list", OptionList)
@@ -419,6 +420,17 @@ class HomeScreen(Screen[None]):
         if len(commitments) > MAX_COMMITMENTS:
             text.append(f"and {len(commitments) - MAX_COMMITMENTS} more", style="dim")
         return text
+
+    def _key_hints(self) -> Any:
+        """A function: binding id -> " (its key)" as in force (a config keymap applied), or ""."""
+        shown: dict[str, str] = {}
+        for node, bindings in self._binding_chain:
+            if node is not self:
+                continue
+            for _key, binding in bindings:
+                if binding.id and binding.id not in shown:
+                    shown[binding.id] = self.app.get_key_display(binding)
+        return lambda binding_id: f" ({shown[binding_id]})" if binding_id in shown else ""
 
     @staticmethod
     def _index_of(olist: OptionList, option_id: str | None) -> int | None:
