@@ -15,15 +15,64 @@ A new prompt type is a new ``Kind`` here and its widget in ``widgets/``; a test
 checks that every type has every entry, so a forgotten branch fails loudly
 instead of falling back to ``str(value)``.
 
+A type with no entry can only come from a damaged or foreign workbook row (the
+store and the import refuse one). Under ``RELWORKBOOK_STRICT=1`` (every test
+runs so) it raises ``UnknownKind``; in the app it is logged (the type, never the
+words) and shown as ``NOT_SHOWN``, so one bad row never takes the app down. A
+value its kind cannot read (a pack that changed a prompt's type) shows the words
+in it (``words_in``), never a Python repr.
+
 Nothing here imports Textual or SQLite.
 """
 
 from __future__ import annotations
 
+import logging
+import os
 from dataclasses import dataclass
 from typing import Any, Callable, Mapping, NamedTuple
 
 from .model import BLANK_RE, PROMPT_TYPES, Prompt, is_locked
+
+log = logging.getLogger(__name__)
+# A library's logger: silent unless someone listens (nothing may write over the
+# terminal the app is drawing on).
+logging.getLogger("relworkbook").addHandler(logging.NullHandler())
+
+NOT_SHOWN = "(answer could not be shown)"
+
+
+class UnknownKind(KeyError):
+    """A prompt type with no entry in ``KINDS``."""
+
+
+def _unknown(prompt_type: str) -> None:
+    """Raise under RELWORKBOOK_STRICT (tests); otherwise log the type and let the caller go on."""
+    if os.environ.get("RELWORKBOOK_STRICT", "") not in ("", "0"):
+        raise UnknownKind(prompt_type)
+    log.warning("an answer of unknown prompt type %r was not shown (a damaged or foreign workbook row)", prompt_type)
+
+
+def _unreadable(prompt_type: str, error: Exception) -> None:
+    log.warning("a %s answer its kind could not read (%s) was shown as its words", prompt_type, type(error).__name__)
+
+
+def words_in(value: Any) -> str:
+    """The words in any value (strings and numbers, depth first, joined with ' / '); NOT_SHOWN when none."""
+    out: list[str] = []
+
+    def walk(item: Any) -> None:
+        if isinstance(item, dict):
+            for inner in item.values():
+                walk(inner)
+        elif isinstance(item, (list, tuple)):
+            for inner in item:
+                walk(inner)
+        elif item is not None and not isinstance(item, bool) and str(item).strip():
+            out.append(str(item).strip())
+
+    walk(value)
+    return " / ".join(out) or NOT_SHOWN
 
 
 class Piece(NamedTuple):
@@ -127,7 +176,7 @@ def _template_text(value: Any) -> str:
 
 def _template_pieces(prompt: Prompt | None, value: Any, names: Names) -> tuple[Piece, ...]:
     if not isinstance(value, dict):
-        return (Piece(str(value)),)
+        return (Piece(words_in(value)),)
     if prompt is not None and prompt.template:
 
         def fill(match: Any) -> str:
@@ -176,7 +225,7 @@ def commitment_line(what: str, owner: str, due: str | None) -> str:
 
 def _commitment_pieces(prompt: Prompt | None, value: Any, names: Names) -> tuple[Piece, ...]:
     if not isinstance(value, dict):
-        return (Piece(str(value)),)
+        return (Piece(words_in(value)),)
     owner = str(value.get("owner") or "both")
     what = str(value.get("what", "")).strip() or "(nothing written)"
     return (Piece(commitment_line(what, names.get(owner, owner), value.get("due") or None)),)
@@ -290,12 +339,14 @@ def answer_text(prompt_type: str, value: Any) -> str:
     if value is None or is_locked(value):
         return ""
     entry = KINDS.get(prompt_type)
-    if entry is None:  # only data from an unknown program can get here
-        return str(value)
+    if entry is None:  # only a damaged or foreign row can get here
+        _unknown(prompt_type)
+        return NOT_SHOWN
     try:
         return entry.text(value)
-    except (AttributeError, TypeError):
-        return str(value)
+    except (AttributeError, TypeError, ValueError) as error:
+        _unreadable(prompt_type, error)
+        return words_in(value)
 
 
 def number_of(prompt_type: str, metric: str | None, value: Any) -> float | None:
@@ -303,11 +354,15 @@ def number_of(prompt_type: str, metric: str | None, value: Any) -> float | None:
 
     The sitting asks through ``number_for``; the store, which keeps each answer's
     type and metric, asks here when it saves, corrects or opens a locked answer.
-    A locked value has no number until it is opened; an unknown type is a KeyError.
+    A locked value has no number until it is opened; an unknown type has none (``UnknownKind`` in tests).
     """
     if metric is None or is_locked(value):
         return None
-    return kind(prompt_type).number(metric, value)
+    entry = KINDS.get(prompt_type)
+    if entry is None:
+        _unknown(prompt_type)
+        return None
+    return entry.number(metric, value)
 
 
 def number_for(prompt: Prompt, value: Any) -> float | None:
@@ -323,8 +378,10 @@ def pieces_for(prompt: Prompt | None, prompt_type: str, value: Any, names: Names
         return (Piece("(locked)"),)
     entry = KINDS.get(prompt_type)
     if entry is None:
-        return (Piece(answer_text(prompt_type, value)),)
+        _unknown(prompt_type)
+        return (Piece(NOT_SHOWN),)
     try:
         return entry.pieces(prompt, value, names)
-    except (AttributeError, TypeError, ValueError):
-        return (Piece(answer_text(prompt_type, value)),)
+    except (AttributeError, TypeError, ValueError) as error:
+        _unreadable(prompt_type, error)
+        return (Piece(words_in(value)),)

@@ -35,6 +35,12 @@ def _isolated_home(tmp_path, monkeypatch):
     return home
 
 
+@pytest.fixture(autouse=True)
+def _strict_kinds(monkeypatch):
+    """A prompt type with no entry in kinds.KINDS raises in every test (the app logs it and goes on)."""
+    monkeypatch.setenv("RELWORKBOOK_STRICT", "1")
+
+
 def _typing_as_a_terminal_delivers_it() -> None:
     """Pilot types a run of plain characters into a text box the way a terminal delivers typing.
 

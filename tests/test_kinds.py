@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import dataclasses
+import logging
+import os
 
 import pytest
 
@@ -115,3 +117,62 @@ def test_the_store_has_no_number_rules_of_its_own():
     source = Path(store_module.__file__).read_text(encoding="utf-8")
     found = [rule for rule in ("_derive_number", '== "checklist"', '== "scale"') if rule in source]
     assert not found, f"store.py works out numbers itself: {found}"
+
+
+# An unknown prompt type is loud in tests (conftest sets RELWORKBOOK_STRICT); in
+# the app, a damaged workbook row is logged (its type, never its words) and shown
+# as a neutral line, and a value a kind cannot read shows its words, never a Python repr.
+
+
+def test_an_unknown_prompt_type_is_an_error_in_tests():
+    assert os.environ.get("RELWORKBOOK_STRICT") == "1"  # conftest: every test runs strict
+    with pytest.raises(kinds.UnknownKind):
+        kinds.answer_text("drawing", "a sketch")
+    with pytest.raises(kinds.UnknownKind):
+        kinds.pieces_for(None, "drawing", "a sketch", NAMES)
+    with pytest.raises(kinds.UnknownKind):
+        kinds.number_of("drawing", "calm", 4)
+
+
+def test_a_damaged_row_is_logged_and_shown_neutrally_in_the_app(monkeypatch, caplog):
+    monkeypatch.delenv("RELWORKBOOK_STRICT")
+    caplog.set_level(logging.WARNING, logger="relworkbook")
+    assert kinds.answer_text("drawing", "our secret words") == kinds.NOT_SHOWN == "(answer could not be shown)"
+    assert kinds.pieces_for(None, "drawing", "our secret words", NAMES) == (kinds.Piece(kinds.NOT_SHOWN),)
+    assert kinds.number_of("drawing", "calm", 4) is None
+    logged = [r.getMessage() for r in caplog.records]
+    assert len(logged) == 3 and all("drawing" in m for m in logged)
+    assert not any("secret" in m for m in logged)  # what was written never reaches a log
+
+
+def test_a_value_a_kind_cannot_read_shows_its_words_not_a_repr(monkeypatch, caplog):
+    monkeypatch.delenv("RELWORKBOOK_STRICT")
+    caplog.set_level(logging.WARNING, logger="relworkbook")
+    odd = ["walk on Sunday", {"owner": "b"}]
+    for ptype in ("commitment", "template", "turns"):
+        text = kinds.answer_text(ptype, odd)
+        (piece, *_) = kinds.pieces_for(_prompt(ptype), ptype, odd, NAMES)
+        for shown in (text, piece.text):
+            assert "[" not in shown and "{" not in shown and "'" not in shown, (ptype, shown)
+            assert "walk on Sunday" in shown, (ptype, shown)
+
+
+def test_a_damaged_locked_row_opens_at_its_reveal_without_a_crash(tmp_path, monkeypatch):
+    import sqlite3
+
+    from relworkbook.store import Store
+
+    monkeypatch.delenv("RELWORKBOOK_STRICT")
+    path = tmp_path / "w.db"
+    with Store.open(path) as store:
+        store.set_couple("Alex", "blue", "Sam", "green")
+        sitting = store.start_sitting(["a", "b"])
+        store.set_lock("a", "a long enough passphrase")
+        saved = store.save_answer(sitting.id, "ex", "p", "a", "my words", prompt_type="text", private=True,
+                                  metric="calm")
+    with sqlite3.connect(path) as raw:  # a foreign tool (or damage) changed the row's type
+        raw.execute("UPDATE answers SET prompt_type = 'drawing' WHERE id = ?", (saved.id,))
+    with Store.open(path) as store:
+        store.reveal(sitting.id, "ex", "p", keys={"a": store.unlock("a", "a long enough passphrase")})
+        opened = store.get_answer(saved.id)
+        assert opened.value == "my words" and opened.number is None and opened.text == kinds.NOT_SHOWN
