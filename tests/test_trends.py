@@ -375,3 +375,35 @@ def test_an_instrument_with_sd_and_reliability_is_established(catalog):
     assert inst.partner("a").reliable  # 10 -> 18
     assert inst.partner("a").low_items == ()  # the latest sitting has no item at 3 or below
     assert "reliable" in trends.render_text(summ).split("Check-in total")[1].splitlines()[1]
+
+
+# --------------------------------------------------------------------------- one rating per sitting, any mix
+
+from hypothesis import given  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_RATINGS = st.lists(
+    st.tuples(st.sampled_from(["checkin", "listening", "areas"]), st.integers(1, 6), st.integers(1, 10)),
+    max_size=30,
+)
+
+
+@given(_RATINGS, st.sets(st.sampled_from(["checkin", "listening", "areas"]), max_size=2))
+def test_one_per_sitting_is_the_lowest_counting_key_at_each_sitting(ratings, checkins):
+    """Whatever the mix of exercises and sittings, each sitting keeps the rating counting_order puts first."""
+    parts: dict[str, tuple[str, list[int], list[float], list[int]]] = {}
+    expected: dict[int, tuple[tuple[bool, int], float]] = {}
+    seen: set[tuple[str, int]] = set()
+    for answer_id, (exercise, sid, value) in enumerate(ratings, start=1):
+        if (exercise, sid) in seen:
+            continue  # one prompt per metric in an exercise: one answer per sitting
+        seen.add((exercise, sid))
+        part = parts.setdefault(exercise, (exercise, [], [], []))
+        part[1].append(sid)
+        part[2].append(float(value))
+        part[3].append(answer_id)
+        key = trends.counting_order(exercise, answer_id, checkins)
+        if sid not in expected or key < expected[sid][0]:
+            expected[sid] = (key, float(value))
+    got = trends.one_per_sitting(list(parts.values()), checkins) if parts else {}
+    assert got == {sid: value for sid, (_, value) in expected.items()}
