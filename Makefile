@@ -1,6 +1,6 @@
 # Two commands: `make run` and `make test`. Each creates .venv if it is missing.
 # The lowest Python that requires-python claims (3.11), which CI tests on
-# (.ci/run checks it); plain python3 where there is no python3.11.
+# (a test checks it when CI=true); plain python3 where there is no python3.11.
 PYTHON ?= $(shell command -v python3.11 2>/dev/null || echo python3)
 VENV := .venv
 BIN := $(VENV)/bin

@@ -3,7 +3,8 @@
 ``python scripts/lowest_python.py`` prints the lowest version claimed and exits 0
 when the interpreter running it is that version, else says so in one line and
 exits 1. ``--version X.Y`` checks X.Y instead of the running interpreter;
-``--lowest`` only prints the claimed version. Used by ``.ci/run``.
+``--lowest`` only prints the claimed version. tests/test_cli.py runs it (in CI, on
+the interpreter running the suite).
 """
 
 from __future__ import annotations

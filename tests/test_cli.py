@@ -360,7 +360,8 @@ def test_wheel_ships_the_exercises(tmp_path):
 
 def test_ci_runs_on_the_lowest_python_requires_python_claims():
     """requires-python says >=3.11: the Makefile makes the venv with python3.11 where there
-    is one, and .ci/run refuses a venv of another version before running the tests."""
+    is one, and in CI this test fails when the suite runs on another version. .ci/run
+    itself calls `make test` and nothing else (the project's rule)."""
     import re
     import tomllib
 
@@ -368,8 +369,8 @@ def test_ci_runs_on_the_lowest_python_requires_python_claims():
     lowest = ".".join(re.search(r">=\s*(\d+)\.(\d+)", claim).groups())
     makefile = (ROOT / "Makefile").read_text()
     assert f"command -v python{lowest} " in makefile.split("PYTHON ?=", 1)[1].splitlines()[0]
-    ci = (ROOT / ".ci" / "run").read_text().splitlines()
-    assert ci.index(".venv/bin/python scripts/lowest_python.py") < ci.index("make test")
+    ci = [line for line in (ROOT / ".ci" / "run").read_text().splitlines() if line and line[0] != "#"]
+    assert [line for line in ci if not line.startswith(("set ", "cd "))] == ["make test"]
 
     def check(*args: str) -> subprocess.CompletedProcess:
         return subprocess.run(
