@@ -42,7 +42,7 @@ if TYPE_CHECKING:  # pragma: no cover
 INTRO = "intro"
 REVIEW = "review"
 
-__all__ = ["Run", "Reveal", "TimeOut", "View", "calming_plans"]
+__all__ = ["Autosave", "Run", "Reveal", "TimeOut", "View", "calming_plans", "end_sitting"]
 
 def join_sitting(store: Store, attendees: Sequence[str]) -> int:
     """Who is here: the open sitting with these attendees (one left open by an earlier run is
@@ -128,6 +128,101 @@ class View(NamedTuple):
     kept: bool = False  # locked: its writer kept it just for them at the reveal; never shown
 
 
+ERROR_QUIET = 5.0  # seconds before the same failed autosave is told again
+
+
+class Saved(NamedTuple):
+    """What a write of the answer on screen came to: ``ok``, and a line to tell (a failed
+    write; None when it was told a moment ago and telling again would only nag)."""
+
+    ok: bool
+    notice: str | None = None
+
+
+class Autosave:
+    """The bookkeeping of the answer on screen: whether it changed since its last write, when
+    the next write is due, and whether a failed write is worth telling.
+
+    The screen owns the widget and a timer and asks: ``changed()`` gives the seconds until
+    the write is due (a ``Debounce`` with a maximum wait: after a short pause, and at least
+    twice a second while the typing goes on; 0 means now); ``flush(value)`` writes through
+    ``Run.save`` if anything changed (or, ``leaving``, a first answer). A failed write
+    (disk full, file read-only, workbook in use) keeps the answer unsaved, so the next
+    change or move tries again; the same error is told at most every ``ERROR_QUIET``
+    seconds while it keeps failing in the background (``quiet``).
+    """
+
+    def __init__(self, run: Run, *, clock: Callable[[], float] = monotonic, quiet_for: float = ERROR_QUIET) -> None:
+        self.run = run
+        self.clock = clock
+        self.quiet_for = quiet_for
+        self.debounce = Debounce()
+        self.slot: int | None = None  # the slot whose answer is on screen, if any
+        self.dirty_since: float | None = None  # when the first change not yet written came
+        self._told: tuple[str, float] | None = None  # (the last error told, when)
+
+    def show(self, slot: int | None) -> None:
+        """Another answer (or none) is on screen: nothing of it is unsaved yet."""
+        self.debounce.reset()
+        self.slot = slot
+        self.dirty_since = None
+
+    def loaded(self) -> None:
+        """A stored draft was put into the box: what is on screen is what is stored."""
+        self.dirty_since = None
+
+    def changed(self) -> float:
+        """The answer on screen changed: the seconds until its write is due (0: write now)."""
+        now = self.clock()
+        if self.dirty_since is None:
+            self.dirty_since = now
+        return self.debounce.changed(now)
+
+    def flush(self, value: Any, *, leaving: bool = False, quiet: bool = False) -> Saved:
+        """Write ``value`` (the answer on screen) if it changed, or, ``leaving``, if it is a first answer."""
+        from .store import WorkbookError
+
+        self.debounce.reset()
+        if self.slot is None:
+            return Saved(True)
+        try:
+            self.run.save(self.slot, value, changed=self.dirty_since is not None, leaving=leaving)
+        except WorkbookError as error:
+            self.dirty_since = self.dirty_since or self.clock()
+            return Saved(False, self.notice(error, quiet=quiet))
+        self.dirty_since = None
+        self._told = None
+        return Saved(True)
+
+    def notice(self, error: Exception, *, quiet: bool = False) -> str | None:
+        """The one line telling of a failed write; None (``quiet``) when the same line was
+        told less than ``quiet_for`` seconds ago."""
+        message = str(error).strip().splitlines()[0] if str(error).strip() else "The workbook could not be written."
+        now = self.clock()
+        if quiet and self._told is not None:
+            told, when = self._told
+            if told == message and now - when < self.quiet_for:
+                return None
+        self._told = (message, now)
+        return message
+
+
+class Leaving(NamedTuple):
+    """Going on from a page: ``hide`` the answer on screen first (a private one, given),
+    then the private answers to ``reveal`` before the next page (empty for none)."""
+
+    hide: bool
+    reveal: list[Prompt]
+
+
+class MarkChange(NamedTuple):
+    """Marking a commitment already marked in this sitting otherwise: it is asked first."""
+
+    commitment: Commitment
+    before: str
+    after: str
+
+
 class Run:
     """One exercise in one sitting: the pages, the turns, the saves."""
 
@@ -177,8 +272,6 @@ class Run:
         # (prompt id, partner) -> value: a locked answer is stored sealed, and Back
         # to their own earlier answer in the run shows it from here, not the file.
         self.typed: dict[tuple[str, str], Any] = {}
-        # When the answer being typed is written: after a pause, and at least twice a second.
-        self.debounce = Debounce()
         self.resume_error: Exception | None = None
 
     # ------------------------------------------------------------- where
@@ -368,6 +461,27 @@ class Run:
             self.at_keys = None
         return due
 
+    def leave_page(self, view: View | None) -> Leaving:
+        """Going on (Next) from ``view``: hide the answer first if it is private; reveal a run
+        whose last slot this was, once both answers are in."""
+        if view is None or view.kind != "answer" or view.slot is None:
+            return Leaving(False, [])
+        return Leaving(self.slots[view.slot].prompt.is_private, self.leave_slot())
+
+    def allows(self, action: str, view: View | None) -> bool:
+        """Whether the page ``view`` offers ``action``: the marks on last week's commitments,
+        answering a hidden answer again, revealing a run that is due, going back."""
+        kind = view.kind if view is not None else None
+        if action == "review":
+            return kind == REVIEW
+        if action == "answer_again":
+            return kind == "locked"
+        if action == "reveal_now":
+            return kind == "locked" and bool(view and view.can_reveal)
+        if action == "back":
+            return self.pos > 0
+        return True
+
     def advance(self) -> bool:
         """Go to the next page; False when there is none (the exercise is done)."""
         if self.is_last:
@@ -443,6 +557,13 @@ class Run:
         """Changing a mark already made in this sitting asks first."""
         before = self.reviewed.get(commitment_id)
         return before is not None and before != status
+
+    def review_change(self, commitment: Commitment, status: str) -> MarkChange | None:
+        """Marking ``commitment`` as ``status``: None to mark it now, or the change (from its
+        mark in this sitting to ``status``) to confirm first."""
+        if not self.needs_asking(commitment.id, status):
+            return None
+        return MarkChange(commitment, self.status_of(commitment), status)
 
     # ------------------------------------------------------------- reveal
 

@@ -420,3 +420,82 @@ def test_who_is_here_joins_the_open_sitting_or_starts_one_never_an_ended_one(sto
     store.end_sitting(first)
     second = join_sitting(store, ("a", "b"))
     assert second != first and store.get_sitting(second).ended is None
+
+
+# ------------------------------------------------------------ what the screen asks the engine
+
+
+def test_changing_a_mark_names_the_change_to_confirm(store):
+    first = store.start_sitting(("a", "b"))
+    store.add_commitment(first.id, "fx-checkin", "plan", "Walk after dinner", "both", None)
+    store.end_sitting(first.id)
+    second = store.start_sitting(("a", "b"))
+    run = Run(store, CATALOG.exercise("fx-checkin"), second.id, ("a", "b"))
+    (walk,) = run.review
+    assert run.review_change(walk, "kept") is None  # a first mark is made at once
+    run.mark(walk.id, "kept")
+    assert run.review_change(walk, "kept") is None  # the same mark again: nothing changes
+    change = run.review_change(walk, "not_kept")
+    assert (change.commitment.id, change.before, change.after) == (walk.id, "kept", "not_kept")
+
+
+def test_autosave_writes_after_a_pause_at_most_a_moment_late_and_tells_a_failure_once_in_a_while(store):
+    from relworkbook.sitting import ERROR_QUIET, Autosave
+
+    from relworkbook.debounce import SAVE_QUIET
+
+    now = [0.0]
+    sitting = store.start_sitting(("a", "b"))
+    run = Run(store, CATALOG.exercise("fx-hopes"), sitting.id, ("a", "b"))
+    run.advance()
+    saving = Autosave(run, clock=lambda: now[0])
+    saving.show(0)
+    assert saving.flush("untouched").ok and run.saved("a", "hope") is None  # nothing changed
+    assert saving.changed() == SAVE_QUIET
+    now[0] = 0.25
+    assert 0 < saving.changed() < SAVE_QUIET  # typing goes on: the write is not put off past the longest wait
+    now[0] = 0.5
+    assert saving.changed() == 0  # write now
+    assert saving.flush("picnics") == (True, None) and run.saved("a", "hope") == "picnics"
+    assert saving.dirty_since is None
+    assert saving.flush("more", leaving=True).ok and run.saved("a", "hope") == "picnics"  # unchanged, given: kept
+
+    def full(*args, **kwargs):
+        raise WorkbookError("The disk is full.\nmore detail")
+
+    store.save_answer, write = full, store.save_answer
+    saving.changed()
+    assert saving.flush("picnics and walks", quiet=True) == (False, "The disk is full.")
+    assert saving.dirty_since is not None  # still unsaved: the next try writes it
+    now[0] += 1
+    assert saving.flush("picnics and walks", quiet=True) == (False, None)  # told a moment ago
+    assert saving.flush("picnics and walks") == (False, "The disk is full.")  # a move always tells
+    now[0] += ERROR_QUIET
+    assert saving.flush("picnics and walks", quiet=True) == (False, "The disk is full.")
+    store.save_answer = write
+    assert saving.flush("picnics and walks", quiet=True) == (True, None)
+    assert run.saved("a", "hope") == "picnics and walks"
+    saving.show(None)  # nothing on screen: nothing to write
+    assert saving.flush(None).ok
+
+
+def test_what_a_page_offers_and_what_going_on_from_it_does(store):
+    sitting = store.start_sitting(("a", "b"))
+    run = Run(store, CATALOG.exercise("fx-hopes"), sitting.id, ("a", "b"))
+    intro = run.show()
+    assert not run.allows("back", intro) and not run.allows("review", intro)
+    assert run.leave_page(intro) == (False, [])
+    _answer_run(run)  # up to b's 'ready', the end of the private run: due to reveal
+    index = run.slot_index
+    view = run.show()
+    assert view.kind == "locked" and run.allows("back", view) and run.allows("answer_again", view)
+    assert run.allows("reveal_now", view) and not run.allows("review", view)
+    run.pos = run.pages.index(index)
+    run.at_keys = ("ready", "b")  # b at the keys, answer on screen
+    leaving = run.leave_page(run.show())
+    assert leaving.hide and [p.id for p in leaving.reveal] == ["ready"]
+    assert run.at_keys is None  # the reveal is for both: nobody keeps the keys
+    run.advance()
+    habits = run.show()
+    assert habits.kind == "answer" and run.leave_page(habits) == (False, [])
+

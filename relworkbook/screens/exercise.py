@@ -1,23 +1,25 @@
 """The exercise screen: draws what the sitting's ``Run`` says, and tells it what the person did.
 
 The rules (pages, turns, private runs, hand-overs, reveals, the resume point,
-the save) live in ``relworkbook.sitting``; this screen only draws a ``View``
-and turns keys and buttons into calls on the ``Run``.
+which keys a page offers, when a changed commitment mark is asked about, the
+save and its bookkeeping) live in ``relworkbook.sitting``; this screen only
+draws a ``View`` (the pages are built in ``exercise_pages``) and turns keys and
+buttons into calls on the ``Run``.
 
 The badge at the top left always says whose turn it is, in that partner's
 colour; beside it, where we are ("prompt 3 of 7") and the time the sitting has
 run. PgDn / PgUp (and the Next / Back buttons) move between pages; they are
 priority keys so they work inside a text box, and they type nothing.
 
-Nothing is lost: a change is saved through the sitting's ``Run.save``, debounced
-with a maximum wait (``debounce.Debounce``: after a short pause, and at least
-twice a second while the typing goes on); leaving a page saves at once;
-``flush_saves()`` is what the app calls before anything covers the screen.
+Nothing is lost: the sitting's ``Autosave`` says when a change is due to be
+written (after a short pause, and at least twice a second while the typing goes
+on) and whether a failed write is worth telling; this screen keeps the timer.
+Leaving a page saves at once; ``flush_saves()`` is what the app calls before
+anything covers the screen.
 """
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -29,9 +31,8 @@ from textual.timer import Timer
 from textual.widgets import Button, Footer, OptionList, Static
 
 from ..follow_up import quiet_line
-from ..model import TOGETHER, Exercise, Step, partner_name
-from ..sitting import Run, View
-from ..store import WorkbookError
+from ..model import TOGETHER, Exercise, Step
+from ..sitting import Autosave, Run, View
 from ..widgets import PartnerBadge, PromptWidget, TurnsPrompt
 from . import HoldsAnswers
 from . import exercise_pages as pages
@@ -41,8 +42,6 @@ from .private import ShowsPrivate
 if TYPE_CHECKING:  # pragma: no cover
     from ..store import Store
     from ..catalog import Catalog
-
-ERROR_QUIET = 5.0  # seconds before the same failed autosave is reported again
 
 
 class ExerciseScreen(ShowsPrivate, HoldsAnswers[bool]):
@@ -79,16 +78,14 @@ class ExerciseScreen(ShowsPrivate, HoldsAnswers[bool]):
         self.couple = store.get_couple()
         self.view: View | None = None
         self.widget: PromptWidget | None = None
-        self._widget_slot: int | None = None
-        self._dirty_since: float | None = None  # monotonic time of the first unsaved change
+        self.saving = Autosave(self.run)  # which slot's answer is on screen, unsaved since when
         self._save_timer: Timer | None = None
-        self._last_error: tuple[str, float] | None = None  # (message, monotonic time shown)
         self._started = pages.sitting_start(store.get_sitting(self.run.sitting_id))
         self._busy = False
 
     def shows_private(self) -> bool:
         """A private answer is on the screen (no screenshot then)."""
-        index = self._widget_slot
+        index = self.saving.slot
         return self.widget is not None and index is not None and self.run.slots[index].prompt.is_private
 
     def compose(self) -> ComposeResult:
@@ -110,9 +107,6 @@ class ExerciseScreen(ShowsPrivate, HoldsAnswers[bool]):
     def _tick(self) -> None:
         self.query_one("#elapsed", Static).update(f"sitting {pages.elapsed(self._started)}")
 
-    def _who(self, key: str) -> str:
-        return partner_name(self.couple, key)
-
     # ---------------------------------------------------------------- intents
 
     async def action_next(self) -> None:
@@ -123,12 +117,11 @@ class ExerciseScreen(ShowsPrivate, HoldsAnswers[bool]):
             return
         if not self.flush_saves(leaving=True):
             return  # not saved: the text stays on screen, the error is shown
-        answered_private = self.view is not None and self.view.kind == "answer" and self._widget_slot is not None
-        due = self.run.leave_slot() if answered_private else []
-        if answered_private and self.run.slots[self._widget_slot].prompt.is_private:  # type: ignore[index]
+        leaving = self.run.leave_page(self.view)
+        if leaving.hide:
             await self._clear_body()  # the given private answer leaves the screen first
-        if due:
-            self._open_reveal(due, then=self._advance)
+        if leaving.reveal:
+            self._open_reveal(leaving.reveal, then=self._advance)
             return
         await self._advance()
 
@@ -141,7 +134,7 @@ class ExerciseScreen(ShowsPrivate, HoldsAnswers[bool]):
         await self._show_page()
 
     async def action_back(self) -> None:
-        if self._busy or self.run.pos == 0 or not self.flush_saves(leaving=True):
+        if self._busy or not self.run.allows("back", self.view) or not self.flush_saves(leaving=True):
             return
         self.run.back()
         await self._show_page()
@@ -163,23 +156,14 @@ class ExerciseScreen(ShowsPrivate, HoldsAnswers[bool]):
             await self.run_action(self.BUTTONS[button.id])
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        kind = self.view.kind if self.view is not None else None
-        if action == "review":
-            return kind == "review"
-        if action == "answer_again":
-            return kind == "locked"
-        if action == "reveal_now":
-            return kind == "locked" and bool(self.view and self.view.can_reveal)
-        if action == "back":
-            return self.run.pos > 0
-        return True
+        return self.run.allows(action, self.view)
 
     # ------------------------------------------------------------------ pages
 
     async def _clear_body(self) -> None:
         self._stop_timer()
         self.widget = None
-        self._widget_slot = None
+        self.saving.show(None)
         await self.query_one("#body", VerticalScroll).remove_children()
 
     async def _show_page(self) -> None:
@@ -188,7 +172,7 @@ class ExerciseScreen(ShowsPrivate, HoldsAnswers[bool]):
             await self._clear_body()
             view = self.run.show()
             if self.run.resume_error is not None:  # only the resume point was not written
-                self._report(self.run.resume_error, quiet=True)  # type: ignore[arg-type]
+                self._tell(self.saving.notice(self.run.resume_error, quiet=True))
             await self._draw(view)
             self.query_one("#next", Button).label = "Finish (PgDn)" if self.run.is_last else "Next (PgDn)"
             self.query_one("#back", Button).disabled = self.run.pos == 0
@@ -200,43 +184,30 @@ class ExerciseScreen(ShowsPrivate, HoldsAnswers[bool]):
         self.view = view
         if view is None:
             return
+        self.query_one("#badge", PartnerBadge).show(view.partner)
+        self.query_one("#where", Static).update(pages.where(self.run, view, self.couple))
+        body = self.query_one("#body")
         if view.kind == "intro":
-            await self._show_intro(view)
+            await body.mount_all(pages.intro(self.exercise, self.run, self.couple))
+            self.query_one("#next", Button).focus()
         elif view.kind == "review":
-            await self._show_review()
+            parts, options = pages.review(self.run, self.couple)
+            await body.mount_all(parts)
+            options.highlighted = 0
+            options.focus()
+        elif view.kind == "handover":
+            await body.mount(Static(pages.waiting_for(view, self.couple), classes="muted para"))
+            screen = HandoverScreen(self.couple, view.partner or "a", others_present=view.others_present, count=view.count)
+            self.app.push_screen(screen, callback=lambda ready: self._after_handover(view, ready))
+        elif view.kind == "locked":
+            await body.mount_all(pages.hidden(self.run, view, self.couple))
+            self.query_one("#next", Button).focus()
         else:
-            assert view.slot is not None
-            number, total = self.run.prompt_numbers(view.slot)
-            where = f"{self.exercise.title} \u00b7 prompt {number} of {total}"
-            if view.partner != TOGETHER:
-                where += f" \u00b7 {self._who(view.partner or '')}'s turn"
-            self._set_header(view.partner, where)
-            if view.kind == "handover":
-                await self._show_handover(view)
-            elif view.kind == "locked":
-                await self._show_locked(view)
-            else:
-                await self._mount_answer(view)
+            await self._mount_answer(view)
         self.refresh_bindings()
 
-    def _set_header(self, partner: str | None, where: str, badge_text: str | None = None) -> None:
-        self.query_one("#badge", PartnerBadge).show(partner, badge_text)
-        self.query_one("#where", Static).update(where)
-
-    async def _show_intro(self, view: View) -> None:
-        self._set_header(view.partner, self.exercise.title)
-        await self.query_one("#body").mount_all(pages.intro(self.exercise, self.run, self.couple))
-        self.query_one("#next", Button).focus()
-
-    async def _show_review(self) -> None:
-        self._set_header(TOGETHER, f"{self.exercise.title} \u00b7 last week's commitments")
-        parts, options = pages.review(self.run, self.couple)
-        await self.query_one("#body").mount_all(parts)
-        options.highlighted = 0
-        options.focus()
-
     def action_review(self, status: str) -> None:
-        if self.view is None or self.view.kind != "review":
+        if not self.run.allows("review", self.view):
             return
         options = self.query_one("#review-list", OptionList)
         index = options.highlighted
@@ -252,21 +223,13 @@ class ExerciseScreen(ShowsPrivate, HoldsAnswers[bool]):
             options.highlighted = index  # marking is not "next": the highlight stays
             options.focus()
 
-        if self.run.needs_asking(commitment.id, status):
-            from .confirm import ConfirmScreen
-
-            words = pages.STATUS_WORDS
-            question = f"Change \u201c{commitment.what}\u201d from {words[self.run.status_of(commitment)]} to {words[status]}?"
-            self.app.push_screen(ConfirmScreen(question, yes="Change it", no="Keep it"), callback=mark)
+        change = self.run.review_change(commitment, status)
+        if change is None:
+            mark()
             return
-        mark()
+        from .confirm import ConfirmScreen
 
-    async def _show_handover(self, view: View) -> None:
-        await self.query_one("#body").mount(
-            Static(f"Waiting for {self._who(view.partner or '')} to take the keyboard.", classes="muted para")
-        )
-        screen = HandoverScreen(self.couple, view.partner or "a", others_present=view.others_present, count=view.count)
-        self.app.push_screen(screen, callback=lambda ready: self._after_handover(view, ready))
+        self.app.push_screen(ConfirmScreen(pages.change_question(change), yes="Change it", no="Keep it"), callback=mark)
 
     async def _after_handover(self, view: View, ready: bool | None) -> None:
         if self.run.slot_index != view.slot:
@@ -282,12 +245,9 @@ class ExerciseScreen(ShowsPrivate, HoldsAnswers[bool]):
         assert view.slot is not None
         partner = self.run.slots[view.slot].partner
         parts, widget = pages.answer(self.run, view, self.couple, locked_as_typed=self.store.has_lock(partner))
-        # A quiet line about this partner's own answer (a very low safety rating, an
-        # exercise an answer suggests): drawn from the value as it changes, never stored.
-        quiet = Static("", id="quiet-line", classes="muted")
-        quiet.display = False
-        await self.query_one("#body").mount_all([*parts, quiet])
-        self.widget, self._widget_slot, self._dirty_since = widget, view.slot, None
+        await self.query_one("#body").mount_all(parts)
+        self.widget = widget
+        self.saving.show(view.slot)
         if view.load:
             saved, sealed = self.run.draft(view.slot)
             if sealed:
@@ -302,15 +262,11 @@ class ExerciseScreen(ShowsPrivate, HoldsAnswers[bool]):
     def _opened_draft(self, value: Any) -> None:
         if self.widget is not None:
             self.widget.set_value(value)
-            self._dirty_since = None
+            self.saving.loaded()
             self.widget.focus_first()
 
-    async def _show_locked(self, view: View) -> None:
-        await self.query_one("#body").mount_all(pages.hidden(self.run, view, self.couple))
-        self.query_one("#next", Button).focus()
-
     async def action_answer_again(self) -> None:
-        if self.view is None or self.view.kind != "locked":
+        if not self.run.allows("answer_again", self.view):
             return
         await self._clear_body()
         await self._draw(self.run.answer_again())
@@ -327,7 +283,7 @@ class ExerciseScreen(ShowsPrivate, HoldsAnswers[bool]):
 
     async def action_reveal_now(self) -> None:
         index = self.run.slot_index
-        if self.view is not None and self.view.kind == "locked" and index is not None:
+        if self.run.allows("reveal_now", self.view) and index is not None:
             due = self.run.due(index)
             if due:
                 self._open_reveal(due)
@@ -340,9 +296,7 @@ class ExerciseScreen(ShowsPrivate, HoldsAnswers[bool]):
         if event.widget is not self.widget:
             return
         self._update_quiet()
-        if self._dirty_since is None:
-            self._dirty_since = time.monotonic()
-        delay = self.run.debounce.changed(time.monotonic())
+        delay = self.saving.changed()
         if delay <= 0:
             self._autosave()  # typing has gone on for the longest wait: write now
             return
@@ -351,7 +305,7 @@ class ExerciseScreen(ShowsPrivate, HoldsAnswers[bool]):
         self._save_timer = self.set_timer(delay, self._autosave)
 
     def _update_quiet(self) -> None:
-        index = self._widget_slot
+        index = self.saving.slot
         found = self.query("#quiet-line")
         if self.widget is None or index is None or not found:
             return
@@ -367,7 +321,6 @@ class ExerciseScreen(ShowsPrivate, HoldsAnswers[bool]):
             self.query_one("#badge", PartnerBadge).show(event.partner or TOGETHER, event.text)
 
     def _stop_timer(self) -> None:
-        self.run.debounce.reset()
         if self._save_timer is not None:
             self._save_timer.stop()
             self._save_timer = None
@@ -375,16 +328,9 @@ class ExerciseScreen(ShowsPrivate, HoldsAnswers[bool]):
     def _autosave(self) -> None:
         self.flush_saves(quiet=True)
 
-    def _report(self, error: Exception, *, quiet: bool = False) -> None:
-        """Show a failed write as one line; ``quiet`` skips a repeat of the same error within a few seconds."""
-        message = str(error).strip().splitlines()[0] if str(error).strip() else "The workbook could not be written."
-        now = time.monotonic()
-        if quiet and self._last_error is not None:
-            last, when = self._last_error
-            if last == message and now - when < ERROR_QUIET:
-                return
-        self._last_error = (message, now)
-        self.notify(message, title="Not saved yet", severity="error", timeout=10)
+    def _tell(self, notice: str | None) -> None:
+        if notice:
+            self.notify(notice, title="Not saved yet", severity="error", timeout=10)
 
     def flush_saves(self, leaving: bool = False, *, quiet: bool = False) -> bool:
         """Save the answer on screen now if it changed (or, leaving, if it is a first answer).
@@ -394,17 +340,9 @@ class ExerciseScreen(ShowsPrivate, HoldsAnswers[bool]):
         the next change or move tries again.
         """
         self._stop_timer()
-        if self.widget is None or self._widget_slot is None:
-            return True
-        try:
-            self.run.save(self._widget_slot, self.widget.value, changed=self._dirty_since is not None, leaving=leaving)
-        except WorkbookError as error:
-            self._dirty_since = self._dirty_since or time.monotonic()
-            self._report(error, quiet=quiet)
-            return False
-        self._dirty_since = None
-        self._last_error = None
-        return True
+        saved = self.saving.flush(self.widget.value if self.widget is not None else None, leaving=leaving, quiet=quiet)
+        self._tell(saved.notice)
+        return saved.ok
 
     def on_unmount(self) -> None:
         # Normally already saved (leaving flushes); this covers a screen popped from outside.

@@ -16,8 +16,8 @@ from textual.widget import Widget
 from textual.widgets import Button, OptionList, Static
 from textual.widgets.option_list import Option
 
-from ..model import Commitment, Couple, Exercise, Sitting, partner_name
-from ..sitting import Run, View
+from ..model import TOGETHER, Commitment, Couple, Exercise, Sitting, partner_name
+from ..sitting import MarkChange, Run, View
 from ..widgets import AnswerView, PromptWidget, widget_for
 
 STATUS_WORDS = {"kept": "kept", "partly": "partly kept", "not_kept": "not kept", "open": "not reviewed yet"}
@@ -64,6 +64,30 @@ def intro(exercise: Exercise, run: Run, couple: Couple | None) -> list[Widget]:
     return parts
 
 
+def where(run: Run, view: View, couple: Couple | None) -> str:
+    """The header beside the badge: the title; on a slot's page "Title · prompt 3 of 7 · Sam's turn"."""
+    if view.kind == "review":
+        return f"{run.exercise.title} \u00b7 last week's commitments"
+    if view.slot is None:
+        return run.exercise.title
+    number, total = run.prompt_numbers(view.slot)
+    text = f"{run.exercise.title} \u00b7 prompt {number} of {total}"
+    if view.partner != TOGETHER:
+        text += f" \u00b7 {partner_name(couple, view.partner or '')}'s turn"
+    return text
+
+
+def waiting_for(view: View, couple: Couple | None) -> str:
+    """Behind the hand-over dialog."""
+    return f"Waiting for {partner_name(couple, view.partner or '')} to take the keyboard."
+
+
+def change_question(change: MarkChange) -> str:
+    """Asked before a commitment marked in this sitting is marked otherwise."""
+    what, before, after = change.commitment.what, STATUS_WORDS[change.before], STATUS_WORDS[change.after]
+    return f"Change \u201c{what}\u201d from {before} to {after}?"
+
+
 def review_label(run: Run, commitment: Commitment, couple: Couple | None) -> Text:
     status = run.status_of(commitment)
     owner = "both of us" if commitment.owner == "both" else partner_name(couple, commitment.owner)
@@ -87,7 +111,8 @@ def review(run: Run, couple: Couple | None) -> tuple[list[Widget], OptionList]:
 
 
 def answer(run: Run, view: View, couple: Couple | None, *, locked_as_typed: bool) -> tuple[list[Widget], PromptWidget]:
-    """The prompt, its help, the other partner's answer (``each``), and the answer widget."""
+    """The prompt, its help, the other partner's answer (``each``), the answer widget, and
+    an empty quiet line below it."""
     assert view.slot is not None
     slot = run.slots[view.slot]
     prompt = slot.prompt
@@ -106,7 +131,11 @@ def answer(run: Run, view: View, couple: Couple | None, *, locked_as_typed: bool
     for other, value in run.others_answers(view.slot):
         parts.append(AnswerView(prompt, value, f"{partner_name(couple, other)} answered:", couple))
     widget = widget_for(prompt, partner=slot.partner, couple=couple, id="answer")
-    parts.append(widget)
+    # A quiet line about this partner's own answer (a very low safety rating, an exercise
+    # an answer suggests): drawn from the value as it changes, never stored.
+    quiet = Static("", id="quiet-line", classes="muted")
+    quiet.display = False
+    parts += [widget, quiet]
     return parts, widget
 
 
