@@ -745,6 +745,7 @@ class WorkbookApp(App[None]):
         answer_sitting_id: int | None,
     ) -> None:
         from .screens.exercise import ExerciseScreen
+        from .sitting import step_to_introduce
 
         if answer_sitting_id == sitting_id:
             answer_sitting_id = None
@@ -760,20 +761,10 @@ class WorkbookApp(App[None]):
             self.attendees,
             start_slot=start_slot,
             answer_sitting_id=answer_sitting_id,
-            step=self._new_step(exercise) if not start_slot else None,
+            step=step_to_introduce(self.store, self.catalog, exercise, start_slot=start_slot),
             catalog=self.catalog,
         )
         self.push_screen(screen, callback=lambda done: self._exercise_closed(exercise, screen, bool(done)))
-
-    def _new_step(self, exercise: Exercise) -> Any:
-        """The exercise's step, when nothing of that step has been written yet (its intro shows once)."""
-        from .progress import step_started
-
-        step = self.catalog.step(exercise.step)
-        try:
-            return step if step is not None and not step_started(self.store, self.catalog, step.id) else None
-        except Exception:
-            return None
 
     def _exercise_closed(self, exercise: Exercise, screen: Any, done: bool) -> None:
         """Back on Home; a finished exercise ends on a short "done" moment (what next, a breath)."""

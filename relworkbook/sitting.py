@@ -37,6 +37,7 @@ from .kinds import is_answered, number_for
 from .model import PARTNERS, TOGETHER, Commitment, Exercise, Prompt, Step, is_locked, partner_name
 
 if TYPE_CHECKING:  # pragma: no cover
+    from .catalog import Catalog
     from .store import Store
 
 INTRO = "intro"
@@ -54,6 +55,21 @@ def join_sitting(store: Store, attendees: Sequence[str]) -> int:
     elif tuple(sitting.attendees) != attendees:
         sitting = store.set_attendees(sitting.id, attendees)
     return sitting.id
+
+
+def step_to_introduce(store: Store, catalog: Catalog, exercise: Exercise, *, start_slot: int = 0) -> Step | None:
+    """The step whose intro opens this exercise: its own step, when it is first opened (nothing
+    written in any exercise of that step yet) and not picked up in the middle (``start_slot``).
+    The intro is a courtesy: a workbook that cannot be read shows none rather than failing."""
+    from .store import WorkbookError
+
+    step = catalog.step(exercise.step)
+    if step is None or start_slot:
+        return None
+    try:
+        return None if progress.step_started(store, catalog, step.id) else step
+    except WorkbookError:
+        return None
 
 
 def end_sitting(store: Store, sitting_id: int) -> None:

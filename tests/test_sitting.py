@@ -499,3 +499,36 @@ def test_what_a_page_offers_and_what_going_on_from_it_does(store):
     habits = run.show()
     assert habits.kind == "answer" and run.leave_page(habits) == (False, [])
 
+
+def test_answer_again_hands_over_and_then_loads_the_given_answer(store):
+    sitting = store.start_sitting(("a", "b"))
+    run = Run(store, CATALOG.exercise("fx-hopes"), sitting.id, ("a", "b"))
+    ready_a = next(i for i, s in enumerate(run.slots) if s.prompt.id == "ready" and s.partner == "a")
+    run.pos = run.pages.index(ready_a)
+    assert run.show().kind == "handover"
+    view = run.handed_over(True)
+    run.save(view.slot, "Unsure", changed=True)
+    run.advance()
+    run.show()  # b's hand-over: a has left the keys
+    run.back()
+    assert run.show().kind == "locked"  # a's answer is in, hidden
+    again = run.answer_again()
+    assert (again.kind, again.partner, again.count, again.load) == ("handover", "a", 1, False)
+    view = run.handed_over(True)
+    assert (view.kind, view.slot, view.load) == ("answer", ready_a, True)
+    assert run.draft(view.slot) == ("Unsure", False)  # the box starts with the given answer
+    assert run.keeps_keys(ready_a)
+
+
+def test_a_step_intro_shows_only_when_its_step_is_first_opened(store):
+    from relworkbook.sitting import step_to_introduce
+
+    hopes = CATALOG.exercise("fx-hopes")
+    step = step_to_introduce(store, CATALOG, hopes)
+    assert step is not None and step.id == hopes.step and step.intro
+    assert step_to_introduce(store, CATALOG, hopes, start_slot=2) is None  # picked up midway
+    sitting = store.start_sitting(("a", "b"))
+    store.save_answer(sitting.id, "fx-hopes", "hope", "a", "More walks", prompt_type="text")
+    assert step_to_introduce(store, CATALOG, hopes) is None  # the step has begun
+    other = next(ex for ex in CATALOG.exercises if ex.step != hopes.step)
+    assert step_to_introduce(store, CATALOG, other) is not None  # another step: still new

@@ -1,9 +1,9 @@
 """Speaker and listener rounds: the speaker says it, the listener says it back,
 the speaker confirms or corrects; then they swap, for ``rounds`` rounds.
 
-After "Not quite" and the speaker's correction, the listener says it back again,
-up to ``MAX_TRIES`` times in a round; the earlier tries are kept in the round's
-``tries`` (``[{"paraphrase", "correction"}]``).
+The rules (the stages, up to ``MAX_TRIES`` paraphrases a round after "Not
+quite", what is stored) are ``relworkbook.rounds.Rounds``, plain Python; this
+widget draws it and tells it what was typed.
 
 Enter finishes the current step; at the confirm step, ``y``/``n`` or the buttons.
 ``TurnChanged`` tells the screen who is at the keys, so its badge can follow.
@@ -20,15 +20,11 @@ from textual.containers import Horizontal
 from textual.message import Message
 from textual.widgets import Button, Input, Static
 
-from ..model import PARTNERS
+from ..rounds import MAX_TRIES, STAGES, Rounds
+from ..rounds import other as _other
 from .base import PromptWidget
 
-STAGES = ("say", "paraphrase", "confirm", "correct", "done")
-MAX_TRIES = 3  # paraphrases a listener may give in one round
-
-
-def _other(partner: str) -> str:
-    return "b" if partner == "a" else "a"
+__all__ = ["MAX_TRIES", "STAGES", "TurnsPrompt"]
 
 
 class TurnsPrompt(PromptWidget):
@@ -76,9 +72,7 @@ class TurnsPrompt(PromptWidget):
 
     def __init__(self, prompt, **kwargs) -> None:
         super().__init__(prompt, **kwargs)
-        self.rounds_total = max(1, int(prompt.rounds or 2))
-        self._rounds: list[dict[str, Any]] = []
-        self._stage = "say"
+        self.rounds = Rounds(prompt.rounds)
         self._reported = []
 
     def compose(self) -> ComposeResult:
@@ -97,84 +91,36 @@ class TurnsPrompt(PromptWidget):
 
     @property
     def value(self) -> list[dict[str, Any]]:
-        return [dict(r) for r in self._rounds]
+        return self.rounds.value
 
     @property
     def stage(self) -> str:
-        return self._stage
+        return self.rounds.stage
 
     def set_value(self, value: Any) -> None:
-        rounds: list[dict[str, Any]] = []
-        for index, item in enumerate(value if isinstance(value, list) else []):
-            if not isinstance(item, dict) or index >= self.rounds_total:
-                continue
-            rounds.append(
-                {
-                    "speaker": item.get("speaker") if item.get("speaker") in PARTNERS else PARTNERS[index % 2],
-                    "said": str(item.get("said") or ""),
-                    "paraphrase": str(item.get("paraphrase") or ""),
-                    "confirmed": bool(item.get("confirmed")),
-                    "correction": str(item.get("correction") or ""),
-                    **({"tries": [
-                        {"paraphrase": str(t.get("paraphrase") or ""), "correction": str(t.get("correction") or "")}
-                        for t in item["tries"] if isinstance(t, dict)
-                    ]} if isinstance(item.get("tries"), list) and item["tries"] else {}),
-                    **({"stage": item["stage"]} if item.get("stage") in STAGES else {}),
-                }
-            )
-        self._rounds = rounds
-        self._stage = self._stage_of_last()
-        for r in self._rounds:
-            r.pop("stage", None)
+        self.rounds.load(value)
         self._loaded(self.value)
         if self.is_mounted:
             self._show()
 
-    def _stage_of_last(self) -> str:
-        if not self._rounds:
-            return "say"
-        last = self._rounds[-1]
-        if last.get("stage") in STAGES:
-            return last["stage"]
-        finished = last["confirmed"] or last["correction"].strip()
-        if finished:
-            return "done" if len(self._rounds) >= self.rounds_total else "say-next"
-        if not last["said"].strip():
-            return "say"
-        if not last["paraphrase"].strip():
-            return "paraphrase"
-        return "confirm"
-
-    def _current(self) -> dict[str, Any]:
-        if self._stage == "say-next" or not self._rounds:
-            speaker = PARTNERS[len(self._rounds) % 2]
-            self._rounds.append(
-                {"speaker": speaker, "said": "", "paraphrase": "", "confirmed": False, "correction": ""}
-            )
-            self._stage = "say"
-        return self._rounds[-1]
-
     @property
     def speaker(self) -> str:
-        if self._stage == "say-next" or not self._rounds:
-            return PARTNERS[len(self._rounds) % 2]
-        return self._rounds[-1]["speaker"]
+        return self.rounds.speaker
 
     @property
     def at_keys(self) -> str | None:
-        if self._stage == "done":
-            return None
-        return _other(self.speaker) if self._stage == "paraphrase" else self.speaker
+        return self.rounds.at_keys
 
     # ---- display -----------------------------------------------------------
 
     def _show(self) -> None:
-        speaker = self.speaker
+        rounds = self.rounds
+        speaker = rounds.speaker
         listener = _other(speaker)
         s_name, l_name = self.partner_name(speaker), self.partner_name(listener)
         so_far = Text()
-        for index, r in enumerate(self._rounds):
-            current = index == len(self._rounds) - 1 and self._stage not in ("done", "say-next")
+        for index, r in enumerate(rounds.rounds):
+            current = index == len(rounds.rounds) - 1 and rounds.stage not in ("done", "say-next")
             if not r["said"] and current:
                 continue
             so_far.append(f"{self.partner_name(r['speaker'])}: ", style="bold")
@@ -195,15 +141,14 @@ class TurnsPrompt(PromptWidget):
         self.query_one("#so-far", Static).update(so_far)
         entry = self.query_one("#entry", Input)
         confirm = self.query_one("#confirm")
-        stage = "say" if self._stage == "say-next" else self._stage
-        number = len(self._rounds) + (1 if self._stage == "say-next" or not self._rounds else 0)
-        round_text = f"Round {min(number, self.rounds_total)} of {self.rounds_total}: {s_name} speaks, {l_name} listens"
+        stage = rounds.shown_stage
+        round_text = f"Round {rounds.number} of {rounds.total}: {s_name} speaks, {l_name} listens"
         instruction = {
             "say": f"{s_name}, say what you want {l_name} to hear. Enter when done.",
             "paraphrase": (
                 f"{l_name}, say back in your own words what you heard. Enter when done."
-                if not self._tries()
-                else f"{l_name}, try again with what {s_name} added (try {self._tries() + 1} of {MAX_TRIES}). Enter when done."
+                if not rounds.tries
+                else f"{l_name}, try again with what {s_name} added (try {rounds.tries + 1} of {MAX_TRIES}). Enter when done."
             ),
             "confirm": f"{s_name}, did {l_name} get it? y: that's it, n: not quite.",
             "correct": f"{s_name}, say what was missed or meant. Enter when done.",
@@ -214,8 +159,7 @@ class TurnsPrompt(PromptWidget):
         entry.display = stage in ("say", "paraphrase", "correct")
         confirm.display = stage == "confirm"
         if entry.display:
-            field = {"say": "said", "paraphrase": "paraphrase", "correct": "correction"}[stage]
-            current = self._rounds[-1][field] if self._rounds and self._stage != "say-next" else ""
+            current = rounds.typing()
             entry.placeholder = {"say": f"{s_name} says...", "paraphrase": f"{l_name} heard...", "correct": "what I meant..."}[stage]
             if entry.value != current:
                 entry.value = current
@@ -227,72 +171,30 @@ class TurnsPrompt(PromptWidget):
             self.post_message(self.TurnChanged(self, speaker, f"{s_name} speaks"))
 
     def focus_first(self) -> None:
-        if self._stage == "confirm":
+        if self.rounds.stage == "confirm":
             self.query_one("#yes", Button).focus()
-        elif self._stage != "done":
+        elif self.rounds.stage != "done":
             self.query_one("#entry", Input).focus()
 
     # ---- input -------------------------------------------------------------
 
     def on_input_changed(self, event: Input.Changed) -> None:
         event.stop()
-        stage = "say" if self._stage == "say-next" else self._stage
-        field = {"say": "said", "paraphrase": "paraphrase", "correct": "correction"}.get(stage)
-        if field is None:
-            return
-        if self._stage == "say-next" and not event.value:
-            return
-        current = self._current()
-        if current[field] != event.value:
-            current[field] = event.value
+        if self.rounds.typed(event.value):
             self._changed()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
-        if not event.value.strip():
+        if not self.rounds.submit(event.value):
             self.notify("Write something first, then press Enter.", severity="warning")
             return
-        current = self._current()
-        if self._stage == "say":
-            current["said"] = event.value
-            self._stage = "paraphrase"
-        elif self._stage == "paraphrase":
-            current["paraphrase"] = event.value
-            self._stage = "confirm"
-        elif self._stage == "correct":
-            current["confirmed"] = False
-            if self._tries() + 1 < MAX_TRIES:
-                # The listener tries again, with the correction in mind.
-                current.setdefault("tries", []).append({"paraphrase": current["paraphrase"], "correction": event.value})
-                current["paraphrase"] = ""
-                current["correction"] = ""
-                self._stage = "paraphrase"
-            else:
-                current["correction"] = event.value
-                self._finish_round()
         self._show()
         self._changed()
         self.focus_first()
 
-    def _tries(self) -> int:
-        """Earlier paraphrases in the current round (each followed by "Not quite")."""
-        if not self._rounds or self._stage == "say-next":
-            return 0
-        return len(self._rounds[-1].get("tries", ()))
-
-    def _finish_round(self) -> None:
-        self._stage = "done" if len(self._rounds) >= self.rounds_total else "say-next"
-
     def action_confirm(self, yes: bool) -> None:
-        if self._stage != "confirm":
+        if not self.rounds.confirm(yes):
             return
-        current = self._rounds[-1]
-        if yes:
-            current["confirmed"] = True
-            current["correction"] = ""
-            self._finish_round()
-        else:
-            self._stage = "correct"
         self._show()
         self._changed()
         self.focus_first()
@@ -304,5 +206,5 @@ class TurnsPrompt(PromptWidget):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "confirm":
             # y and n are letters: only keys while the confirm buttons are up.
-            return self._stage == "confirm"
+            return self.rounds.stage == "confirm"
         return True
