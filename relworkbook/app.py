@@ -565,9 +565,23 @@ class WorkbookApp(App[None]):
 
     # Intents from screens (relworkbook/messages.py), handled here.
 
+    def app_actions(self) -> dict[messages.Go, Callable[[], None]]:
+        """What each ``messages.Go`` does (a test checks every one has its handler)."""
+        Go = messages.Go
+        return {
+            Go.CONTINUE: self.action_continue,
+            Go.NEXT: self.action_next,
+            Go.CHECKIN: self.action_checkin,
+            Go.HISTORY: self.action_history,
+            Go.TRENDS: self.action_trends,
+            Go.COMMITMENTS: self.action_commitments,
+            Go.SEARCH: self.action_search,
+            Go.SETTINGS: self.action_settings,
+        }
+
     @on(messages.AppAction)
-    async def _app_action(self, message: messages.AppAction) -> None:
-        await self.run_action(message.action)
+    def _app_action(self, message: messages.AppAction) -> None:
+        self.app_actions()[message.action]()
 
     @on(messages.OpenExercise)
     def _open_exercise(self, message: messages.OpenExercise) -> None:

@@ -7,6 +7,8 @@ strings across screens.
 
 from __future__ import annotations
 
+from enum import Enum
+
 from textual.message import Message
 
 
@@ -28,9 +30,24 @@ class CatchUp(Message):
         self.exercise_id = exercise_id
 
 
-class AppAction(Message):
-    """One of the app's own actions by name (``continue``, ``next``, ``checkin``, ``history``...)."""
+class Go(Enum):
+    """The app's own actions a screen may ask for: a closed set (the app handles each one)."""
 
-    def __init__(self, action: str) -> None:
+    CONTINUE = "continue"
+    NEXT = "next"
+    CHECKIN = "checkin"
+    HISTORY = "history"
+    TRENDS = "trends"
+    COMMITMENTS = "commitments"
+    SEARCH = "search"
+    SETTINGS = "settings"
+
+
+class AppAction(Message):
+    """One of the app's own actions (``Go.CONTINUE``, ``Go.HISTORY``...); anything else is refused here."""
+
+    def __init__(self, action: Go) -> None:
+        if not isinstance(action, Go):
+            raise TypeError(f"AppAction takes a Go, not {action!r}")
         super().__init__()
         self.action = action

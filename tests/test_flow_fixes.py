@@ -447,9 +447,15 @@ async def test_home_choices_reach_the_app_as_typed_intents(tmp_path):
     seen: list[type] = []
     async with app.run_test(size=(100, 30), message_hook=lambda m: seen.append(type(m))) as pilot:
         await pilot.pause()
-        olist = app.screen.query_one("#home-list", OptionList)
+        home = app.screen
+        olist = home.query_one("#home-list", OptionList)
         ids = [olist.get_option_at_index(i).id for i in range(olist.option_count)]
-        pending = next(i for i in ids if i and i.startswith("pending:b:"))
+        # Every option that can be chosen carries its message; none is decoded from its id.
+        assert {i for i in ids if i} - {"look"} == set(home.intents)
+        built = {option_id: make() for option_id, make in home.intents.items()}
+        (pending,) = [i for i, m in built.items() if isinstance(m, messages.CatchUp)]
+        assert (built[pending].partner, built[pending].sitting_id, built[pending].exercise_id) == ("b", solo.id, "fx-hopes")
+        assert built["go:history"].action is messages.Go.HISTORY
         olist.highlighted = ids.index("go:history")
         await pilot.press("enter")
         await pilot.pause()
@@ -575,3 +581,20 @@ async def test_a_revealed_private_answer_opened_again_says_it_was_revealed(tmp_p
         text = "\n".join(str(w.content) for w in app.screen.query("#body Static"))
         assert "Revealed: you both agreed to show this." in text
         app.store.close()
+
+
+def test_an_app_action_is_one_of_a_closed_set_and_the_app_handles_every_one(tmp_path):
+    import pytest
+
+    from relworkbook import messages
+
+    with pytest.raises(TypeError):
+        messages.AppAction("history")  # a name is not an action
+    with pytest.raises(ValueError):
+        messages.Go("quit")  # nor is anything outside the set
+    app = make_app(_workbook(tmp_path), [FIXTURES], shipped=False)
+    handlers = app.app_actions()
+    assert set(handlers) == set(messages.Go)
+    for go, handler in handlers.items():
+        assert handler.__name__ == f"action_{go.value}"
+    app.store.close()

@@ -11,20 +11,25 @@ panel shows the last check-in at a glance and the open commitments.
 from __future__ import annotations
 
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from functools import partial
+from typing import TYPE_CHECKING, Any, Callable
 
 from rich.text import Text
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Container, Vertical
 from textual.content import Content
+from textual.message import Message
 from textual.screen import Screen
 from textual.geometry import Size
 from textual.widget import Widget
 from textual.widgets import Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option, OptionDoesNotExist
 
+from .. import messages
 from ..colour import partner_colour
+from ..messages import Go
 from ..model import PARTNERS, TOGETHER, Commitment
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -119,7 +124,18 @@ WIDE_FROM = 72  # columns: from here the side panel sits beside the list
 
 
 class HomeScreen(Screen[None]):
+    """Each option of the list carries its intent: ``intents`` maps an option's id to the
+    message choosing it posts (the app's typed intents, ``relworkbook/messages.py``, or
+    ``ToggleStep`` for Home itself). An option id names an option; it is never read back."""
+
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (WIDE_FROM, "-wide")]
+
+    class ToggleStep(Message):
+        """Open the step ``step_id`` in the list, or close it."""
+
+        def __init__(self, step_id: str) -> None:
+            super().__init__()
+            self.step_id = step_id
 
     BINDINGS = [
         # The app's f5, shown here (only) while a sitting is open: the place a sitting is ended from.
@@ -159,6 +175,12 @@ class HomeScreen(Screen[None]):
         # The top of the list and the exercises done, as the last read found them.
         self._head: list[Option | None] = []
         self._done: set[str] = set()
+        # Option id -> the message choosing it posts, built when chosen (a Textual Message
+        # carries its own delivery, so one is never posted twice); the top's, then the steps'.
+        self._head_intents: dict[str, Callable[[], Message]] = {}
+        self.intents: dict[str, Callable[[], Message]] = {}
+        self._steps: dict[str, str] = {}  # a step's option id -> the step
+        self._step_of: dict[str, str] = {}  # an exercise's option id -> its step
         # The class the first resize would give (HORIZONTAL_BREAKPOINTS), given
         # now: the first styling is then the final one, not redone for the class.
         wide = self.app.size.width >= WIDE_FROM
@@ -236,6 +258,7 @@ class HomeScreen(Screen[None]):
         from ..progress import done_exercises, get_resume, next_exercise, pending_for
 
         options: list[Option | None] = []
+        intents: dict[str, Callable[[], Message]] = {}
         resume = get_resume(store)
         resumed = catalog.exercise(resume["exercise_id"]) if resume else None
         if resumed is not None:
@@ -245,6 +268,7 @@ class HomeScreen(Screen[None]):
                     id="continue",
                 )
             )
+            intents["continue"] = partial(messages.AppAction, Go.CONTINUE)
         done = done_exercises(store, catalog, checkins_done=checkins_done)
         last = store.last_sitting()
         upcoming = next_exercise(store, catalog, done, just_done=last.exercises if last else ())
@@ -255,6 +279,7 @@ class HomeScreen(Screen[None]):
                     id="next",
                 )
             )
+            intents["next"] = partial(messages.AppAction, Go.NEXT)
         checkin = catalog.checkin()
         if checkin is not None:
             options.append(
@@ -263,29 +288,33 @@ class HomeScreen(Screen[None]):
                     id="checkin",
                 )
             )
+            intents["checkin"] = partial(messages.AppAction, Go.CHECKIN)
         present = self._app.attendees or PARTNERS
         for partner in present:
             for sitting_id, exercise in pending_for(store, catalog, partner):
+                option_id = f"pending:{partner}:{sitting_id}:{exercise.id}"  # a name, never read back
                 options.append(
                     Option(
                         Content.assemble(
                             (f"⧗ Waiting for {self._app.partner_name(partner)}: ", "bold"),
                             exercise.title,
                         ),
-                        id=f"pending:{partner}:{sitting_id}:{exercise.id}",
+                        id=option_id,
                     )
                 )
+                intents[option_id] = partial(messages.CatchUp, partner, sitting_id, exercise.id)
         if options:
             options.append(None)
         if self._open_steps is None:
             self._open_steps = {upcoming.step} if upcoming is not None and upcoming.kind != "checkin" else set()
         # What this read found; opening or closing a step redraws from it, no query.
-        self._head, self._done = options, done
+        self._head, self._done, self._head_intents = options, done, intents
         self._show_list(catalog)
 
     def _show_list(self, catalog: Catalog) -> None:
         """The list: what the last read put on top, then the steps (open ones with their exercises)."""
         options, done = list(self._head), self._done
+        intents, steps, step_of = dict(self._head_intents), {}, {}
         for step in sorted(catalog.steps, key=lambda s: (s.order, s.id)):
             exercises = catalog.exercises_for(step.id)
             if not exercises:
@@ -298,6 +327,8 @@ class HomeScreen(Screen[None]):
                     id=f"step:{step.id}",
                 )
             )
+            intents[f"step:{step.id}"] = partial(self.ToggleStep, step.id)
+            steps[f"step:{step.id}"] = step.id
             if not is_open:
                 continue
             for exercise in exercises:
@@ -305,6 +336,8 @@ class HomeScreen(Screen[None]):
                 options.append(
                     Option(Content(f"    {mark}{exercise.title} · {exercise.minutes} min"), id=f"ex:{exercise.id}")
                 )
+                intents[f"ex:{exercise.id}"] = partial(messages.OpenExercise, exercise.id)
+                step_of[f"ex:{exercise.id}"] = step.id
         key = self._key_hints()
         options.extend(
             [
@@ -318,6 +351,9 @@ class HomeScreen(Screen[None]):
                 Option(Content(f"Settings: check-in day, time-out{key('home-settings')}"), id="go:settings"),
             ]
         )
+        for go in (Go.HISTORY, Go.TRENDS, Go.COMMITMENTS, Go.SEARCH, Go.SETTINGS):
+            intents[f"go:{go.value}"] = partial(messages.AppAction, go)
+        self.intents, self._steps, self._step_of = intents, steps, step_of
         olist = self.query_one("#home-list", OptionList)
         keep = olist.highlighted
         keep_id = olist.highlighted_option.id if olist.highlighted_option is not None else None
@@ -464,40 +500,32 @@ class HomeScreen(Screen[None]):
 
     def action_open_step(self) -> None:
         """Right arrow: open the highlighted step."""
-        option_id = self._highlighted_id()
-        if option_id.startswith("step:"):
-            self._set_step_open(option_id[5:], True)
+        step_id = self._steps.get(self._highlighted_id())
+        if step_id is not None:
+            self._set_step_open(step_id, True)
 
     def action_close_step(self) -> None:
         """Left arrow: close the highlighted step, or the step of the highlighted exercise."""
         option_id = self._highlighted_id()
-        if option_id.startswith("step:"):
-            self._set_step_open(option_id[5:], False)
-        elif option_id.startswith("ex:"):
-            exercise = self._app.catalog.exercise(option_id[3:])
-            if exercise is not None:
-                self._set_step_open(exercise.step, False, highlight=f"step:{exercise.step}")
+        if option_id in self._steps:
+            self._set_step_open(self._steps[option_id], False)
+        elif option_id in self._step_of:
+            step_id = self._step_of[option_id]
+            self._set_step_open(step_id, False, highlight=f"step:{step_id}")
 
     # ------------------------------------------------------------ choices
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
-        """Home's own option ids become the app's typed intents (relworkbook/messages.py)."""
-        from .. import messages
-
+        """The chosen option's intent is posted: the app's (relworkbook/messages.py) or ToggleStep."""
         event.stop()
-        option_id = event.option.id or ""
-        kind, _, rest = option_id.partition(":")
-        if kind == "step":
-            self._set_step_open(rest, rest not in (self._open_steps or ()))
-        elif option_id in ("continue", "next", "checkin"):
-            self.post_message(messages.AppAction(option_id))
-        elif kind == "go":
-            self.post_message(messages.AppAction(rest))
-        elif kind == "ex":
-            self.post_message(messages.OpenExercise(rest))
-        elif kind == "pending":
-            partner, sitting_id, exercise_id = rest.split(":", 2)
-            self.post_message(messages.CatchUp(partner, int(sitting_id), exercise_id))
+        intent = self.intents.get(event.option.id or "")
+        if intent is not None:
+            self.post_message(intent())
+
+    @on(ToggleStep)
+    def _toggle_step(self, message: ToggleStep) -> None:
+        message.stop()
+        self._set_step_open(message.step_id, message.step_id not in (self._open_steps or ()))
 
 
 class WholeFooter(Footer):
