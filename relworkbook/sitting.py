@@ -457,6 +457,18 @@ class Run:
             return typed, typed is None
         return saved, False
 
+    def open_draft(self, index: int, unlocked: Any) -> Any:
+        """Slot ``index``'s sealed draft, opened with its partner's lock (``unlocked``); None when
+        there is none to open. From now on it is what they typed (Back shows it from memory).
+        A key that does not open it raises ``WorkbookError``."""
+        slot = self.slots[index]
+        found = self.store.find_answer(self.answer_sitting_id, self.exercise.id, slot.prompt.id, slot.partner)
+        if unlocked is None or found is None:
+            return None
+        value = self.store.open_value(found, unlocked)
+        self.typed[(slot.prompt.id, slot.partner)] = value
+        return value
+
     def answer_again(self) -> View:
         """Give a private answer again: a hand-over to its partner, then their answer to change."""
         index = self.slot_index

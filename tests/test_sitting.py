@@ -532,3 +532,20 @@ def test_a_step_intro_shows_only_when_its_step_is_first_opened(store):
     assert step_to_introduce(store, CATALOG, hopes) is None  # the step has begun
     other = next(ex for ex in CATALOG.exercises if ex.step != hopes.step)
     assert step_to_introduce(store, CATALOG, other) is not None  # another step: still new
+
+
+def test_a_sealed_draft_opens_only_with_its_partners_lock_and_is_then_what_they_typed(store):
+    store.set_lock("a", "correct horse battery staple")
+    sitting = store.start_sitting(("a", "b"))
+    run = Run(store, CATALOG.exercise("fx-hopes"), sitting.id, ("a", "b"))
+    ready_a = next(i for i, s in enumerate(run.slots) if s.prompt.id == "ready" and s.partner == "a")
+    run.save(ready_a, "Unsure", changed=True)
+    again = Run(store, CATALOG.exercise("fx-hopes"), sitting.id, ("a", "b"), start_slot=ready_a)
+    assert again.draft(ready_a) == (None, True)  # sealed in the file, nothing typed since
+    assert again.open_draft(ready_a, None) is None  # no passphrase: it stays locked
+    store.set_lock("b", "another long passphrase here")
+    with pytest.raises(WorkbookError):  # the other partner's lock does not open it
+        again.open_draft(ready_a, store.unlock("b", "another long passphrase here"))
+    key = store.unlock("a", "correct horse battery staple")
+    assert again.open_draft(ready_a, key) == "Unsure"
+    assert again.draft(ready_a) == ("Unsure", False)

@@ -167,16 +167,14 @@ def open_sealed_draft(screen: Any, run: Run, index: int, widget: PromptWidget, o
     def opened(unlocked: Any) -> None:
         if screen.widget is not widget:
             return
-        found = store.find_answer(run.answer_sitting_id, run.exercise.id, slot.prompt.id, slot.partner)
-        if unlocked is None or found is None:
-            screen.notify("Your earlier draft stays locked; what you type now replaces it.")
-            return
         try:
-            value = store.open_value(found, unlocked)
+            value = run.open_draft(index, unlocked)
         except WorkbookError as error:
             screen.notify(str(error), severity="error")
             return
-        run.typed[(slot.prompt.id, slot.partner)] = value
+        if value is None:
+            screen.notify("Your earlier draft stays locked; what you type now replaces it.")
+            return
         opened_into(value)
 
     why = "Your draft here is locked."
