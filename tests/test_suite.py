@@ -43,3 +43,5 @@ def test_make_test_runs_side_by_side():
     makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
     recipe = makefile.split("\ntest:", 1)[1].split("\n\n", 1)[0]
     assert re.search(r"pytest .*-n (2|3|auto)", recipe), recipe
+    # Work stealing: a worker left with a queue of slow tests no longer sets the pace.
+    assert "--dist worksteal" in recipe, recipe
