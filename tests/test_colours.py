@@ -290,3 +290,59 @@ async def test_partner_names_read_where_they_are_drawn(theme_name, demo_workbook
     for where in ("home", "trends", "search", "commitments", "sitting view"):
         assert {"Alex", "Sam"} <= {n for text in seen[where] for n in NAMES.findall(text)}, (where, seen[where])
     assert not problems, problems
+
+
+@pytest.mark.parametrize("where", ["home", "history", "search", "commitments", "sitting view", "recap", "versions", "trends"])
+async def test_every_screen_with_names_draws_them_again_in_a_new_theme(where, demo_workbook, tmp_path):
+    """A theme changed while a screen is open (palette, Theme): its names are drawn
+    at once in colours made for the new theme, not left in the old one's (dark to
+    light, those read 1.4-1.7:1)."""
+    from relworkbook.app import make_app
+    from relworkbook.screens.search import SearchScreen
+    from relworkbook.screens.recap import RecapScreen
+    from relworkbook.screens.revisions import RevisionsScreen
+    from relworkbook.screens.sitting_view import SittingViewScreen
+
+    db = tmp_path / "workbook.db"
+    shutil.copy(demo_workbook, db)
+    app = make_app(db, shipped=True)
+    app.catch_signals = False
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        app.theme = "textual-dark"
+        await pilot.pause()
+        if where == "history":
+            app.action_history()
+        elif where == "commitments":
+            app.action_commitments()
+            await pilot.pause()
+            table = app.screen.query_one(DataTable)
+            table.move_cursor(row=next(
+                row for row in range(table.row_count) if "Alex" in str(table.get_row_at(row))
+            ))  # where the named rows are
+        elif where == "trends":
+            app.action_trends()
+        elif where == "search":
+            app.push_screen(SearchScreen(app.store, app.catalog, app.couple, "thank"))
+        elif where in ("recap", "versions"):
+            sitting = max(app.store.list_sittings(), key=lambda s: s.started)
+            if where == "recap":
+                app.push_screen(RecapScreen(app.store, app.catalog, app.couple, sitting.id))
+            else:
+                answer = next(a for a in app.store.answers_for_sitting(sitting.id)
+                              if a.partner == "a" and (not a.private or a.revealed))
+                app.push_screen(RevisionsScreen(app.store, app.catalog, app.couple, answer.id))
+        elif where == "sitting view":
+            sitting = max(app.store.list_sittings(), key=lambda s: s.started)
+            app.push_screen(SittingViewScreen(app.store, app.catalog, app.couple, sitting.id))
+        await pilot.pause()
+        app.theme = "textual-light"
+        await pilot.pause()
+        names = [(text, fore, back) for _, text, fore, back in drawn_names(app) if fore is not None]
+        # (On Commitments the cursor's row is in the table cursor's own colours, not counted;
+        # Versions is one partner's answer.)
+        wanted = {"Sam"} if where == "commitments" else {"Alex"} if where == "versions" else {"Alex", "Sam"}
+        assert {n for text, _, _ in names for n in NAMES.findall(text)} >= wanted, where
+        low = [(text, fore.hex, back.hex, round(contrast(fore, back), 2)) for text, fore, back in names
+               if contrast(fore, back) < MINIMUM_CONTRAST]
+        assert not low, low

@@ -116,6 +116,8 @@ class CommitmentsScreen(Screen[None]):
     def on_mount(self) -> None:
         self.load()
         self.query_one("#commitments-table", DataTable).focus()
+        # Partner colours are adjusted to each theme: draw the names again in the new one.
+        self.app.theme_changed_signal.subscribe(self, lambda _theme: self.load())
 
     def load(self, row: int | None = None) -> None:
         table = self.query_one("#commitments-table", DataTable)

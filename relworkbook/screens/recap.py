@@ -202,6 +202,8 @@ class RecapView(Static):
 
     def on_mount(self) -> None:
         self.lay_out(self.size.width or (self.app.size.width - 4))
+        # Partner colours are adjusted to each theme: lay out again in the new one.
+        self.app.theme_changed_signal.subscribe(self, lambda _theme: self.lay_out(self._width))
 
     def on_resize(self, event: events.Resize) -> None:
         if event.size.width and event.size.width != self._width:

@@ -15,7 +15,7 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
-from ..model import PRIVATE_HIDDEN, Couple
+from ..model import PRIVATE_HIDDEN, Answer, Couple, Prompt
 from ..widgets import format_answer
 from .lookback import (
     exercise_title,
@@ -80,15 +80,7 @@ class RevisionsScreen(Screen[None]):
             yield Footer()
             return
         prompt = prompt_for(self.catalog, answer)
-        sitting = self.store.get_sitting(answer.sitting_id)
-        heading = Text("Versions of ", style="bold")
-        heading.append_text(name_text(self.couple, answer.partner))
-        heading.append(f"'s answer \u00b7 {exercise_title(self.catalog, answer.exercise_id)}", style="bold")
-        if sitting is not None:
-            heading.append(f"\nsitting of {long_when(sitting.started)}", style="dim")
-        heading.append("\n")
-        heading.append(prompt.text, style="italic")
-        yield Static(heading, id="rev-heading")
+        yield Static(self._heading(answer, prompt), id="rev-heading")
         with VerticalScroll(id="rev-body"):
             if answer.private and not answer.revealed:
                 yield RevisionCard(PRIVATE_HIDDEN)
@@ -106,7 +98,25 @@ class RevisionsScreen(Screen[None]):
                     yield RevisionCard(title, id=f"revision-{revision.revision}")
         yield Footer()
 
+    def _heading(self, answer: Answer, prompt: Prompt) -> Text:
+        sitting = self.store.get_sitting(answer.sitting_id)
+        heading = Text("Versions of ", style="bold")
+        heading.append_text(name_text(self.couple, answer.partner))
+        heading.append(f"'s answer \u00b7 {exercise_title(self.catalog, answer.exercise_id)}", style="bold")
+        if sitting is not None:
+            heading.append(f"\nsitting of {long_when(sitting.started)}", style="dim")
+        heading.append("\n")
+        heading.append(prompt.text, style="italic")
+        return heading
+
+    def _redraw_heading(self) -> None:
+        """The theme changed: the partner's name in a colour made for the new one."""
+        answer = self.store.get_answer(self.answer_id)
+        if answer is not None:
+            self.query_one("#rev-heading", Static).update(self._heading(answer, prompt_for(self.catalog, answer)))
+
     def on_mount(self) -> None:
+        self.app.theme_changed_signal.subscribe(self, lambda _theme: self._redraw_heading())
         cards = list(self.query(RevisionCard))
         if cards:
             cards[-1].focus()

@@ -130,6 +130,12 @@ class SearchScreen(Screen[None]):
         self.query_one("#search-input", Input).focus()
         if self.query_text:
             self.run_search(self.query_text)
+        # Partner colours are adjusted to each theme: draw the results again in the new one.
+        self.app.theme_changed_signal.subscribe(self, lambda _theme: self._redraw())
+
+    def _redraw(self) -> None:
+        if self.hits:
+            self._show(highlight=self.query_one("#search-results", OptionList).highlighted)
 
     def _rebuilt_index(self, error: Exception) -> bool:
         """The search index was missing: rebuild it and say so. False if this is another problem."""

@@ -128,6 +128,10 @@ class AnswerBlock(Static, can_focus=True):
             body.append(f"\nedited on {short_when(answer.updated)} (v: earlier versions)", style="dim italic")
         return body
 
+    def redraw(self) -> None:
+        """Draw again as it is (the theme changed: partner colours are adjusted to it)."""
+        self.update(self._render_answer(self._answer))
+
     def reload(self) -> None:
         """Read the answer again (after a correction) and redraw."""
         if self.answer_id is None:
@@ -265,6 +269,10 @@ class SittingViewScreen(Screen[None]):
                                               kept=(exercise_id, prompt_id, key) in kept)
 
     def on_mount(self) -> None:
+        # Partner colours are adjusted to each theme: draw the names again in the new one.
+        self.app.theme_changed_signal.subscribe(
+            self, lambda _theme: [block.redraw() for block in self.query(AnswerBlock)]
+        )
         blocks = list(self.query(AnswerBlock))
         target = None
         if self.focus_answer is not None:
