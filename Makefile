@@ -23,16 +23,16 @@ run: $(STAMP)
 	@$(BIN)/python -m compileall -q relworkbook
 	$(BIN)/relworkbook $(ARGS)
 
-# Three workers on the two cores: much of the suite waits (a steady typist's
-# rhythm on a pty, timers, pauses for the screen), so a third worker fills the
-# waits (4 min 15 s with two, 3 min 35 s with three on this machine). Work
-# stealing keeps every worker busy to the end: with the default plan one worker
-# was often left with a queue of slow tests (979 tests: 3 min 40 s to 3 min
-# 57 s plain, 3 min 10 s to 3 min 16 s with worksteal). The tests are made safe
-# to run side by side; CI=true makes the property tests derandomized
-# (tests/conftest.py).
+# Four workers on the two cores: much of the suite waits (a steady typist's
+# rhythm on a pty, timers, pauses for the screen), so the extra workers fill
+# the waits, and work stealing keeps every worker busy to the end (with the
+# default plan one worker was often left with a queue of slow tests). On this
+# machine, quiet, 987 tests: 3 min 25 s with three workers and work stealing,
+# 2 min 50 s to 2 min 56 s with four (3 min 40 s to 3 min 57 s with three and
+# the default plan). The tests are made safe to run side by side; CI=true makes
+# the property tests derandomized (tests/conftest.py).
 test: $(STAMP)
-	$(BIN)/python -m pytest -n 3 --dist worksteal
+	$(BIN)/python -m pytest -n 4 --dist worksteal
 
 bench: $(STAMP)
 	$(BIN)/python scripts/bench.py

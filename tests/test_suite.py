@@ -42,6 +42,6 @@ def test_make_test_runs_side_by_side():
     assert re.search(r'"pytest-xdist[^"]*"', extras), "pytest-xdist is not in the test extras"
     makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
     recipe = makefile.split("\ntest:", 1)[1].split("\n\n", 1)[0]
-    assert re.search(r"pytest .*-n (2|3|auto)", recipe), recipe
+    assert re.search(r"pytest .*-n (2|3|4|auto)", recipe), recipe
     # Work stealing: a worker left with a queue of slow tests no longer sets the pace.
     assert "--dist worksteal" in recipe, recipe
