@@ -44,6 +44,7 @@ DEBRIEF_EXERCISE = "co-after-hard-moment"
 # Shown quietly on the time-out screen: each partner's plan for calming down, once they have one.
 CALMING_PLAN = ("co-calming-down", "plan")
 DEFAULT_TIMEOUT_MINUTES = 20
+INDEX_CHECK_DELAY = 0.5  # seconds after Home is pushed: the first screen is out by then
 _UNREAD = object()
 
 
@@ -241,6 +242,15 @@ class WorkbookApp(App[None]):
 
         self.home_screen = HomeScreen()
         self.push_screen(self.home_screen)
+        # Off the start: the walk that finds an index rebuilt by an outside tool
+        # (which would hold private answers) runs once the first screen is out.
+        self.set_timer(INDEX_CHECK_DELAY, self._check_search_index)
+
+    def _check_search_index(self) -> None:
+        if self.store.mend_search_index():
+            from .store import SEARCH_INDEX_MISSING
+
+            self.notify(SEARCH_INDEX_MISSING, severity="warning", timeout=10)
 
     def _pop_to_home(self) -> None:
         """Close every screen above Home (callers have saved what they hold)."""
@@ -971,7 +981,7 @@ def make_app(
 
     db_path = Path(db_path)
     if store is None:
-        store = Store.open(db_path)
+        store = Store.open(db_path, check_index=False)  # the app checks the index once Home is drawn
     try:
         catalog = load_catalog(tuple(Path(d) for d in exercise_dirs), shipped=shipped)
     except BaseException:

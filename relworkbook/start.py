@@ -176,7 +176,7 @@ def _start_app(db: Path, dirs: Sequence[Path], config) -> None:
     # Check the file before Textual takes the terminal, so a damaged file gets a
     # plain line; then make the day's automatic backup (cheap when one exists).
     try:
-        store = Store.open(db)
+        store = Store.open(db, check_index=False)  # the app checks the index once Home is drawn
     except WorkbookError as error:
         raise StartError(str(error)) from None
     try:

@@ -478,9 +478,16 @@ class Store:
 
     @classmethod
     def open(
-        cls, path: Path | str | None = None, create: bool = True, *, timeout: float = 5.0
+        cls, path: Path | str | None = None, create: bool = True, *, timeout: float = 5.0,
+        check_index: bool = True,
     ) -> "Store":
-        """Open (and, if allowed, create) a workbook; any problem is a WorkbookError."""
+        """Open (and, if allowed, create) a workbook; any problem is a WorkbookError.
+
+        ``check_index=False`` leaves out the walk over private answers that looks
+        for an index rebuilt by an outside tool (a few ms on ten years): the app
+        starts without it and calls ``mend_search_index()`` once Home is drawn. A
+        missing index is always made again here (nothing could be saved without it).
+        """
         default = paths.default_db()
         path = Path(path).expanduser() if path is not None else default
         is_default = path == default
@@ -492,7 +499,7 @@ class Store:
             os.umask(old_umask)
         store = cls(path, conn)
         store._protect_files()
-        store._mend_search_index()
+        store.mend_search_index(deep=check_index)
         return store
 
     # Set when opening found the search table gone and made it again (the app says so).
@@ -510,22 +517,26 @@ class Store:
         "AND k.exercise_id = a.exercise_id AND k.prompt_id = a.prompt_id AND k.partner = a.partner)) LIMIT 1"
     )
 
-    def _mend_search_index(self) -> None:
+    def mend_search_index(self, *, deep: bool = True) -> bool:
         """A workbook whose search table is gone can save nothing (the answers' triggers
-        write into it): make it again at once. One that holds a private answer nobody
-        may read (rebuilt by an outside tool) is made again too, readable answers only.
-        Two small queries when all is well."""
+        write into it): make it again at once. With ``deep``, one that holds a private
+        answer nobody may read (rebuilt by an outside tool) is made again too, readable
+        answers only. Two small queries when all is well. True when it was made again
+        (``search_index_rebuilt`` says so too)."""
         try:
             if self._one("SELECT 1 FROM sqlite_master WHERE name = 'answers_fts'") is not None:
+                if not deep:
+                    return False
                 try:
                     if self._one(self._UNREADABLE_INDEXED) is None:
-                        return
+                        return False
                 except WorkbookError:
                     pass  # a damaged index: made again below
             self.rebuild_search_index()
         except WorkbookError:
-            return  # a read-only or busy file: the first save says why in its own line
+            return False  # a read-only or busy file: the first save says why in its own line
         self.search_index_rebuilt = True
+        return True
 
     @classmethod
     def open_read_only(cls, path: Path | str, *, timeout: float = 1.0) -> "Store":

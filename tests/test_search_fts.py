@@ -274,3 +274,32 @@ def test_an_outside_rebuild_of_the_index_is_undone_when_the_workbook_opens(db):
     assert [row["id"] for row in sqlite_utils_search(db, "wombat")] == [shown]
     with Store.open(db) as store:
         assert not store.search_index_rebuilt  # all is well now
+
+
+async def test_the_app_mends_an_outside_rebuild_once_home_is_drawn(db):
+    """The app opens its workbook without the walk over private answers (a few ms on
+    ten years, off the start) and makes that check once Home is drawn: an index an
+    outside tool rebuilt is made again, readable answers only, and the app says so."""
+    from relworkbook.app import make_app
+    from relworkbook.store import SEARCH_INDEX_MISSING
+
+    with Store.open(db) as store:
+        store.set_couple("Alex", "royalblue", "Sam", "darkorange")
+        sitting = store.start_sitting(["a", "b"])
+        store.save_answer(sitting.id, "ex", "q", "b", "a secret ibis", prompt_type="text", private=True)
+    result = subprocess.run(
+        [sys.executable, "-m", "sqlite_utils", "rebuild-fts", str(db), "answers"],
+        capture_output=True, text=True, timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    app = make_app(db)
+    assert not app.store.search_index_rebuilt  # not at the start
+    async with app.run_test(size=(80, 24)) as pilot:
+        for _ in range(40):
+            await pilot.pause(0.05)
+            if app.store.search_index_rebuilt:
+                break
+        assert app.store.search_index_rebuilt
+        await pilot.pause()
+        assert any(n.message == SEARCH_INDEX_MISSING for n in app._notifications)
+    assert sqlite_utils_search(db, "ibis") == []
